@@ -1,0 +1,232 @@
+//! `threadmark`: the Threadmark library from the terminal.
+//!
+//! A thin front over `threadmark-core`: parse arguments, call core, print. Errors are
+//! printed as one line (file, place, cause) on stderr with a non-zero exit.
+
+mod output;
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use threadmark_core::export::{self, ExportFormat};
+use threadmark_core::import::{self, ImportOptions};
+use threadmark_core::{default_library_path, Error, ErrorKind, Library, Result, SourceFormat};
+
+#[derive(Parser)]
+#[command(name = "threadmark", version, about = "Read, search and annotate saved discussion threads.")]
+struct Cli {
+    /// The library file [default: $THREADMARK_DB, else the app's library in the platform data directory]
+    #[arg(long, global = true, env = "THREADMARK_DB", value_name = "PATH")]
+    db: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Import a thread from a file (or `-` for standard input); prints the id of each thread created or updated.
+    Import {
+        /// The file to import, or `-` for standard input.
+        file: String,
+        /// The input's format.
+        #[arg(long, default_value = "auto", value_parser = clap::builder::PossibleValuesParser::new(SourceFormat::NAMES))]
+        format: String,
+        /// The thread's title (default: derived from the input).
+        #[arg(long)]
+        title: Option<String>,
+        /// Make the file the new version of this thread (highlights are kept).
+        #[arg(long, value_name = "THREAD")]
+        into: Option<i64>,
+        /// Refuse inputs larger than this many bytes.
+        #[arg(long, value_name = "BYTES", default_value_t = import::DEFAULT_MAX_BYTES, hide = true)]
+        max_bytes: u64,
+    },
+    /// List saved threads.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show a thread as a tree.
+    Show {
+        thread: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every detected quote of a thread and what it resolved to.
+    Quotes {
+        thread: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Full-text search: words, "a phrase", prefix*, AND/OR/NOT.
+    Search {
+        query: String,
+        /// Only this thread.
+        #[arg(long)]
+        thread: Option<i64>,
+        /// At most this many results.
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export a thread (or every thread with --all).
+    Export {
+        /// The thread to export.
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        thread: Option<i64>,
+        /// Export every thread.
+        #[arg(long)]
+        all: bool,
+        /// md or json.
+        #[arg(long, value_parser = ["md", "json"])]
+        format: String,
+        /// Write here instead of standard output (written whole or not at all).
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Delete a thread with its posts and highlights.
+    Delete { thread: i64 },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "threadmark: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn open_library(db: Option<PathBuf>) -> Result<Library> {
+    let path = match db {
+        Some(p) => p,
+        None => default_library_path()?,
+    };
+    Library::open(&path)
+}
+
+fn run(cli: Cli) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match cli.command {
+        Command::Import {
+            file,
+            format,
+            title,
+            into,
+            max_bytes,
+        } => {
+            let options = ImportOptions {
+                format: SourceFormat::parse(&format).unwrap_or(SourceFormat::Auto),
+                title,
+                max_bytes,
+            };
+            // Parse first: a bad file never opens (or creates) the library.
+            let docs = if file == "-" {
+                let mut bytes = Vec::new();
+                std::io::stdin()
+                    .take(max_bytes.saturating_add(1))
+                    .read_to_end(&mut bytes)
+                    .map_err(|e| Error::from(e).in_file("<stdin>"))?;
+                import::parse_bytes("<stdin>", &bytes, &options)?
+            } else {
+                import::parse_file(Path::new(&file), &options)?
+            };
+            let mut lib = open_library(cli.db)?;
+            let ids = lib.import_docs(&docs, into).map_err(|e| e.in_file(&file))?;
+            for id in ids {
+                writeln!(out, "{id}")?;
+            }
+        }
+        Command::List { json } => {
+            let lib = open_library(cli.db)?;
+            let threads = lib.list_threads()?;
+            if json {
+                output::print_json(&mut out, &output::threads_json(&threads))?;
+            } else {
+                output::print_threads(&mut out, &threads)?;
+            }
+        }
+        Command::Show { thread, json } => {
+            let lib = open_library(cli.db)?;
+            let t = lib.thread(thread)?;
+            let posts = lib.posts(thread)?;
+            if json {
+                output::print_json(&mut out, &output::show_json(&t, &posts))?;
+            } else {
+                let quotes = lib.quotes(thread)?;
+                output::print_tree(&mut out, &t, &posts, &quotes)?;
+            }
+        }
+        Command::Quotes { thread, json } => {
+            let lib = open_library(cli.db)?;
+            let quotes = lib.quotes(thread)?;
+            if json {
+                let v: Vec<_> = quotes.iter().map(export::quote_json).collect();
+                output::print_json(&mut out, &serde_json::Value::Array(v))?;
+            } else {
+                output::print_quotes(&mut out, &quotes)?;
+            }
+        }
+        Command::Search {
+            query,
+            thread,
+            limit,
+            json,
+        } => {
+            let lib = open_library(cli.db)?;
+            if json {
+                let hits = lib.search(&query, thread, limit, ("[", "]"))?;
+                output::print_json(&mut out, &output::hits_json(&hits))?;
+            } else {
+                let hits = lib.search(&query, thread, limit, ("\x1b[1m", "\x1b[0m"))?;
+                output::print_hits(&mut out, &hits)?;
+            }
+        }
+        Command::Export {
+            thread,
+            all,
+            format,
+            output,
+        } => {
+            let lib = open_library(cli.db)?;
+            let ids: Vec<i64> = if all {
+                lib.list_threads()?.into_iter().map(|t| t.id).collect()
+            } else {
+                thread.into_iter().collect()
+            };
+            let text = export::export(&lib, &ids, ExportFormat::parse(&format)?)?;
+            match output {
+                Some(path) => write_whole(&path, text.as_bytes())?,
+                None => out.write_all(text.as_bytes())?,
+            }
+        }
+        Command::Delete { thread } => {
+            let mut lib = open_library(cli.db)?;
+            lib.delete_thread(thread)?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// Write a file whole or not at all: a temporary file beside it, then a rename.
+fn write_whole(path: &Path, bytes: &[u8]) -> Result<()> {
+    let wrap = |e: std::io::Error| Error::from(e).in_file(path);
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .ok_or_else(|| Error::new(ErrorKind::Io, "not a file name").in_file(path))?;
+    let tmp = dir.join(format!(".{}.tmp-{}", name.to_string_lossy(), std::process::id()));
+    let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(wrap)
+}

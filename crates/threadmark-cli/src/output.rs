@@ -1,0 +1,112 @@
+//! How the CLI prints: plain text for people, one JSON document for scripts.
+
+use std::io::Write;
+
+use serde_json::{json, Value};
+use threadmark_core::export::rfc3339;
+use threadmark_core::{Post, Quote, Result, SearchHit, ThreadSummary};
+
+pub fn print_json(out: &mut impl Write, value: &Value) -> Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+pub fn threads_json(threads: &[ThreadSummary]) -> Value {
+    Value::Array(threads.iter().map(thread_json).collect())
+}
+
+fn thread_json(t: &ThreadSummary) -> Value {
+    json!({
+        "id": t.id, "title": t.title, "source": t.source, "url": t.url,
+        "posts": t.posts, "highlights": t.highlights,
+        "imported_at": rfc3339(t.imported_at),
+        "last_opened_at": t.last_opened_at.map(rfc3339),
+    })
+}
+
+pub fn show_json(t: &ThreadSummary, posts: &[Post]) -> Value {
+    let posts: Vec<Value> = posts
+        .iter()
+        .map(|p| {
+            json!({
+                "id": p.source_id, "parent": p.parent, "author": p.author,
+                "created_at": p.created_at.map(rfc3339), "depth": p.depth,
+                "position": p.position, "deleted": p.deleted, "text": p.text,
+            })
+        })
+        .collect();
+    json!({ "thread": thread_json(t), "posts": posts })
+}
+
+pub fn hits_json(hits: &[SearchHit]) -> Value {
+    Value::Array(
+        hits.iter()
+            .map(|h| {
+                json!({
+                    "thread": h.thread_id, "thread_title": h.thread_title, "post": h.post,
+                    "author": h.author, "snippet": h.snippet,
+                })
+            })
+            .collect(),
+    )
+}
+
+pub fn print_threads(out: &mut impl Write, threads: &[ThreadSummary]) -> Result<()> {
+    if threads.is_empty() {
+        writeln!(out, "The library is empty. Import a thread with: threadmark import FILE")?;
+        return Ok(());
+    }
+    writeln!(out, "{:>5}  {:<8} {:>6} {:>10}  TITLE", "ID", "SOURCE", "POSTS", "HIGHLIGHTS")?;
+    for t in threads {
+        writeln!(out, "{:>5}  {:<8} {:>6} {:>10}  {}", t.id, t.source, t.posts, t.highlights, t.title)?;
+    }
+    Ok(())
+}
+
+/// The thread as an indented tree; quote spans as `> ` lines.
+pub fn print_tree(out: &mut impl Write, t: &ThreadSummary, posts: &[Post], quotes: &[Quote]) -> Result<()> {
+    writeln!(out, "{}  ({} posts, {})", t.title, t.posts, t.source)?;
+    for p in posts {
+        let indent = "  ".repeat(p.depth.max(0) as usize);
+        let mut head = format!("{indent}── {} · post {}", p.author.as_deref().unwrap_or("anonymous"), p.source_id);
+        if let Some(at) = p.created_at {
+            head.push_str(&format!(" · {}", rfc3339(at)));
+        }
+        if p.deleted {
+            head.push_str(" · [removed]");
+        }
+        writeln!(out, "\n{head}")?;
+        let own: Vec<&Quote> = quotes.iter().filter(|q| q.post == p.source_id).collect();
+        for line in threadmark_core::export::post_markdown(p, &own).lines() {
+            writeln!(out, "{indent}   {line}")?;
+        }
+    }
+    Ok(())
+}
+
+pub fn print_quotes(out: &mut impl Write, quotes: &[Quote]) -> Result<()> {
+    for q in quotes {
+        let source = match &q.source {
+            Some(s) => format!("post {s}"),
+            None => "external or unresolved".to_string(),
+        };
+        writeln!(out, "post {} [{}..{}] → {}: {}", q.post, q.start, q.end, source, q.text.replace('\n', " "))?;
+    }
+    Ok(())
+}
+
+pub fn print_hits(out: &mut impl Write, hits: &[SearchHit]) -> Result<()> {
+    if hits.is_empty() {
+        writeln!(out, "No matches.")?;
+    }
+    let mut current = None;
+    for h in hits {
+        if current != Some(h.thread_id) {
+            writeln!(out, "\n{} (thread {})", h.thread_title, h.thread_id)?;
+            current = Some(h.thread_id);
+        }
+        writeln!(out, "  post {}: {}", h.post, h.snippet.replace('\n', " "))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,22 @@
+//! Threadmark's core: everything the product does, with no Tauri and no UI.
+//!
+//! Data flows one way: bytes → [`import`] (detect the format, parse into a
+//! [`ThreadDoc`]) → [`body`] (sanitized HTML and canonical text per post, rendered
+//! together so the HTML's `textContent` is the canonical text) → [`Library`] (one
+//! SQLite transaction per import) → the CLI, the desktop shell and [`export`].
+//!
+//! The CLI (`crates/threadmark-cli`) and the desktop shell (`src-tauri`) only call
+//! into this crate; they hold no product logic of their own.
+
+pub mod body;
+pub mod error;
+pub mod export;
+pub mod import;
+pub mod model;
+mod paths;
+mod store;
+
+pub use error::{Error, ErrorKind, Result};
+pub use model::{Label, Post, PostDoc, Quote, SearchHit, SourceFormat, ThreadDoc, ThreadSummary};
+pub use paths::{default_library_path, APP_IDENTIFIER};
+pub use store::{migrations, Library, BUSY_TIMEOUT};

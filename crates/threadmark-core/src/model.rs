@@ -1,0 +1,150 @@
+//! The neutral thread model every importer produces, and the stored records the
+//! library hands back.
+
+use crate::body::Body;
+
+/// Which importer produced a thread (or which one to force).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceFormat {
+    /// Detect from the bytes.
+    Auto,
+    /// A plain-text dump: one paragraph per line, `>` lines are quotes.
+    Text,
+}
+
+impl SourceFormat {
+    /// The name used on the command line and stored with the thread.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            SourceFormat::Auto => "auto",
+            SourceFormat::Text => "text",
+        }
+    }
+
+    /// Parse a `--format` value.
+    pub fn parse(name: &str) -> Option<SourceFormat> {
+        match name {
+            "auto" => Some(SourceFormat::Auto),
+            "text" => Some(SourceFormat::Text),
+            _ => None,
+        }
+    }
+
+    /// Every accepted `--format` value, for help texts.
+    pub const NAMES: &'static [&'static str] = &["auto", "text"];
+}
+
+/// A parsed thread, before it is stored.
+#[derive(Debug, Clone)]
+pub struct ThreadDoc {
+    pub title: String,
+    /// The importer's name (`SourceFormat::as_str`).
+    pub source: &'static str,
+    /// The source's own id for the thread, when it has one (re-import updates it).
+    pub source_key: Option<String>,
+    pub url: Option<String>,
+    /// Posts in thread order; parents come before their children.
+    pub posts: Vec<PostDoc>,
+}
+
+/// A parsed post.
+#[derive(Debug, Clone)]
+pub struct PostDoc {
+    /// The source's id for the post (for a text dump, the 1-based start line).
+    pub source_id: String,
+    /// The parent's source id; `None` for a top-level post.
+    pub parent: Option<String>,
+    pub author: Option<String>,
+    /// Unix seconds.
+    pub created_at: Option<i64>,
+    pub body: Body,
+    pub deleted: bool,
+}
+
+/// A stored thread as listed in the library.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThreadSummary {
+    pub id: i64,
+    pub title: String,
+    pub source: String,
+    pub url: Option<String>,
+    pub posts: i64,
+    pub highlights: i64,
+    /// Unix seconds of the last import.
+    pub imported_at: i64,
+    pub last_opened_at: Option<i64>,
+}
+
+/// A stored post.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Post {
+    /// The database row id.
+    pub id: i64,
+    pub source_id: String,
+    /// The parent's source id.
+    pub parent: Option<String>,
+    /// 0-based position in thread order.
+    pub position: i64,
+    pub depth: i64,
+    pub author: Option<String>,
+    pub created_at: Option<i64>,
+    /// Sanitized HTML whose `textContent` equals `text`.
+    pub html: String,
+    /// The canonical text: the anchor space of highlights and quotes.
+    pub text: String,
+    pub deleted: bool,
+}
+
+/// A stored quote: a span of a post's text and what it resolved to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quote {
+    pub post: String,
+    pub start: i64,
+    pub end: i64,
+    pub text: String,
+    pub source: Option<String>,
+    pub source_start: Option<i64>,
+    pub source_end: Option<i64>,
+    pub score: Option<f64>,
+}
+
+/// A label for highlights.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    pub id: i64,
+    pub name: String,
+    /// `#rrggbb`.
+    pub color: String,
+    pub shortcut: Option<String>,
+    pub position: i64,
+}
+
+/// A search hit: a post and a snippet with the matches marked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchHit {
+    pub thread_id: i64,
+    pub thread_title: String,
+    pub post: String,
+    pub author: Option<String>,
+    /// The snippet, matches wrapped in `[` and `]` markers given by the caller.
+    pub snippet: String,
+    pub rank: f64,
+}
+
+/// A stored highlight with its selectors and anchor state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Highlight {
+    pub id: i64,
+    pub uuid: String,
+    pub post: String,
+    pub exact: String,
+    pub prefix: String,
+    pub suffix: String,
+    pub start: i64,
+    pub end: i64,
+    pub label: Option<String>,
+    pub note: String,
+    pub tags: Vec<String>,
+    /// `anchored`, `moved`, `fuzzy` or `orphaned`.
+    pub state: String,
+}

@@ -1,0 +1,210 @@
+//! Reading the library: threads, posts, quotes, labels, search.
+
+use rusqlite::{params, OptionalExtension, Row};
+
+use super::Library;
+use crate::error::{Error, ErrorKind, Result};
+use crate::model::{Highlight, Label, Post, Quote, SearchHit, ThreadSummary};
+
+const THREAD_COLUMNS: &str = "t.id, t.title, t.source, t.url,
+    (SELECT count(*) FROM posts p WHERE p.thread_id = t.id),
+    (SELECT count(*) FROM highlights h WHERE h.thread_id = t.id),
+    t.imported_at, t.last_opened_at";
+
+fn thread_row(r: &Row<'_>) -> rusqlite::Result<ThreadSummary> {
+    Ok(ThreadSummary {
+        id: r.get(0)?,
+        title: r.get(1)?,
+        source: r.get(2)?,
+        url: r.get(3)?,
+        posts: r.get(4)?,
+        highlights: r.get(5)?,
+        imported_at: r.get(6)?,
+        last_opened_at: r.get(7)?,
+    })
+}
+
+const POST_COLUMNS: &str =
+    "id, source_id, parent_id, position, depth, author, created_at, html, text, deleted";
+
+fn post_row(r: &Row<'_>) -> rusqlite::Result<Post> {
+    Ok(Post {
+        id: r.get(0)?,
+        source_id: r.get(1)?,
+        parent: r.get(2)?,
+        position: r.get(3)?,
+        depth: r.get(4)?,
+        author: r.get(5)?,
+        created_at: r.get(6)?,
+        html: r.get(7)?,
+        text: r.get(8)?,
+        deleted: r.get(9)?,
+    })
+}
+
+impl Library {
+    /// Every thread, most recently imported first.
+    pub fn list_threads(&self) -> Result<Vec<ThreadSummary>> {
+        let sql = format!("SELECT {THREAD_COLUMNS} FROM threads t ORDER BY t.imported_at DESC, t.id DESC");
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map([], thread_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Whether the library holds no thread.
+    pub fn is_empty(&self) -> Result<bool> {
+        let n: i64 = self.conn.query_row("SELECT count(*) FROM threads", [], |r| r.get(0))?;
+        Ok(n == 0)
+    }
+
+    /// One thread.
+    pub fn thread(&self, id: i64) -> Result<ThreadSummary> {
+        let sql = format!("SELECT {THREAD_COLUMNS} FROM threads t WHERE t.id = ?1");
+        self.conn
+            .query_row(&sql, [id], thread_row)
+            .optional()?
+            .ok_or_else(|| Error::not_found(format!("no thread {id}")))
+    }
+
+    /// A thread's posts in thread order.
+    pub fn posts(&self, thread_id: i64) -> Result<Vec<Post>> {
+        self.posts_page(thread_id, 0, i64::MAX)
+    }
+
+    /// A page of a thread's posts in thread order.
+    pub fn posts_page(&self, thread_id: i64, offset: i64, limit: i64) -> Result<Vec<Post>> {
+        self.thread(thread_id)?;
+        let sql = format!(
+            "SELECT {POST_COLUMNS} FROM posts WHERE thread_id = ?1 ORDER BY position LIMIT ?2 OFFSET ?3"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(params![thread_id, limit, offset], post_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// One post by its source id.
+    pub fn post(&self, thread_id: i64, source_id: &str) -> Result<Post> {
+        let sql = format!("SELECT {POST_COLUMNS} FROM posts WHERE thread_id = ?1 AND source_id = ?2");
+        self.conn
+            .query_row(&sql, params![thread_id, source_id], post_row)
+            .optional()?
+            .ok_or_else(|| Error::not_found(format!("no post {source_id:?} in thread {thread_id}")))
+    }
+
+    /// Every detected quote of a thread, in thread order.
+    pub fn quotes(&self, thread_id: i64) -> Result<Vec<Quote>> {
+        self.thread(thread_id)?;
+        let mut stmt = self.conn.prepare(
+            "SELECT p.source_id, q.start, q.\"end\", q.text, s.source_id, q.source_start, q.source_end, q.score
+             FROM quotes q JOIN posts p ON p.id = q.post_id LEFT JOIN posts s ON s.id = q.source_post
+             WHERE q.thread_id = ?1 ORDER BY p.position, q.start",
+        )?;
+        let rows = stmt.query_map([thread_id], |r| {
+            Ok(Quote {
+                post: r.get(0)?,
+                start: r.get(1)?,
+                end: r.get(2)?,
+                text: r.get(3)?,
+                source: r.get(4)?,
+                source_start: r.get(5)?,
+                source_end: r.get(6)?,
+                score: r.get(7)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// A thread's highlights in thread order (orphans, whose post is gone, last).
+    pub fn highlights(&self, thread_id: i64) -> Result<Vec<Highlight>> {
+        self.thread(thread_id)?;
+        let mut stmt = self.conn.prepare(
+            "SELECT h.id, h.uuid, h.post_source, h.exact, h.prefix, h.suffix, h.start, h.\"end\", l.name, h.note, h.state,
+                    (SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM highlight_tags WHERE highlight_id = h.id ORDER BY tag))
+             FROM highlights h
+             LEFT JOIN labels l ON l.id = h.label_id
+             LEFT JOIN posts p ON p.thread_id = h.thread_id AND p.source_id = h.post_source
+             WHERE h.thread_id = ?1
+             ORDER BY p.position IS NULL, p.position, h.start, h.id",
+        )?;
+        let rows = stmt.query_map([thread_id], |r| {
+            let tags: Option<String> = r.get(11)?;
+            Ok(Highlight {
+                id: r.get(0)?,
+                uuid: r.get(1)?,
+                post: r.get(2)?,
+                exact: r.get(3)?,
+                prefix: r.get(4)?,
+                suffix: r.get(5)?,
+                start: r.get(6)?,
+                end: r.get(7)?,
+                label: r.get(8)?,
+                note: r.get(9)?,
+                state: r.get(10)?,
+                tags: tags.map(|t| t.split('\u{1f}').map(str::to_string).collect()).unwrap_or_default(),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The labels, in their order.
+    pub fn labels(&self) -> Result<Vec<Label>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, name, color, shortcut, position FROM labels ORDER BY position, id")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Label {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                color: r.get(2)?,
+                shortcut: r.get(3)?,
+                position: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Full-text search over post text (FTS5 syntax: words, `"phrases"`, `prefix*`,
+    /// `AND`/`OR`/`NOT`). Matches in snippets are wrapped in `marks`.
+    pub fn search(
+        &self,
+        query: &str,
+        thread: Option<i64>,
+        limit: i64,
+        marks: (&str, &str),
+    ) -> Result<Vec<SearchHit>> {
+        if query.trim().is_empty() {
+            return Err(Error::bad_input("empty search query"));
+        }
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT p.thread_id, t.title, p.source_id, p.author,
+                    snippet(posts_fts, 0, ?3, ?4, '…', 16), bm25(posts_fts)
+             FROM posts_fts JOIN posts p ON p.id = posts_fts.rowid JOIN threads t ON t.id = p.thread_id
+             WHERE posts_fts MATCH ?1 AND (?2 IS NULL OR p.thread_id = ?2)
+             ORDER BY bm25(posts_fts), p.thread_id, p.position LIMIT ?5",
+        )?;
+        let rows = stmt.query_map(params![query, thread, marks.0, marks.1, limit], |r| {
+            Ok(SearchHit {
+                thread_id: r.get(0)?,
+                thread_title: r.get(1)?,
+                post: r.get(2)?,
+                author: r.get(3)?,
+                snippet: r.get(4)?,
+                rank: r.get(5)?,
+            })
+        });
+        let collected = rows.and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>());
+        collected.map_err(|e| match e {
+            // A plain SQLITE_ERROR from MATCH is FTS5 refusing the query text.
+            rusqlite::Error::SqliteFailure(ref err, ref detail) if err.code == rusqlite::ErrorCode::Unknown => {
+                let why = detail.as_deref().unwrap_or("syntax error").trim_start_matches("fts5: ");
+                Error::new(
+                    ErrorKind::BadInput,
+                    format!(
+                        "cannot understand the search {query:?} ({why}): use words, \"a phrase\" in double quotes, prefix* or AND/OR/NOT"
+                    ),
+                )
+            }
+            other => other.into(),
+        })
+    }
+}

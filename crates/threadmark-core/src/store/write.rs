@@ -1,0 +1,223 @@
+//! Writing threads: one transaction per import, upserting posts by source id.
+//!
+//! Re-importing a thread (same source key, or `into`) updates posts in place, keeps
+//! posts that disappeared (marked deleted) and never touches highlights, which are
+//! keyed by the thread and the post's source id.
+
+use std::collections::HashMap;
+
+use rusqlite::{params, OptionalExtension, Transaction};
+
+use super::{now, Library};
+use crate::error::{Error, Result};
+use crate::model::ThreadDoc;
+
+/// A post ready to store: rendered, with its place in the tree.
+struct Prepared {
+    source_id: String,
+    parent: Option<String>,
+    depth: i64,
+    author: Option<String>,
+    created_at: Option<i64>,
+    html: String,
+    text: String,
+    deleted: bool,
+    quotes: Vec<crate::body::QuoteSpan>,
+}
+
+/// Render every post and work out depths; refuse duplicate ids. Parents that are
+/// missing or come later make the post top-level.
+fn prepare(doc: &ThreadDoc) -> Result<Vec<Prepared>> {
+    let mut depth_of: HashMap<&str, i64> = HashMap::with_capacity(doc.posts.len());
+    let mut out = Vec::with_capacity(doc.posts.len());
+    for (i, post) in doc.posts.iter().enumerate() {
+        if depth_of.contains_key(post.source_id.as_str()) {
+            return Err(Error::bad_input(format!("duplicate post id {:?}", post.source_id))
+                .at(format!("post {}", i + 1)));
+        }
+        let parent_depth = post.parent.as_deref().and_then(|p| depth_of.get(p).copied());
+        let depth = parent_depth.map_or(0, |d| d + 1);
+        depth_of.insert(&post.source_id, depth);
+        let rendered = post.body.render();
+        out.push(Prepared {
+            source_id: post.source_id.clone(),
+            parent: parent_depth.and(post.parent.clone()),
+            depth,
+            author: post.author.clone(),
+            created_at: post.created_at,
+            html: rendered.html,
+            text: rendered.text,
+            deleted: post.deleted,
+            quotes: rendered.quotes,
+        });
+    }
+    Ok(out)
+}
+
+impl Library {
+    /// Store parsed threads in one transaction; returns their ids in order.
+    /// `into` makes the (single) parsed thread the new version of that thread.
+    pub fn import_docs(&mut self, docs: &[ThreadDoc], into: Option<i64>) -> Result<Vec<i64>> {
+        if into.is_some() && docs.len() != 1 {
+            return Err(Error::bad_input(format!(
+                "--into takes one thread, but the input holds {}",
+                docs.len()
+            )));
+        }
+        let prepared: Vec<Vec<Prepared>> = docs.iter().map(prepare).collect::<Result<_>>()?;
+        let tx = self.conn.transaction()?;
+        let mut ids = Vec::with_capacity(docs.len());
+        for (doc, posts) in docs.iter().zip(&prepared) {
+            ids.push(store_thread(&tx, doc, posts, into)?);
+        }
+        tx.commit()?;
+        Ok(ids)
+    }
+
+    /// Parse and store bytes (a file's contents named `name`).
+    pub fn import_bytes(
+        &mut self,
+        name: &str,
+        bytes: &[u8],
+        format: crate::model::SourceFormat,
+        title: Option<&str>,
+    ) -> Result<Vec<i64>> {
+        let options = crate::import::ImportOptions {
+            format,
+            title: title.map(str::to_string),
+            ..Default::default()
+        };
+        let docs = crate::import::parse_bytes(name, bytes, &options)?;
+        self.import_docs(&docs, None).map_err(|e| e.in_file(name))
+    }
+
+    /// Record that a thread was opened now.
+    pub fn mark_opened(&self, thread_id: i64) -> Result<()> {
+        let n = self
+            .conn
+            .execute("UPDATE threads SET last_opened_at = ?1 WHERE id = ?2", params![now(), thread_id])?;
+        if n == 0 {
+            return Err(Error::not_found(format!("no thread {thread_id}")));
+        }
+        Ok(())
+    }
+
+    /// Delete a thread with its posts, quotes and highlights.
+    pub fn delete_thread(&mut self, thread_id: i64) -> Result<()> {
+        let n = self.conn.execute("DELETE FROM threads WHERE id = ?1", [thread_id])?;
+        if n == 0 {
+            return Err(Error::not_found(format!("no thread {thread_id}")));
+        }
+        Ok(())
+    }
+}
+
+fn store_thread(tx: &Transaction<'_>, doc: &ThreadDoc, posts: &[Prepared], into: Option<i64>) -> Result<i64> {
+    let t = now();
+    let existing: Option<i64> = match (into, &doc.source_key) {
+        (Some(id), _) => Some(
+            tx.query_row("SELECT id FROM threads WHERE id = ?1", [id], |r| r.get(0))
+                .optional()?
+                .ok_or_else(|| Error::not_found(format!("no thread {id} to import into")))?,
+        ),
+        (None, Some(key)) => tx
+            .query_row(
+                "SELECT id FROM threads WHERE source = ?1 AND source_key = ?2",
+                params![doc.source, key],
+                |r| r.get(0),
+            )
+            .optional()?,
+        (None, None) => None,
+    };
+    let thread_id = match existing {
+        Some(id) => {
+            tx.execute(
+                "UPDATE threads SET title = ?1, source = ?2, url = COALESCE(?3, url), imported_at = ?4 WHERE id = ?5",
+                params![doc.title, doc.source, doc.url, t, id],
+            )?;
+            id
+        }
+        None => {
+            tx.execute(
+                "INSERT INTO threads (title, source, source_key, url, imported_at, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+                params![doc.title, doc.source, doc.source_key, doc.url, t],
+            )?;
+            tx.last_insert_rowid()
+        }
+    };
+
+    // The final order: the new posts, with posts that disappeared kept right after
+    // the post that preceded them before.
+    let old: Vec<(i64, String)> = {
+        let mut stmt = tx.prepare("SELECT id, source_id FROM posts WHERE thread_id = ?1 ORDER BY position")?;
+        let rows = stmt.query_map([thread_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let mut removed: Vec<(usize, i64)> = Vec::new(); // (insert before index in `order`, row id)
+    {
+        let index_of: HashMap<&str, usize> =
+            posts.iter().enumerate().map(|(i, p)| (p.source_id.as_str(), i)).collect();
+        let mut after: Option<usize> = None;
+        for (row, sid) in &old {
+            match index_of.get(sid.as_str()) {
+                Some(&i) => after = Some(i),
+                None => removed.push((after.map_or(0, |a| a + 1), *row)),
+            }
+        }
+    }
+    // Positions are assigned fresh; park existing ones out of the way first.
+    tx.execute("UPDATE posts SET position = -1 - position WHERE thread_id = ?1", [thread_id])?;
+    let mut position: i64 = 0;
+    let mut removed_iter = removed.into_iter().peekable();
+    let mut upsert = tx.prepare(
+        "INSERT INTO posts (thread_id, source_id, parent_id, position, depth, author, created_at, html, text, deleted)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+         ON CONFLICT (thread_id, source_id) DO UPDATE SET
+           parent_id = excluded.parent_id, position = excluded.position, depth = excluded.depth,
+           author = excluded.author, created_at = excluded.created_at, html = excluded.html,
+           text = excluded.text, deleted = excluded.deleted
+         RETURNING id",
+    )?;
+    let mut park = tx.prepare("UPDATE posts SET position = ?1, deleted = 1 WHERE id = ?2")?;
+    let mut clear_quotes = tx.prepare("DELETE FROM quotes WHERE post_id = ?1")?;
+    let mut add_quote = tx.prepare(
+        "INSERT INTO quotes (thread_id, post_id, start, \"end\", depth, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for (i, post) in posts.iter().enumerate() {
+        while let Some(&(before, row)) = removed_iter.peek() {
+            if before > i {
+                break;
+            }
+            park.execute(params![position, row])?;
+            position += 1;
+            removed_iter.next();
+        }
+        let post_id: i64 = upsert.query_row(
+            params![
+                thread_id,
+                post.source_id,
+                post.parent,
+                position,
+                post.depth,
+                post.author,
+                post.created_at,
+                post.html,
+                post.text,
+                post.deleted
+            ],
+            |r| r.get(0),
+        )?;
+        position += 1;
+        clear_quotes.execute([post_id])?;
+        for q in &post.quotes {
+            let text: String = post.text.chars().skip(q.start).take(q.end - q.start).collect();
+            add_quote.execute(params![thread_id, post_id, q.start as i64, q.end as i64, q.depth as i64, text])?;
+        }
+    }
+    for (_, row) in removed_iter {
+        park.execute(params![position, row])?;
+        position += 1;
+    }
+    Ok(thread_id)
+}

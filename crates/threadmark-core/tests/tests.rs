@@ -1,0 +1,31 @@
+//! Integration tests of the core over the real files in `../shared/corpus/`.
+//!
+//! The corpus folder is required: these tests fail, never skip, when it is missing.
+
+mod invariant;
+mod seed;
+mod store;
+
+use std::path::PathBuf;
+
+/// `../shared/corpus` next to the checkout, or `$THREADMARK_CORPUS`.
+pub fn corpus() -> PathBuf {
+    let dir = std::env::var_os("THREADMARK_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus")));
+    assert!(dir.is_dir(), "the corpus folder {} is missing", dir.display());
+    dir
+}
+
+pub fn seed_path() -> PathBuf {
+    corpus().join("seed/000_e97962a6dbc2b620.txt")
+}
+
+pub fn seed() -> String {
+    std::fs::read_to_string(seed_path()).expect("seed readable")
+}
+
+/// The app's own sample thread.
+pub fn sample() -> String {
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../assets/sample-thread.txt")).expect("sample")
+}
