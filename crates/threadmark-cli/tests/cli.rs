@@ -1,0 +1,167 @@
+//! End-to-end tests of the `threadmark` binary on a temporary library.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn seed() -> PathBuf {
+    let p = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/seed/000_e97962a6dbc2b620.txt"));
+    assert!(p.is_file(), "the seed {} is missing", p.display());
+    p
+}
+
+fn tm(db: &Path) -> Command {
+    let mut c = Command::cargo_bin("threadmark").unwrap();
+    c.arg("--db").arg(db).env_remove("THREADMARK_DB");
+    c
+}
+
+fn json(cmd: &mut Command) -> Value {
+    let out = cmd.assert().success().get_output().stdout.clone();
+    serde_json::from_slice(&out).expect("one JSON document on stdout")
+}
+
+fn imported() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("lib.sqlite3");
+    tm(&db).arg("import").arg(seed()).assert().success().stdout("1\n");
+    (dir, db)
+}
+
+#[test]
+fn import_list_show() {
+    let (_dir, db) = imported();
+    let list = json(tm(&db).args(["list", "--json"]));
+    let t = &list[0];
+    assert_eq!(t["id"], 1);
+    assert_eq!(t["source"], "text");
+    assert_eq!(t["posts"], 150);
+    assert_eq!(t["highlights"], 0);
+    assert!(t["title"].as_str().unwrap().starts_with("Because we believe"));
+
+    let show = json(tm(&db).args(["show", "1", "--json"]));
+    let posts = show["posts"].as_array().unwrap();
+    assert_eq!(posts.len(), 150);
+    let p = &posts[1];
+    for key in ["id", "parent", "author", "created_at", "depth", "text"] {
+        assert!(p.get(key).is_some(), "show --json lacks {key}");
+    }
+    assert_eq!(p["id"], "7");
+    assert_eq!(p["depth"], 0);
+    assert!(p["text"].as_str().unwrap().contains("Liang Wenfeng has a solid background"));
+
+    let tree = tm(&db).args(["show", "1"]).assert().success().get_output().stdout.clone();
+    let tree = String::from_utf8(tree).unwrap();
+    assert!(tree.contains("── anonymous · post 19\n   > > It's falling out in America"), "{tree}");
+}
+
+#[test]
+fn db_from_environment() {
+    let (_dir, db) = imported();
+    let mut c = Command::cargo_bin("threadmark").unwrap();
+    let list = json(c.env("THREADMARK_DB", &db).args(["list", "--json"]));
+    assert_eq!(list.as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn quotes_and_search() {
+    let (_dir, db) = imported();
+    let quotes = json(tm(&db).args(["quotes", "1", "--json"]));
+    let quotes = quotes.as_array().unwrap();
+    assert_eq!(quotes.len(), 14);
+    for key in ["post", "start", "end", "text", "source", "source_start", "source_end", "score"] {
+        assert!(quotes[0].get(key).is_some(), "quotes --json lacks {key}");
+    }
+    let hits = json(tm(&db).args(["search", "\"solid background\"", "--json"]));
+    assert_eq!(hits[0]["post"], "7");
+    assert!(hits[0]["snippet"].as_str().unwrap().contains("[solid background]"));
+    tm(&db)
+        .args(["search", "\"unclosed"])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("cannot understand the search"));
+}
+
+#[test]
+fn export_markdown_and_json() {
+    let (dir, db) = imported();
+    let md = tm(&db).args(["export", "1", "--format", "md"]).assert().success().get_output().stdout.clone();
+    let md = String::from_utf8(md).unwrap();
+    assert!(md.starts_with("---\ntitle: \"Because we believe"));
+    assert!(md.contains("\n### anonymous · post 19\n\n> > It's falling out"));
+    let out = dir.path().join("t.json");
+    tm(&db).args(["export", "--all", "--format", "json", "-o"]).arg(&out).assert().success().stdout("");
+    let v: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(v["format"], "threadmark-export");
+    assert_eq!(v["threads"][0]["posts"].as_array().unwrap().len(), 150);
+    assert_eq!(v["labels"].as_array().unwrap().len(), 5);
+}
+
+/// Bad inputs fail with one line naming the file and the cause, and leave the library as it was.
+#[test]
+fn bad_inputs_fail_cleanly_and_change_nothing() {
+    let (dir, db) = imported();
+    let before = tm(&db).args(["list", "--json"]).assert().success().get_output().stdout.clone();
+    let random: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+    let cases: Vec<(&str, Option<Vec<u8>>, &str)> = vec![
+        ("random.bin", Some(random), "column"),
+        ("empty.txt", Some(Vec::new()), "empty"),
+        ("blank.txt", Some(b"\n  \n\t\n".to_vec()), "empty"),
+        ("latin1.txt", Some(b"caf\xe9 au lait\n".to_vec()), "line 1, column 4"),
+        ("a-directory", None, "is a directory"),
+        ("missing.txt", None, "No such file"),
+    ];
+    for (name, content, cause) in cases {
+        let path = dir.path().join(name);
+        match content {
+            Some(bytes) => std::fs::write(&path, bytes).unwrap(),
+            None if name == "a-directory" => std::fs::create_dir(&path).unwrap(),
+            None => {}
+        }
+        let assert = tm(&db).arg("import").arg(&path).assert().failure().code(1).stdout("");
+        let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+        assert_eq!(err.lines().count(), 1, "{name}: {err}");
+        assert!(err.contains(&path.display().to_string()), "{name}: no file in {err}");
+        assert!(err.contains(cause), "{name}: no {cause:?} in {err}");
+    }
+    let after = tm(&db).args(["list", "--json"]).assert().success().get_output().stdout.clone();
+    assert_eq!(before, after);
+}
+
+#[test]
+fn a_bad_import_does_not_create_a_library() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("new.sqlite3");
+    let empty = dir.path().join("empty.txt");
+    std::fs::write(&empty, "").unwrap();
+    tm(&db).arg("import").arg(&empty).assert().failure();
+    assert!(!db.exists());
+}
+
+#[test]
+fn import_from_stdin_with_title_and_into() {
+    let (_dir, db) = imported();
+    tm(&db)
+        .args(["import", "-", "--title", "Piped"])
+        .write_stdin("A post.\n> A post.\nA reply.\n")
+        .assert()
+        .success()
+        .stdout("2\n");
+    tm(&db)
+        .args(["import", "-", "--into", "2"])
+        .write_stdin("A post, edited.\n> A post.\nA reply.\nA new post.\n")
+        .assert()
+        .success()
+        .stdout("2\n");
+    let show = json(tm(&db).args(["show", "2", "--json"]));
+    assert_eq!(show["thread"]["posts"], 3);
+    assert_eq!(show["posts"][0]["text"], "A post, edited.");
+    tm(&db)
+        .args(["import", "-", "--into", "99"])
+        .write_stdin("x\n")
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("no thread 99"));
+    tm(&db).args(["show", "42"]).assert().failure().stderr("threadmark: no thread 42\n");
+}
