@@ -1,0 +1,51 @@
+# Threadmark's front door.
+#   make run    install what is missing, build, open the app on your library
+#   make test   every test: lint, core, CLI, app commands, UI in Chromium, real window
+#   make build  release binaries into target/release/
+.PHONY: run test build deps deps-build ui lint rust-test bindings-check ui-test e2e clean
+
+CARGO ?= cargo
+
+deps-build:
+	scripts/deps.sh build
+
+deps:
+	scripts/deps.sh test
+
+# The app embeds ui/dist, so the frontend is built before any cargo build of the app.
+ui: deps-build
+	cd ui && npm run --silent build
+
+run: ui
+	$(CARGO) build -p threadmark-app -p threadmark-cli
+	./target/debug/threadmark-app
+
+build: ui
+	$(CARGO) build --release -p threadmark-app -p threadmark-cli
+	@ls -l target/release/threadmark target/release/threadmark-app
+
+lint: ui
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	cd ui && npm run --silent typecheck
+
+rust-test: ui
+	$(CARGO) test --workspace
+
+# ts-rs regenerates ui/src/bindings during the app's tests; committed files must match.
+bindings-check: rust-test
+	@git diff --exit-code --stat -- ui/src/bindings || { echo "ui/src/bindings drifted from the Rust types: commit the regenerated files" >&2; exit 1; }
+	@test -z "$$(git status --porcelain --untracked-files=all -- ui/src/bindings)" || { git status --short -- ui/src/bindings; echo "ui/src/bindings has uncommitted generated files" >&2; exit 1; }
+
+ui-test: deps ui
+	scripts/ui-test.sh
+
+e2e: deps ui
+	scripts/e2e.sh
+
+test: deps lint rust-test bindings-check ui-test e2e
+	@echo "make test: all passed"
+
+clean:
+	$(CARGO) clean
+	rm -rf ui/dist
