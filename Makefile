@@ -2,7 +2,8 @@
 #   make run    install what is missing, build, open the app on your library
 #   make test   every test: lint, core, CLI, app commands, UI in Chromium, real window
 #   make build  release binaries into target/release/
-.PHONY: run test build deps deps-build ui lint rust-test bindings-check ui-test e2e clean
+# make bench   criterion benchmarks (figures go in BENCHMARKS.md)
+.PHONY: bench run test build deps deps-build ui lint rust-test bindings-check ui-test e2e clean
 
 CARGO ?= cargo
 
@@ -45,6 +46,9 @@ e2e: deps ui
 
 test: deps lint rust-test bindings-check ui-test e2e
 	@echo "make test: all passed"
+
+bench:
+	$(CARGO) bench -p threadmark-core --bench library
 
 clean:
 	$(CARGO) clean

@@ -1,0 +1,85 @@
+//! Library benchmarks: importing the seed and a synthetic 10,000-post text dump, and
+//! reading the first page of posts of that thread (DESIGN §5: ≤ 100 ms).
+//!
+//! Run with `make bench` (or `cargo bench -p threadmark-core`); figures go in BENCHMARKS.md.
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use threadmark_core::{Library, SourceFormat};
+
+/// A deterministic dump of `n` posts: every tenth post quotes the sentence of an
+/// earlier one and replies; some carry footnotes, CJK and emoji.
+fn synthetic_dump(n: usize) -> String {
+    let words = [
+        "argument", "evidence", "claim", "thread", "moat", "open", "source", "hardware", "talent", "market",
+        "policy", "model", "weights", "chip", "export", "research", "paper", "cost", "wave", "中国", "🎉",
+    ];
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut sentences: Vec<String> = Vec::with_capacity(n);
+    let mut out = String::new();
+    for i in 0..n {
+        let len = 12 + (next() % 40) as usize;
+        let mut s: String = (0..len).map(|_| words[(next() % words.len() as u64) as usize]).collect::<Vec<_>>().join(" ");
+        if s.is_char_boundary(1) {
+            s[..1].make_ascii_uppercase();
+        }
+        s.push('.');
+        if i % 10 == 9 {
+            let quoted = &sentences[(next() % i as u64) as usize];
+            out.push_str(&format!("> {quoted}\n"));
+        }
+        out.push_str(&s);
+        out.push('\n');
+        if i % 50 == 49 {
+            out.push_str("[1] https://example.com/source\n");
+        }
+        sentences.push(s);
+    }
+    out
+}
+
+fn bench(c: &mut Criterion) {
+    let seed = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/seed/000_e97962a6dbc2b620.txt"))
+        .expect("the seed in ../shared/corpus");
+    let big = synthetic_dump(10_000);
+
+    let mut group = c.benchmark_group("import");
+    group.sample_size(10);
+    group.bench_function("seed (187 lines) into a new library file", |b| {
+        b.iter(|| {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let mut lib = Library::open(&dir.path().join("b.sqlite3")).expect("open");
+            lib.import_bytes("seed.txt", &seed, SourceFormat::Text, None).expect("import")
+        })
+    });
+    group.bench_function("synthetic 10,000-post dump into a new library file", |b| {
+        b.iter(|| {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let mut lib = Library::open(&dir.path().join("b.sqlite3")).expect("open");
+            lib.import_bytes("big.txt", big.as_bytes(), SourceFormat::Text, None).expect("import")
+        })
+    });
+    group.finish();
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("read.sqlite3");
+    let id = {
+        let mut lib = Library::open(&path).expect("open");
+        lib.import_bytes("big.txt", big.as_bytes(), SourceFormat::Text, None).expect("import")[0]
+    };
+    let lib = Library::open(&path).expect("reopen");
+    c.bench_function("open: first page (100 posts) of the 10,000-post thread", |b| {
+        b.iter(|| lib.posts_page(id, 0, 100).expect("page"))
+    });
+    c.bench_function("search: a word over the 10,000-post thread (50 hits)", |b| {
+        b.iter(|| lib.search("evidence", None, 50, ("[", "]")).expect("search"))
+    });
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
