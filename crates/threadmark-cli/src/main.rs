@@ -15,7 +15,11 @@ use threadmark_core::import::{self, ImportOptions};
 use threadmark_core::{default_library_path, Error, ErrorKind, Library, Result, SourceFormat};
 
 #[derive(Parser)]
-#[command(name = "threadmark", version, about = "Read, search and annotate saved discussion threads.")]
+#[command(
+    name = "threadmark",
+    version,
+    about = "Read, search and annotate saved discussion threads."
+)]
 struct Cli {
     /// The library file [default: $THREADMARK_DB, else the app's library in the platform data directory]
     #[arg(long, global = true, env = "THREADMARK_DB", value_name = "PATH")]
@@ -160,7 +164,7 @@ fn run(cli: Cli) -> Result<()> {
             if json {
                 output::print_json(&mut out, &output::show_json(&t, &posts))?;
             } else {
-                let quotes = lib.quotes(thread)?;
+                let quotes = lib.quote_blocks(thread, true)?;
                 output::print_tree(&mut out, &t, &posts, &quotes)?;
             }
         }
@@ -219,11 +223,18 @@ fn run(cli: Cli) -> Result<()> {
 /// Write a file whole or not at all: a temporary file beside it, then a rename.
 fn write_whole(path: &Path, bytes: &[u8]) -> Result<()> {
     let wrap = |e: std::io::Error| Error::from(e).in_file(path);
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let name = path
         .file_name()
         .ok_or_else(|| Error::new(ErrorKind::Io, "not a file name").in_file(path))?;
-    let tmp = dir.join(format!(".{}.tmp-{}", name.to_string_lossy(), std::process::id()));
+    let tmp = dir.join(format!(
+        ".{}.tmp-{}",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
     let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);

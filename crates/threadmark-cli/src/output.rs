@@ -54,22 +54,42 @@ pub fn hits_json(hits: &[SearchHit]) -> Value {
 
 pub fn print_threads(out: &mut impl Write, threads: &[ThreadSummary]) -> Result<()> {
     if threads.is_empty() {
-        writeln!(out, "The library is empty. Import a thread with: threadmark import FILE")?;
+        writeln!(
+            out,
+            "The library is empty. Import a thread with: threadmark import FILE"
+        )?;
         return Ok(());
     }
-    writeln!(out, "{:>5}  {:<8} {:>6} {:>10}  TITLE", "ID", "SOURCE", "POSTS", "HIGHLIGHTS")?;
+    writeln!(
+        out,
+        "{:>5}  {:<8} {:>6} {:>10}  TITLE",
+        "ID", "SOURCE", "POSTS", "HIGHLIGHTS"
+    )?;
     for t in threads {
-        writeln!(out, "{:>5}  {:<8} {:>6} {:>10}  {}", t.id, t.source, t.posts, t.highlights, t.title)?;
+        writeln!(
+            out,
+            "{:>5}  {:<8} {:>6} {:>10}  {}",
+            t.id, t.source, t.posts, t.highlights, t.title
+        )?;
     }
     Ok(())
 }
 
 /// The thread as an indented tree; quote spans as `> ` lines.
-pub fn print_tree(out: &mut impl Write, t: &ThreadSummary, posts: &[Post], quotes: &[Quote]) -> Result<()> {
+pub fn print_tree(
+    out: &mut impl Write,
+    t: &ThreadSummary,
+    posts: &[Post],
+    quotes: &[Quote],
+) -> Result<()> {
     writeln!(out, "{}  ({} posts, {})", t.title, t.posts, t.source)?;
     for p in posts {
         let indent = "  ".repeat(p.depth.max(0) as usize);
-        let mut head = format!("{indent}── {} · post {}", p.author.as_deref().unwrap_or("anonymous"), p.source_id);
+        let mut head = format!(
+            "{indent}── {} · post {}",
+            p.author.as_deref().unwrap_or("anonymous"),
+            p.source_id
+        );
         if let Some(at) = p.created_at {
             head.push_str(&format!(" · {}", rfc3339(at)));
         }
@@ -91,7 +111,15 @@ pub fn print_quotes(out: &mut impl Write, quotes: &[Quote]) -> Result<()> {
             Some(s) => format!("post {s}"),
             None => "external or unresolved".to_string(),
         };
-        writeln!(out, "post {} [{}..{}] → {}: {}", q.post, q.start, q.end, source, q.text.replace('\n', " "))?;
+        writeln!(
+            out,
+            "post {} [{}..{}] → {}: {}",
+            q.post,
+            q.start,
+            q.end,
+            source,
+            q.text.replace('\n', " ")
+        )?;
     }
     Ok(())
 }

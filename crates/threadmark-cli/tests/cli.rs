@@ -6,7 +6,10 @@ use assert_cmd::Command;
 use serde_json::Value;
 
 fn seed() -> PathBuf {
-    let p = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/seed/000_e97962a6dbc2b620.txt"));
+    let p = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/corpus/seed/000_e97962a6dbc2b620.txt"
+    ));
     assert!(p.is_file(), "the seed {} is missing", p.display());
     p
 }
@@ -25,7 +28,12 @@ fn json(cmd: &mut Command) -> Value {
 fn imported() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("lib.sqlite3");
-    tm(&db).arg("import").arg(seed()).assert().success().stdout("1\n");
+    tm(&db)
+        .arg("import")
+        .arg(seed())
+        .assert()
+        .success()
+        .stdout("1\n");
     (dir, db)
 }
 
@@ -38,7 +46,10 @@ fn import_list_show() {
     assert_eq!(t["source"], "text");
     assert_eq!(t["posts"], 150);
     assert_eq!(t["highlights"], 0);
-    assert!(t["title"].as_str().unwrap().starts_with("Because we believe"));
+    assert!(t["title"]
+        .as_str()
+        .unwrap()
+        .starts_with("Because we believe"));
 
     let show = json(tm(&db).args(["show", "1", "--json"]));
     let posts = show["posts"].as_array().unwrap();
@@ -49,11 +60,23 @@ fn import_list_show() {
     }
     assert_eq!(p["id"], "7");
     assert_eq!(p["depth"], 0);
-    assert!(p["text"].as_str().unwrap().contains("Liang Wenfeng has a solid background"));
+    assert!(p["text"]
+        .as_str()
+        .unwrap()
+        .contains("Liang Wenfeng has a solid background"));
 
-    let tree = tm(&db).args(["show", "1"]).assert().success().get_output().stdout.clone();
+    let tree = tm(&db)
+        .args(["show", "1"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let tree = String::from_utf8(tree).unwrap();
-    assert!(tree.contains("── anonymous · post 19\n   > > It's falling out in America"), "{tree}");
+    assert!(
+        tree.contains("── anonymous · post 19\n   > > It's falling out in America"),
+        "{tree}"
+    );
 }
 
 #[test]
@@ -69,13 +92,25 @@ fn quotes_and_search() {
     let (_dir, db) = imported();
     let quotes = json(tm(&db).args(["quotes", "1", "--json"]));
     let quotes = quotes.as_array().unwrap();
-    assert_eq!(quotes.len(), 14);
-    for key in ["post", "start", "end", "text", "source", "source_start", "source_end", "score"] {
+    assert_eq!(quotes.len(), 15);
+    for key in [
+        "post",
+        "start",
+        "end",
+        "text",
+        "source",
+        "source_start",
+        "source_end",
+        "score",
+    ] {
         assert!(quotes[0].get(key).is_some(), "quotes --json lacks {key}");
     }
     let hits = json(tm(&db).args(["search", "\"solid background\"", "--json"]));
     assert_eq!(hits[0]["post"], "7");
-    assert!(hits[0]["snippet"].as_str().unwrap().contains("[solid background]"));
+    assert!(hits[0]["snippet"]
+        .as_str()
+        .unwrap()
+        .contains("[solid background]"));
     tm(&db)
         .args(["search", "\"unclosed"])
         .assert()
@@ -86,12 +121,23 @@ fn quotes_and_search() {
 #[test]
 fn export_markdown_and_json() {
     let (dir, db) = imported();
-    let md = tm(&db).args(["export", "1", "--format", "md"]).assert().success().get_output().stdout.clone();
+    let md = tm(&db)
+        .args(["export", "1", "--format", "md"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let md = String::from_utf8(md).unwrap();
     assert!(md.starts_with("---\ntitle: \"Because we believe"));
     assert!(md.contains("\n### anonymous · post 19\n\n> > It's falling out"));
     let out = dir.path().join("t.json");
-    tm(&db).args(["export", "--all", "--format", "json", "-o"]).arg(&out).assert().success().stdout("");
+    tm(&db)
+        .args(["export", "--all", "--format", "json", "-o"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout("");
     let v: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
     assert_eq!(v["format"], "threadmark-export");
     assert_eq!(v["threads"][0]["posts"].as_array().unwrap().len(), 150);
@@ -102,13 +148,25 @@ fn export_markdown_and_json() {
 #[test]
 fn bad_inputs_fail_cleanly_and_change_nothing() {
     let (dir, db) = imported();
-    let before = tm(&db).args(["list", "--json"]).assert().success().get_output().stdout.clone();
-    let random: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+    let before = tm(&db)
+        .args(["list", "--json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let random: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+        .collect();
     let cases: Vec<(&str, Option<Vec<u8>>, &str)> = vec![
         ("random.bin", Some(random), "column"),
         ("empty.txt", Some(Vec::new()), "empty"),
         ("blank.txt", Some(b"\n  \n\t\n".to_vec()), "empty"),
-        ("latin1.txt", Some(b"caf\xe9 au lait\n".to_vec()), "line 1, column 4"),
+        (
+            "latin1.txt",
+            Some(b"caf\xe9 au lait\n".to_vec()),
+            "line 1, column 4",
+        ),
         ("a-directory", None, "is a directory"),
         ("missing.txt", None, "No such file"),
     ];
@@ -119,13 +177,28 @@ fn bad_inputs_fail_cleanly_and_change_nothing() {
             None if name == "a-directory" => std::fs::create_dir(&path).unwrap(),
             None => {}
         }
-        let assert = tm(&db).arg("import").arg(&path).assert().failure().code(1).stdout("");
+        let assert = tm(&db)
+            .arg("import")
+            .arg(&path)
+            .assert()
+            .failure()
+            .code(1)
+            .stdout("");
         let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
         assert_eq!(err.lines().count(), 1, "{name}: {err}");
-        assert!(err.contains(&path.display().to_string()), "{name}: no file in {err}");
+        assert!(
+            err.contains(&path.display().to_string()),
+            "{name}: no file in {err}"
+        );
         assert!(err.contains(cause), "{name}: no {cause:?} in {err}");
     }
-    let after = tm(&db).args(["list", "--json"]).assert().success().get_output().stdout.clone();
+    let after = tm(&db)
+        .args(["list", "--json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     assert_eq!(before, after);
 }
 
@@ -163,5 +236,9 @@ fn import_from_stdin_with_title_and_into() {
         .assert()
         .failure()
         .stderr(predicates::str::contains("no thread 99"));
-    tm(&db).args(["show", "42"]).assert().failure().stderr("threadmark: no thread 42\n");
+    tm(&db)
+        .args(["show", "42"])
+        .assert()
+        .failure()
+        .stderr("threadmark: no thread 42\n");
 }

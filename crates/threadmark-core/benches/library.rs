@@ -10,8 +10,9 @@ use threadmark_core::{Library, SourceFormat};
 /// earlier one and replies; some carry footnotes, CJK and emoji.
 fn synthetic_dump(n: usize) -> String {
     let words = [
-        "argument", "evidence", "claim", "thread", "moat", "open", "source", "hardware", "talent", "market",
-        "policy", "model", "weights", "chip", "export", "research", "paper", "cost", "wave", "中国", "🎉",
+        "argument", "evidence", "claim", "thread", "moat", "open", "source", "hardware", "talent",
+        "market", "policy", "model", "weights", "chip", "export", "research", "paper", "cost",
+        "wave", "中国", "🎉",
     ];
     let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
     let mut next = move || {
@@ -24,7 +25,10 @@ fn synthetic_dump(n: usize) -> String {
     let mut out = String::new();
     for i in 0..n {
         let len = 12 + (next() % 40) as usize;
-        let mut s: String = (0..len).map(|_| words[(next() % words.len() as u64) as usize]).collect::<Vec<_>>().join(" ");
+        let mut s: String = (0..len)
+            .map(|_| words[(next() % words.len() as u64) as usize])
+            .collect::<Vec<_>>()
+            .join(" ");
         if s.is_char_boundary(1) {
             s[..1].make_ascii_uppercase();
         }
@@ -44,8 +48,11 @@ fn synthetic_dump(n: usize) -> String {
 }
 
 fn bench(c: &mut Criterion) {
-    let seed = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/seed/000_e97962a6dbc2b620.txt"))
-        .expect("the seed in ../shared/corpus");
+    let seed = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/corpus/seed/000_e97962a6dbc2b620.txt"
+    ))
+    .expect("the seed in ../shared/corpus");
     let big = synthetic_dump(10_000);
 
     let mut group = c.benchmark_group("import");
@@ -54,14 +61,16 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             let dir = tempfile::tempdir().expect("tempdir");
             let mut lib = Library::open(&dir.path().join("b.sqlite3")).expect("open");
-            lib.import_bytes("seed.txt", &seed, SourceFormat::Text, None).expect("import")
+            lib.import_bytes("seed.txt", &seed, SourceFormat::Text, None)
+                .expect("import")
         })
     });
     group.bench_function("synthetic 10,000-post dump into a new library file", |b| {
         b.iter(|| {
             let dir = tempfile::tempdir().expect("tempdir");
             let mut lib = Library::open(&dir.path().join("b.sqlite3")).expect("open");
-            lib.import_bytes("big.txt", big.as_bytes(), SourceFormat::Text, None).expect("import")
+            lib.import_bytes("big.txt", big.as_bytes(), SourceFormat::Text, None)
+                .expect("import")
         })
     });
     group.finish();
@@ -70,15 +79,23 @@ fn bench(c: &mut Criterion) {
     let path = dir.path().join("read.sqlite3");
     let id = {
         let mut lib = Library::open(&path).expect("open");
-        lib.import_bytes("big.txt", big.as_bytes(), SourceFormat::Text, None).expect("import")[0]
+        lib.import_bytes("big.txt", big.as_bytes(), SourceFormat::Text, None)
+            .expect("import")[0]
     };
     let lib = Library::open(&path).expect("reopen");
-    c.bench_function("open: first page (100 posts) of the 10,000-post thread", |b| {
-        b.iter(|| lib.posts_page(id, 0, 100).expect("page"))
-    });
-    c.bench_function("search: a word over the 10,000-post thread (50 hits)", |b| {
-        b.iter(|| lib.search("evidence", None, 50, ("[", "]")).expect("search"))
-    });
+    c.bench_function(
+        "open: first page (100 posts) of the 10,000-post thread",
+        |b| b.iter(|| lib.posts_page(id, 0, 100).expect("page")),
+    );
+    c.bench_function(
+        "search: a word over the 10,000-post thread (50 hits)",
+        |b| {
+            b.iter(|| {
+                lib.search("evidence", None, 50, ("[", "]"))
+                    .expect("search")
+            })
+        },
+    );
 }
 
 criterion_group!(benches, bench);

@@ -21,7 +21,10 @@ pub enum Block {
     /// Preformatted code, kept verbatim.
     Code(String),
     /// A list; each item is a sequence of blocks.
-    List { ordered: bool, items: Vec<Vec<Block>> },
+    List {
+        ordered: bool,
+        items: Vec<Vec<Block>>,
+    },
 }
 
 /// Inline content inside a paragraph.
@@ -66,7 +69,24 @@ pub struct Rendered {
 /// https or mailto. Everything else (scripts, handlers, styles, frames) is dropped.
 pub fn sanitize(html: &str) -> String {
     ammonia::Builder::default()
-        .tags(["p", "blockquote", "pre", "code", "em", "i", "strong", "b", "a", "ul", "ol", "li", "br"].into())
+        .tags(
+            [
+                "p",
+                "blockquote",
+                "pre",
+                "code",
+                "em",
+                "i",
+                "strong",
+                "b",
+                "a",
+                "ul",
+                "ol",
+                "li",
+                "br",
+            ]
+            .into(),
+        )
         .generic_attributes(std::collections::HashSet::new())
         .tag_attributes([("a", ["href"].into())].into())
         .url_schemes(["http", "https", "mailto"].into())
@@ -99,7 +119,9 @@ pub fn clean_text(s: &str) -> String {
 pub fn safe_href(href: &str) -> Option<String> {
     let trimmed = href.trim();
     let lower = trimmed.to_ascii_lowercase();
-    let ok = lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("mailto:");
+    let ok = lower.starts_with("http://")
+        || lower.starts_with("https://")
+        || lower.starts_with("mailto:");
     if ok && !trimmed.chars().any(|c| c.is_control() || c == ' ') {
         Some(trimmed.to_string())
     } else {
@@ -162,7 +184,9 @@ fn url_len(s: &str) -> usize {
         .unwrap_or(s.len());
     loop {
         let url = &s[..end];
-        let Some(last) = url.chars().last() else { break };
+        let Some(last) = url.chars().last() else {
+            break;
+        };
         let unbalanced = |open: char, close: char| {
             last == close && url.matches(open).count() < url.matches(close).count()
         };
@@ -345,8 +369,14 @@ mod tests {
             "<blockquote><p>héllo &lt;b&gt;</p>\n\n<blockquote><p>deep</p></blockquote></blockquote>\n\n<p>reply &amp; more 🎉</p>"
         );
         assert_eq!(r.quotes.len(), 2);
-        assert_eq!((r.quotes[0].start, r.quotes[0].end, r.quotes[0].depth), (0, 15, 1));
-        assert_eq!((r.quotes[1].start, r.quotes[1].end, r.quotes[1].depth), (11, 15, 2));
+        assert_eq!(
+            (r.quotes[0].start, r.quotes[0].end, r.quotes[0].depth),
+            (0, 15, 1)
+        );
+        assert_eq!(
+            (r.quotes[1].start, r.quotes[1].end, r.quotes[1].depth),
+            (11, 15, 2)
+        );
     }
 
     #[test]

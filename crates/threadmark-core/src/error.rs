@@ -143,7 +143,10 @@ impl From<rusqlite::Error> for Error {
 
 impl From<rusqlite_migration::Error> for Error {
     fn from(e: rusqlite_migration::Error) -> Self {
-        Error::new(ErrorKind::Database, format!("migrating the library failed: {e}"))
+        Error::new(
+            ErrorKind::Database,
+            format!("migrating the library failed: {e}"),
+        )
     }
 }
 

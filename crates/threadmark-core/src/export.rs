@@ -87,7 +87,11 @@ pub fn json_export(lib: &Library, threads: &[i64]) -> Result<Value> {
                 })
             })
             .collect();
-        let quotes: Vec<Value> = lib.quotes(id)?.into_iter().map(|q| quote_json(&q)).collect();
+        let quotes: Vec<Value> = lib
+            .quotes(id)?
+            .into_iter()
+            .map(|q| quote_json(&q))
+            .collect();
         let highlights: Vec<Value> = lib
             .highlights(id)?
             .into_iter()
@@ -131,14 +135,21 @@ pub fn post_markdown(post: &Post, quotes: &[&Quote]) -> String {
     let chars: Vec<char> = post.text.chars().collect();
     let mut depth_at = vec![0usize; chars.len()];
     for q in quotes {
-        let (s, e) = (q.start.max(0) as usize, (q.end.max(0) as usize).min(chars.len()));
+        let (s, e) = (
+            q.start.max(0) as usize,
+            (q.end.max(0) as usize).min(chars.len()),
+        );
         for d in depth_at.iter_mut().take(e).skip(s) {
             *d += 1;
         }
     }
     let mut out = String::new();
     let mut line_start = 0;
-    for (i, c) in chars.iter().enumerate().chain(std::iter::once((chars.len(), &'\n'))) {
+    for (i, c) in chars
+        .iter()
+        .enumerate()
+        .chain(std::iter::once((chars.len(), &'\n')))
+    {
         if *c == '\n' {
             let line: String = chars[line_start..i.min(chars.len())].iter().collect();
             let depth = depth_at.get(line_start).copied().unwrap_or(0);
@@ -161,7 +172,7 @@ pub fn post_markdown(post: &Post, quotes: &[&Quote]) -> String {
 pub fn markdown(lib: &Library, thread_id: i64) -> Result<String> {
     let t = lib.thread(thread_id)?;
     let posts = lib.posts(thread_id)?;
-    let quotes = lib.quotes(thread_id)?;
+    let quotes = lib.quote_blocks(thread_id, true)?;
     let highlights = lib.highlights(thread_id)?;
     let mut out = String::new();
     out.push_str("---\n");
@@ -183,7 +194,11 @@ pub fn markdown(lib: &Library, thread_id: i64) -> Result<String> {
                 "\n- **{}** (post {}{}): “{}”\n",
                 h.label.as_deref().unwrap_or("Highlight"),
                 h.post,
-                if h.state == "anchored" { String::new() } else { format!(", {}", h.state) },
+                if h.state == "anchored" {
+                    String::new()
+                } else {
+                    format!(", {}", h.state)
+                },
                 h.exact.replace('\n', " ")
             ));
             if !h.note.is_empty() {

@@ -14,6 +14,7 @@ pub mod export;
 pub mod import;
 pub mod model;
 mod paths;
+pub mod quotes;
 mod store;
 
 pub use error::{Error, ErrorKind, Result};

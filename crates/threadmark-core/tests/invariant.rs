@@ -11,17 +11,31 @@ fn text_content(html: &str) -> String {
 }
 
 fn check(html: &str, text: &str) {
-    assert_eq!(text_content(html), text, "textContent differs for HTML {html:?}");
+    assert_eq!(
+        text_content(html),
+        text,
+        "textContent differs for HTML {html:?}"
+    );
 }
 
 #[test]
 fn every_seed_and_sample_post_stored_and_rendered() {
     let mut lib = Library::open_in_memory().unwrap();
     let seed = lib
-        .import_bytes("seed.txt", super::seed().as_bytes(), SourceFormat::Auto, None)
+        .import_bytes(
+            "seed.txt",
+            super::seed().as_bytes(),
+            SourceFormat::Auto,
+            None,
+        )
         .unwrap();
     let sample = lib
-        .import_bytes("sample.txt", super::sample().as_bytes(), SourceFormat::Text, None)
+        .import_bytes(
+            "sample.txt",
+            super::sample().as_bytes(),
+            SourceFormat::Text,
+            None,
+        )
         .unwrap();
     let mut checked = 0;
     for id in seed.into_iter().chain(sample) {
@@ -35,7 +49,8 @@ fn every_seed_and_sample_post_stored_and_rendered() {
 
 #[test]
 fn emoji_cjk_combining_marks_and_markup_characters() {
-    let src = "Emoji 👩‍👩‍👧 and 🇯🇵 flags, CJK 中国共产党 and 赤热, combining e\u{301} and a\u{308}\u{323}:\n\
+    let src =
+        "Emoji 👩‍👩‍👧 and 🇯🇵 flags, CJK 中国共产党 and 赤热, combining e\u{301} and a\u{308}\u{323}:\n\
                > quoted <script>alert(1)</script> & \"entities\" &amp; ' ’ …\n\
                >> nested 한국어 with a link https://example.com/ü?q=1&r=2\n\
                reply with\ttab and non-breaking\u{a0}space and zero\u{200b}width\n\
@@ -50,7 +65,10 @@ fn emoji_cjk_combining_marks_and_markup_characters() {
     let chars: Vec<char> = r.text.chars().collect();
     assert_eq!(r.quotes.len(), 2, "a quote and the quote nested in it");
     let quote: String = chars[r.quotes[0].start..r.quotes[0].end].iter().collect();
-    assert!(quote.starts_with("quoted <script>") && quote.ends_with("r=2"), "{quote}");
+    assert!(
+        quote.starts_with("quoted <script>") && quote.ends_with("r=2"),
+        "{quote}"
+    );
 }
 
 #[test]
@@ -61,12 +79,27 @@ fn every_block_kind() {
             Inline::Emphasis(vec![Inline::Text("b".into())]),
             Inline::LineBreak,
             Inline::Strong(vec![Inline::Code("<c>".into())]),
-            Inline::Link { href: "https://x.org/\"q".into(), children: vec![Inline::Text("x".into())] },
-            Inline::Link { href: "data:text/html,hi".into(), children: vec![Inline::Text("y".into())] },
+            Inline::Link {
+                href: "https://x.org/\"q".into(),
+                children: vec![Inline::Text("x".into())],
+            },
+            Inline::Link {
+                href: "data:text/html,hi".into(),
+                children: vec![Inline::Text("y".into())],
+            },
         ]),
         Block::Code("\nfn main() {\r\n}\n\n".into()),
-        Block::List { ordered: true, items: vec![vec![Block::Paragraph(vec![Inline::Text("one".into())])], vec![]] },
-        Block::Quote(vec![Block::List { ordered: false, items: vec![vec![Block::Code("x".into())]] }]),
+        Block::List {
+            ordered: true,
+            items: vec![
+                vec![Block::Paragraph(vec![Inline::Text("one".into())])],
+                vec![],
+            ],
+        },
+        Block::Quote(vec![Block::List {
+            ordered: false,
+            items: vec![vec![Block::Code("x".into())]],
+        }]),
         Block::Paragraph(vec![]),
     ]);
     let r = body.render();

@@ -56,14 +56,14 @@ fn no_quote_is_separated_from_its_reply() {
 
 /// (first line, last line) of the seed's multi-line posts, as the README's rules give them.
 const MULTI_LINE_POSTS: &[(usize, usize)] = &[
-    (1, 6),     // a run of excerpts opening with quotation marks
-    (8, 10),    // footnote [1] pulls in the paragraph citing it
-    (19, 20),   // quote + reply
+    (1, 6),   // a run of excerpts opening with quotation marks
+    (8, 10),  // footnote [1] pulls in the paragraph citing it
+    (19, 20), // quote + reply
     (26, 27),
-    (39, 41),   // lead-in ending with ':' + quote + reply
+    (39, 41), // lead-in ending with ':' + quote + reply
     (42, 43),
-    (44, 45),   // "You jest," + "but honestly, …"
-    (47, 48),   // lower-case continuation
+    (44, 45), // "You jest," + "but honestly, …"
+    (47, 48), // lower-case continuation
     (75, 76),
     (92, 93),
     (96, 97),
@@ -88,7 +88,12 @@ fn seed_groups_into_the_documented_posts() {
     assert_eq!(posts.len(), 150);
     let doc = parse(super::seed().as_bytes(), None).unwrap();
     assert_eq!(doc.posts.len(), 150);
-    let ids: Vec<&str> = doc.posts.iter().take(4).map(|p| p.source_id.as_str()).collect();
+    let ids: Vec<&str> = doc
+        .posts
+        .iter()
+        .take(4)
+        .map(|p| p.source_id.as_str())
+        .collect();
     assert_eq!(ids, ["1", "7", "8", "11"]);
 }
 
@@ -113,7 +118,12 @@ fn crlf_and_bom_read_like_lf() {
     let crlf = format!("\u{feff}{}", seed.replace('\n', "\r\n"));
     let a = parse(seed.as_bytes(), None).unwrap();
     let b = parse(crlf.as_bytes(), None).unwrap();
-    let texts = |d: &threadmark_core::ThreadDoc| d.posts.iter().map(|p| p.body.render().text).collect::<Vec<_>>();
+    let texts = |d: &threadmark_core::ThreadDoc| {
+        d.posts
+            .iter()
+            .map(|p| p.body.render().text)
+            .collect::<Vec<_>>()
+    };
     assert_eq!(texts(&a), texts(&b));
 }
 
@@ -122,10 +132,97 @@ fn quotes_are_blockquotes_without_their_markers() {
     let doc = parse(super::seed().as_bytes(), None).unwrap();
     let post = doc.posts.iter().find(|p| p.source_id == "156").unwrap();
     let r = post.body.render();
-    assert_eq!(r.quotes.len(), 1, "three consecutive quote lines are one quote block");
-    let quoted: String = r.text.chars().skip(r.quotes[0].start).take(r.quotes[0].end - r.quotes[0].start).collect();
-    assert!(quoted.starts_with("\"For many years, Chinese companies"), "{quoted}");
-    assert!(quoted.ends_with("we won't see these words from CEO."), "{quoted}");
-    assert!(!r.text.contains("> "), "markers are not part of the canonical text");
+    assert_eq!(
+        r.quotes.len(),
+        3,
+        "each `>` line is a quoted passage of its own"
+    );
+    let quoted = |i: usize| -> String {
+        r.text
+            .chars()
+            .skip(r.quotes[i].start)
+            .take(r.quotes[i].end - r.quotes[i].start)
+            .collect()
+    };
+    assert!(
+        quoted(0).starts_with("\"For many years, Chinese companies"),
+        "{}",
+        quoted(0)
+    );
+    assert_eq!(
+        quoted(2),
+        "If CCP is involved in a big way, we won't see these words from CEO."
+    );
+    assert!(
+        !r.text.contains("> "),
+        "markers are not part of the canonical text"
+    );
     assert!(r.html.starts_with("<blockquote><p>"));
+}
+
+/// Where each `>` line of the seed comes from, read off the seed by hand: the post
+/// (by its first line) that first wrote the words, or `None` when they are not in
+/// the dump (an article, another comment, Linus Torvalds).
+const SEED_QUOTES: &[(&str, Option<&str>)] = &[
+    ("19", Some("17")),
+    ("26", Some("25")),
+    ("39", None), // Linus on indentation
+    ("42", Some("37")),
+    ("75", Some("72")),
+    ("92", Some("85")),
+    ("96", Some("94")),
+    ("117", None), // spans two dumped lines (85 and 86): needs approximate matching
+    ("134", None), // not in the dump
+    ("136", Some("132")),
+    ("144", Some("132")),
+    ("153", None),      // the article
+    ("156", Some("1")), // the interview excerpts at the top
+    ("156", Some("1")),
+    ("156", Some("155")),
+];
+
+#[test]
+fn seed_quotes_resolve_to_their_sources() {
+    let mut lib = threadmark_core::Library::open_in_memory().unwrap();
+    let id = lib
+        .import_bytes(
+            "seed.txt",
+            super::seed().as_bytes(),
+            threadmark_core::SourceFormat::Text,
+            None,
+        )
+        .unwrap()[0];
+    let quotes = lib.quotes(id).unwrap();
+    let got: Vec<(&str, Option<&str>)> = quotes
+        .iter()
+        .map(|q| (q.post.as_str(), q.source.as_deref()))
+        .collect();
+    assert_eq!(got, SEED_QUOTES);
+    for q in quotes.iter().filter(|q| q.source.is_some()) {
+        // The matched span in the source post is the quoted text, up to normalization.
+        let source = lib.post(id, q.source.as_deref().unwrap()).unwrap();
+        let span: String = source
+            .text
+            .chars()
+            .skip(q.source_start.unwrap() as usize)
+            .take((q.source_end.unwrap() - q.source_start.unwrap()) as usize)
+            .collect();
+        let norm = |s: &str| {
+            threadmark_core::quotes::normalize(s)
+                .0
+                .into_iter()
+                .collect::<String>()
+        };
+        assert!(
+            norm(&q.text).contains(&norm(&span)),
+            "{span:?} is not in {:?}",
+            q.text
+        );
+        assert!(
+            span.chars().count() * 10 >= q.text.chars().count() * 9,
+            "{span:?} is much shorter than {:?}",
+            q.text
+        );
+        assert_eq!(q.score, Some(1.0));
+    }
 }

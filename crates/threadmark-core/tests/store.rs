@@ -5,7 +5,12 @@ use threadmark_core::{ErrorKind, Library, SourceFormat};
 fn seeded() -> (Library, i64) {
     let mut lib = Library::open_in_memory().unwrap();
     let ids = lib
-        .import_bytes("seed.txt", super::seed().as_bytes(), SourceFormat::Auto, Some("DeepSeek founder"))
+        .import_bytes(
+            "seed.txt",
+            super::seed().as_bytes(),
+            SourceFormat::Auto,
+            Some("DeepSeek founder"),
+        )
         .unwrap();
     (lib, ids[0])
 }
@@ -14,27 +19,48 @@ fn seeded() -> (Library, i64) {
 fn import_stores_the_thread_and_its_posts() {
     let (lib, id) = seeded();
     let t = lib.thread(id).unwrap();
-    assert_eq!((t.title.as_str(), t.source.as_str(), t.posts, t.highlights), ("DeepSeek founder", "text", 150, 0));
+    assert_eq!(
+        (t.title.as_str(), t.source.as_str(), t.posts, t.highlights),
+        ("DeepSeek founder", "text", 150, 0)
+    );
     let posts = lib.posts(id).unwrap();
     assert_eq!(posts.len(), 150);
-    assert!(posts.iter().enumerate().all(|(i, p)| p.position == i as i64 && p.depth == 0));
+    assert!(posts
+        .iter()
+        .enumerate()
+        .all(|(i, p)| p.position == i as i64 && p.depth == 0));
     let p = lib.post(id, "7").unwrap();
-    assert!(p.text.starts_with("I think it's has escaped most of the HN crowds"));
-    assert_eq!(lib.quotes(id).unwrap().len(), 14, "15 `>` lines, 3 of them in one block");
-    assert!(lib.thread(id + 1).is_err_and(|e| e.kind() == ErrorKind::NotFound));
+    assert!(p
+        .text
+        .starts_with("I think it's has escaped most of the HN crowds"));
+    assert_eq!(lib.quotes(id).unwrap().len(), 15, "one quote per `>` line");
+    assert!(lib
+        .thread(id + 1)
+        .is_err_and(|e| e.kind() == ErrorKind::NotFound));
 }
 
 #[test]
 fn search_phrases_prefixes_and_bad_queries() {
     let (lib, id) = seeded();
-    let hits = lib.search("\"Liang Wenfeng\"", None, 50, ("[", "]")).unwrap();
+    let hits = lib
+        .search("\"Liang Wenfeng\"", None, 50, ("[", "]"))
+        .unwrap();
     assert!(hits.len() >= 3, "{hits:?}");
-    assert!(hits.iter().all(|h| h.thread_id == id && h.snippet.contains("[Liang Wenfeng]")));
+    assert!(hits
+        .iter()
+        .all(|h| h.thread_id == id && h.snippet.contains("[Liang Wenfeng]")));
     let prefix = lib.search("lithograph*", Some(id), 50, ("[", "]")).unwrap();
     let mut posts: Vec<&str> = prefix.iter().map(|h| h.post.as_str()).collect();
     posts.sort();
-    assert_eq!(posts, ["123", "29"], "both posts saying lithography (lines 29 and 123)");
-    assert!(lib.search("moat", Some(id + 5), 50, ("[", "]")).unwrap().is_empty());
+    assert_eq!(
+        posts,
+        ["123", "29"],
+        "both posts saying lithography (lines 29 and 123)"
+    );
+    assert!(lib
+        .search("moat", Some(id + 5), 50, ("[", "]"))
+        .unwrap()
+        .is_empty());
     for bad in ["\"unclosed", "AND OR", "a:b", ""] {
         let e = lib.search(bad, None, 10, ("[", "]")).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::BadInput, "{bad}: {e}");
@@ -52,12 +78,22 @@ fn reimport_into_keeps_highlights_and_marks_removed_posts() {
         )
         .unwrap();
     // A new version of the dump without its first six lines.
-    let shorter: String = super::seed().lines().skip(6).map(|l| format!("{l}\n")).collect();
-    let docs = threadmark_core::import::parse_bytes("v2.txt", shorter.as_bytes(), &Default::default()).unwrap();
+    let shorter: String = super::seed()
+        .lines()
+        .skip(6)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let docs =
+        threadmark_core::import::parse_bytes("v2.txt", shorter.as_bytes(), &Default::default())
+            .unwrap();
     let ids = lib.import_docs(&docs, Some(id)).unwrap();
     assert_eq!(ids, [id]);
     assert_eq!(lib.list_threads().unwrap().len(), 1);
-    assert_eq!(lib.highlights(id).unwrap().len(), 1, "an import never deletes a highlight");
+    assert_eq!(
+        lib.highlights(id).unwrap().len(),
+        1,
+        "an import never deletes a highlight"
+    );
     let posts = lib.posts(id).unwrap();
     // Line numbers shifted by six: old posts whose ids are gone are kept, marked removed.
     assert!(posts.iter().any(|p| p.deleted));
@@ -65,7 +101,9 @@ fn reimport_into_keeps_highlights_and_marks_removed_posts() {
     let live = posts.iter().filter(|p| !p.deleted).count();
     assert_eq!(live, 149);
     // Search sees the new text, not stale rows.
-    let hits = lib.search("\"escaped most of the HN crowds\"", Some(id), 10, ("", "")).unwrap();
+    let hits = lib
+        .search("\"escaped most of the HN crowds\"", Some(id), 10, ("", ""))
+        .unwrap();
     assert_eq!(hits.len(), 1);
     assert_eq!(hits[0].post, "1");
 }
@@ -74,10 +112,12 @@ fn reimport_into_keeps_highlights_and_marks_removed_posts() {
 fn a_failed_import_writes_nothing() {
     let (mut lib, _) = seeded();
     let before = lib.list_threads().unwrap();
-    let mut docs = threadmark_core::import::parse_bytes("x.txt", b"one\ntwo\n", &Default::default()).unwrap();
+    let mut docs =
+        threadmark_core::import::parse_bytes("x.txt", b"one\ntwo\n", &Default::default()).unwrap();
     let dup = docs[0].posts[0].clone();
     docs[0].posts.push(dup);
-    let good = threadmark_core::import::parse_bytes("y.txt", b"fine\n", &Default::default()).unwrap();
+    let good =
+        threadmark_core::import::parse_bytes("y.txt", b"fine\n", &Default::default()).unwrap();
     docs.insert(0, good[0].clone());
     let e = lib.import_docs(&docs, None).unwrap_err();
     assert!(e.to_string().contains("duplicate post id"), "{e}");
@@ -93,6 +133,9 @@ fn delete_thread_removes_posts_and_index_rows() {
     lib.delete_thread(id).unwrap();
     assert!(lib.is_empty().unwrap());
     assert!(lib.search("moat", None, 10, ("", "")).unwrap().is_empty());
-    let n: i64 = lib.connection().query_row("SELECT count(*) FROM posts", [], |r| r.get(0)).unwrap();
+    let n: i64 = lib
+        .connection()
+        .query_row("SELECT count(*) FROM posts", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(n, 0);
 }

@@ -12,8 +12,17 @@ use std::path::PathBuf;
 pub fn corpus() -> PathBuf {
     let dir = std::env::var_os("THREADMARK_CORPUS")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus")));
-    assert!(dir.is_dir(), "the corpus folder {} is missing", dir.display());
+        .unwrap_or_else(|| {
+            PathBuf::from(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../../shared/corpus"
+            ))
+        });
+    assert!(
+        dir.is_dir(),
+        "the corpus folder {} is missing",
+        dir.display()
+    );
     dir
 }
 
@@ -27,5 +36,9 @@ pub fn seed() -> String {
 
 /// The app's own sample thread.
 pub fn sample() -> String {
-    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../assets/sample-thread.txt")).expect("sample")
+    std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../assets/sample-thread.txt"
+    ))
+    .expect("sample")
 }

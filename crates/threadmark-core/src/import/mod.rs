@@ -45,7 +45,8 @@ pub fn detect(bytes: &[u8]) -> Result<SourceFormat> {
         Some("JSON")
     } else if start.starts_with(b"From ") {
         Some("an mbox mailbox")
-    } else if start.starts_with(b"<!") || start.starts_with(b"<html") || start.starts_with(b"<HTML") {
+    } else if start.starts_with(b"<!") || start.starts_with(b"<html") || start.starts_with(b"<HTML")
+    {
         Some("an HTML page")
     } else {
         None

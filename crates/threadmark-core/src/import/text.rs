@@ -56,17 +56,20 @@ pub fn decode(bytes: &[u8]) -> Result<&str> {
     // "line L, column C (byte B)": 1-based line and column (in bytes), 0-based offset.
     let place = |offset: usize| {
         let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
-        let column = offset - bytes[..offset].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1) + 1;
+        let column = offset
+            - bytes[..offset]
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1)
+            + 1;
         format!("line {line}, column {column} (byte {offset})")
     };
     if let Some(nul) = bytes.iter().position(|&b| b == 0) {
-        return Err(Error::bad_input("binary data (a NUL byte), not a text dump")
-            .at(place(nul)));
+        return Err(Error::bad_input("binary data (a NUL byte), not a text dump").at(place(nul)));
     }
     std::str::from_utf8(bytes).map_err(|e| {
         let at = e.valid_up_to();
-        Error::bad_input("invalid UTF-8; a text dump must be UTF-8")
-            .at(place(at))
+        Error::bad_input("invalid UTF-8; a text dump must be UTF-8").at(place(at))
     })
 }
 
@@ -83,7 +86,10 @@ fn quote_marker(line: &str) -> (usize, &str) {
 
 /// The paragraphs of a dump, in either layout.
 pub fn paragraphs(text: &str) -> Vec<Paragraph> {
-    let lines: Vec<&str> = text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
+    let lines: Vec<&str> = text
+        .split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .collect();
     let blank = |l: &str| l.trim().is_empty();
     let mut gaps = 0usize;
     let mut joins = 0usize;
@@ -111,7 +117,10 @@ pub fn paragraphs(text: &str) -> Vec<Paragraph> {
         }
         let (depth, rest) = quote_marker(raw);
         let rest = rest.trim();
-        if let Some(last) = out.last_mut().filter(|p| open && blank_line_layout && p.quote_depth == depth) {
+        if let Some(last) = out
+            .last_mut()
+            .filter(|p| open && blank_line_layout && p.quote_depth == depth)
+        {
             if !rest.is_empty() {
                 if !last.text.is_empty() {
                     last.text.push(' ');
@@ -124,7 +133,10 @@ pub fn paragraphs(text: &str) -> Vec<Paragraph> {
         if rest.is_empty() && depth > 0 {
             // A bare `>` line: a break inside a quote. It belongs to the quote it is
             // in (or the next one), never to a paragraph of its own.
-            if let Some(last) = out.last_mut().filter(|p| p.quote_depth > 0 && p.last_line + 1 == number) {
+            if let Some(last) = out
+                .last_mut()
+                .filter(|p| p.quote_depth > 0 && p.last_line + 1 == number)
+            {
                 last.last_line = number;
                 open = false;
                 continue;
@@ -169,7 +181,8 @@ fn footnote_number(p: &Paragraph) -> Option<&str> {
     let rest = p.text.strip_prefix('[')?;
     let close = rest.find(']')?;
     let number = &rest[..close];
-    (!number.is_empty() && number.len() <= 3 && number.bytes().all(|b| b.is_ascii_digit())).then_some(number)
+    (!number.is_empty() && number.len() <= 3 && number.bytes().all(|b| b.is_ascii_digit()))
+        .then_some(number)
 }
 
 fn opens_quotation(p: &Paragraph) -> bool {
@@ -177,7 +190,9 @@ fn opens_quotation(p: &Paragraph) -> bool {
 }
 
 fn ends_sentence(p: &Paragraph) -> bool {
-    let t = p.text.trim_end_matches(['"', '”', '’', '\'', ')', ']', '»', ' ']);
+    let t = p
+        .text
+        .trim_end_matches(['"', '”', '’', '\'', ')', ']', '»', ' ']);
     t.ends_with(['.', '!', '?', '…'])
 }
 
@@ -196,7 +211,10 @@ fn continues(prev: &Paragraph, next: &Paragraph) -> bool {
         || (prev.quote_depth == 0 && !is_footnote(prev) && prev.text.ends_with(':'))
         || prev.quote_depth > 0
         || (opens_quotation(prev) && opens_quotation(next))
-        || (next.quote_depth == 0 && prev.quote_depth == 0 && starts_lowercase(next) && !ends_sentence(prev))
+        || (next.quote_depth == 0
+            && prev.quote_depth == 0
+            && starts_lowercase(next)
+            && !ends_sentence(prev))
 }
 
 /// Group paragraphs into posts (see [`continues`]), then pull a footnote's citing
@@ -206,18 +224,36 @@ pub fn group(paragraphs: Vec<Paragraph>) -> Vec<DumpPost> {
     let mut posts: Vec<DumpPost> = Vec::new();
     for p in paragraphs {
         match posts.last_mut() {
-            Some(post) if post.paragraphs.last().is_some_and(|prev| continues(prev, &p)) => post.paragraphs.push(p),
-            _ => posts.push(DumpPost { paragraphs: vec![p] }),
+            Some(post)
+                if post
+                    .paragraphs
+                    .last()
+                    .is_some_and(|prev| continues(prev, &p)) =>
+            {
+                post.paragraphs.push(p)
+            }
+            _ => posts.push(DumpPost {
+                paragraphs: vec![p],
+            }),
         }
     }
     let mut i = 0;
     while i < posts.len() {
-        let cited = posts[i].paragraphs.iter().find_map(footnote_number).map(|n| format!("[{n}]"));
+        let cited = posts[i]
+            .paragraphs
+            .iter()
+            .find_map(footnote_number)
+            .map(|n| format!("[{n}]"));
         if let Some(marker) = cited {
             let cites = |post: &DumpPost| {
-                post.paragraphs.iter().any(|p| !is_footnote(p) && p.text.contains(&marker))
+                post.paragraphs
+                    .iter()
+                    .any(|p| !is_footnote(p) && p.text.contains(&marker))
             };
-            let in_own = posts[i].paragraphs.iter().any(|p| !is_footnote(p) && p.text.contains(&marker));
+            let in_own = posts[i]
+                .paragraphs
+                .iter()
+                .any(|p| !is_footnote(p) && p.text.contains(&marker));
             if !in_own {
                 if let Some(from) = (i.saturating_sub(3)..i).rev().find(|&j| cites(&posts[j])) {
                     let tail: Vec<DumpPost> = posts.drain(from + 1..=i).collect();
@@ -233,8 +269,8 @@ pub fn group(paragraphs: Vec<Paragraph>) -> Vec<DumpPost> {
     posts
 }
 
-/// Build a post's body: text paragraphs, and runs of quote paragraphs as (nested)
-/// quote blocks.
+/// Build a post's body: text paragraphs, and quote paragraphs as (nested) quote
+/// blocks, one block per top-level quoted paragraph.
 pub fn body(paragraphs: &[Paragraph]) -> Body {
     Body(blocks_at(paragraphs, 0))
 }
@@ -248,10 +284,13 @@ fn blocks_at(paragraphs: &[Paragraph], level: usize) -> Vec<Block> {
             out.push(Block::Paragraph(linkify(&p.text)));
             i += 1;
         } else {
-            let end = paragraphs[i..]
+            // One quoted passage: this paragraph and the deeper ones under it. At the
+            // top level each `>` paragraph starts a passage of its own, so that each
+            // is resolved to its own source.
+            let end = paragraphs[i + 1..]
                 .iter()
-                .position(|q| q.quote_depth <= level)
-                .map_or(paragraphs.len(), |n| i + n);
+                .position(|q| q.quote_depth <= level || (level == 0 && q.quote_depth == 1))
+                .map_or(paragraphs.len(), |n| i + 1 + n);
             out.push(Block::Quote(blocks_at(&paragraphs[i..end], level + 1)));
             i = end;
         }
@@ -282,7 +321,9 @@ pub fn parse(bytes: &[u8], title: Option<&str>) -> Result<ThreadDoc> {
     if posts.is_empty() {
         return Err(Error::bad_input("empty: there is no text to import").at("line 1"));
     }
-    let title = title.map(str::to_string).unwrap_or_else(|| derive_title(&posts));
+    let title = title
+        .map(str::to_string)
+        .unwrap_or_else(|| derive_title(&posts));
     let posts = posts
         .iter()
         .map(|post| PostDoc {
@@ -308,7 +349,10 @@ mod tests {
     use super::*;
 
     fn lines_of(posts: &[DumpPost]) -> Vec<(usize, usize)> {
-        posts.iter().map(|p| (p.first_line(), p.last_line())).collect()
+        posts
+            .iter()
+            .map(|p| (p.first_line(), p.last_line()))
+            .collect()
     }
 
     #[test]
@@ -336,7 +380,10 @@ mod tests {
                    “Another excerpt.”\n\
                    Last.";
         let posts = group(paragraphs(src));
-        assert_eq!(lines_of(&posts), [(1, 1), (2, 3), (4, 6), (7, 10), (11, 12), (13, 13)]);
+        assert_eq!(
+            lines_of(&posts),
+            [(1, 1), (2, 3), (4, 6), (7, 10), (11, 12), (13, 13)]
+        );
         let r = body(&posts[2].paragraphs).render();
         assert_eq!(r.text, "quoted line\n\ndeeper\n\nReply to it.");
         assert_eq!(r.quotes.len(), 2);
@@ -352,10 +399,18 @@ mod tests {
     fn blank_line_layout_joins_wrapped_lines() {
         let src = "A wrapped\nparagraph here.\n\n> a quote\n> wrapped\n\nthe reply\n\nNew post.\n";
         let paras = paragraphs(src);
-        let texts: Vec<_> = paras.iter().map(|p| (p.quote_depth, p.text.as_str())).collect();
+        let texts: Vec<_> = paras
+            .iter()
+            .map(|p| (p.quote_depth, p.text.as_str()))
+            .collect();
         assert_eq!(
             texts,
-            [(0, "A wrapped paragraph here."), (1, "a quote wrapped"), (0, "the reply"), (0, "New post.")]
+            [
+                (0, "A wrapped paragraph here."),
+                (1, "a quote wrapped"),
+                (0, "the reply"),
+                (0, "New post.")
+            ]
         );
         assert_eq!(lines_of(&group(paras)), [(1, 2), (4, 7), (9, 9)]);
     }
@@ -369,7 +424,10 @@ mod tests {
     #[test]
     fn refuses_binary_and_invalid_utf8_with_the_line() {
         let e = parse(b"ok\nstill ok\n\xff\xfe", None).unwrap_err();
-        assert_eq!(e.to_string(), "line 3, column 1 (byte 12): invalid UTF-8; a text dump must be UTF-8");
+        assert_eq!(
+            e.to_string(),
+            "line 3, column 1 (byte 12): invalid UTF-8; a text dump must be UTF-8"
+        );
         let e = parse(b"a\n\0", None).unwrap_err();
         assert!(e.to_string().starts_with("line 2"), "{e}");
         assert!(parse(b"  \n\n \t\n", None).is_err());
@@ -380,6 +438,10 @@ mod tests {
     fn derived_title_is_cut_at_a_word() {
         let long = "word ".repeat(40);
         let doc = parse(long.as_bytes(), None).unwrap();
-        assert!(doc.title.ends_with('…') && doc.title.chars().count() <= 81, "{}", doc.title);
+        assert!(
+            doc.title.ends_with('…') && doc.title.chars().count() <= 81,
+            "{}",
+            doc.title
+        );
     }
 }

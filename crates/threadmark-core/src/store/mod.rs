@@ -25,9 +25,12 @@ static MIGRATIONS: LazyLock<std::result::Result<Migrations<'static>, String>> =
 
 /// The embedded migrations.
 pub fn migrations() -> Result<&'static Migrations<'static>> {
-    MIGRATIONS
-        .as_ref()
-        .map_err(|e| Error::new(ErrorKind::Database, format!("embedded migrations are invalid: {e}")))
+    MIGRATIONS.as_ref().map_err(|e| {
+        Error::new(
+            ErrorKind::Database,
+            format!("embedded migrations are invalid: {e}"),
+        )
+    })
 }
 
 /// How long a writer waits for another (the app or the CLI) before failing.
@@ -50,7 +53,10 @@ impl Library {
     pub fn open(path: &Path) -> Result<Library> {
         let wrap = |e: Error| e.in_file(path);
         if path.is_dir() {
-            return Err(wrap(Error::new(ErrorKind::Io, "is a directory, not a library file")));
+            return Err(wrap(Error::new(
+                ErrorKind::Io,
+                "is a directory, not a library file",
+            )));
         }
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|e| wrap(e.into()))?;
@@ -62,7 +68,10 @@ impl Library {
         };
         lib.prepare().map_err(|e| {
             if e.cause().contains("file is not a database") {
-                wrap(Error::new(ErrorKind::Database, "not a Threadmark library (not an SQLite database)"))
+                wrap(Error::new(
+                    ErrorKind::Database,
+                    "not a Threadmark library (not an SQLite database)",
+                ))
             } else {
                 wrap(e)
             }
@@ -83,7 +92,9 @@ impl Library {
     fn prepare(&mut self) -> Result<()> {
         self.conn.busy_timeout(BUSY_TIMEOUT)?;
         // journal_mode returns a row; in-memory databases answer "memory".
-        let _mode: String = self.conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        let _mode: String = self
+            .conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         self.conn.execute_batch(
             "PRAGMA synchronous = NORMAL;
              PRAGMA foreign_keys = ON;",
@@ -99,7 +110,9 @@ impl Library {
 
     /// The schema version (SQLite `user_version`).
     pub fn schema_version(&self) -> Result<i64> {
-        Ok(self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
     }
 
     /// Direct access for tests of the schema itself.
@@ -130,15 +143,24 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let lib = Library::open(&dir.path().join("sub/lib.sqlite3")).unwrap();
         let c = lib.connection();
-        let mode: String = c.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+        let mode: String = c
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(mode, "wal");
-        let fk: i64 = c.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
+        let fk: i64 = c
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(fk, 1);
-        let timeout: i64 = c.query_row("PRAGMA busy_timeout", [], |r| r.get(0)).unwrap();
+        let timeout: i64 = c
+            .query_row("PRAGMA busy_timeout", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(timeout, 10_000);
         assert!(lib.schema_version().unwrap() >= 1);
         let names: Vec<String> = lib.labels().unwrap().into_iter().map(|l| l.name).collect();
-        assert_eq!(names, ["Claim", "Evidence", "Rebuttal", "Question", "Concession"]);
+        assert_eq!(
+            names,
+            ["Claim", "Evidence", "Rebuttal", "Question", "Concession"]
+        );
     }
 
     #[test]

@@ -45,7 +45,9 @@ fn post_row(r: &Row<'_>) -> rusqlite::Result<Post> {
 impl Library {
     /// Every thread, most recently imported first.
     pub fn list_threads(&self) -> Result<Vec<ThreadSummary>> {
-        let sql = format!("SELECT {THREAD_COLUMNS} FROM threads t ORDER BY t.imported_at DESC, t.id DESC");
+        let sql = format!(
+            "SELECT {THREAD_COLUMNS} FROM threads t ORDER BY t.imported_at DESC, t.id DESC"
+        );
         let mut stmt = self.conn.prepare(&sql)?;
         let rows = stmt.query_map([], thread_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -53,7 +55,9 @@ impl Library {
 
     /// Whether the library holds no thread.
     pub fn is_empty(&self) -> Result<bool> {
-        let n: i64 = self.conn.query_row("SELECT count(*) FROM threads", [], |r| r.get(0))?;
+        let n: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM threads", [], |r| r.get(0))?;
         Ok(n == 0)
     }
 
@@ -84,22 +88,29 @@ impl Library {
 
     /// One post by its source id.
     pub fn post(&self, thread_id: i64, source_id: &str) -> Result<Post> {
-        let sql = format!("SELECT {POST_COLUMNS} FROM posts WHERE thread_id = ?1 AND source_id = ?2");
+        let sql =
+            format!("SELECT {POST_COLUMNS} FROM posts WHERE thread_id = ?1 AND source_id = ?2");
         self.conn
             .query_row(&sql, params![thread_id, source_id], post_row)
             .optional()?
             .ok_or_else(|| Error::not_found(format!("no post {source_id:?} in thread {thread_id}")))
     }
 
-    /// Every detected quote of a thread, in thread order.
+    /// Every quoted passage of a thread (top-level quote blocks), in thread order.
     pub fn quotes(&self, thread_id: i64) -> Result<Vec<Quote>> {
+        self.quote_blocks(thread_id, false)
+    }
+
+    /// Quote blocks of a thread in thread order; with `nested`, also the quotes
+    /// inside quotes (for rendering), outer before inner.
+    pub fn quote_blocks(&self, thread_id: i64, nested: bool) -> Result<Vec<Quote>> {
         self.thread(thread_id)?;
         let mut stmt = self.conn.prepare(
             "SELECT p.source_id, q.start, q.\"end\", q.text, s.source_id, q.source_start, q.source_end, q.score
              FROM quotes q JOIN posts p ON p.id = q.post_id LEFT JOIN posts s ON s.id = q.source_post
-             WHERE q.thread_id = ?1 ORDER BY p.position, q.start",
+             WHERE q.thread_id = ?1 AND (?2 OR q.depth = 1) ORDER BY p.position, q.start, q.depth",
         )?;
-        let rows = stmt.query_map([thread_id], |r| {
+        let rows = stmt.query_map(params![thread_id, nested], |r| {
             Ok(Quote {
                 post: r.get(0)?,
                 start: r.get(1)?,
@@ -140,7 +151,9 @@ impl Library {
                 label: r.get(8)?,
                 note: r.get(9)?,
                 state: r.get(10)?,
-                tags: tags.map(|t| t.split('\u{1f}').map(str::to_string).collect()).unwrap_or_default(),
+                tags: tags
+                    .map(|t| t.split('\u{1f}').map(str::to_string).collect())
+                    .unwrap_or_default(),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -148,9 +161,9 @@ impl Library {
 
     /// The labels, in their order.
     pub fn labels(&self) -> Result<Vec<Label>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT id, name, color, shortcut, position FROM labels ORDER BY position, id")?;
+        let mut stmt = self.conn.prepare(
+            "SELECT id, name, color, shortcut, position FROM labels ORDER BY position, id",
+        )?;
         let rows = stmt.query_map([], |r| {
             Ok(Label {
                 id: r.get(0)?,

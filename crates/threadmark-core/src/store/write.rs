@@ -11,6 +11,7 @@ use rusqlite::{params, OptionalExtension, Transaction};
 use super::{now, Library};
 use crate::error::{Error, Result};
 use crate::model::ThreadDoc;
+use crate::quotes::{resolve, PostText, Resolution};
 
 /// A post ready to store: rendered, with its place in the tree.
 struct Prepared {
@@ -23,6 +24,8 @@ struct Prepared {
     text: String,
     deleted: bool,
     quotes: Vec<crate::body::QuoteSpan>,
+    /// One entry per quote of depth 1, in order: what it resolved to.
+    resolved: Vec<Option<Resolution>>,
 }
 
 /// Render every post and work out depths; refuse duplicate ids. Parents that are
@@ -32,10 +35,15 @@ fn prepare(doc: &ThreadDoc) -> Result<Vec<Prepared>> {
     let mut out = Vec::with_capacity(doc.posts.len());
     for (i, post) in doc.posts.iter().enumerate() {
         if depth_of.contains_key(post.source_id.as_str()) {
-            return Err(Error::bad_input(format!("duplicate post id {:?}", post.source_id))
-                .at(format!("post {}", i + 1)));
+            return Err(
+                Error::bad_input(format!("duplicate post id {:?}", post.source_id))
+                    .at(format!("post {}", i + 1)),
+            );
         }
-        let parent_depth = post.parent.as_deref().and_then(|p| depth_of.get(p).copied());
+        let parent_depth = post
+            .parent
+            .as_deref()
+            .and_then(|p| depth_of.get(p).copied());
         let depth = parent_depth.map_or(0, |d| d + 1);
         depth_of.insert(&post.source_id, depth);
         let rendered = post.body.render();
@@ -49,7 +57,26 @@ fn prepare(doc: &ThreadDoc) -> Result<Vec<Prepared>> {
             text: rendered.text,
             deleted: post.deleted,
             quotes: rendered.quotes,
+            resolved: Vec::new(),
         });
+    }
+    let index_of: HashMap<&str, usize> = out
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.source_id.as_str(), i))
+        .collect();
+    let texts: Vec<PostText<'_>> = out
+        .iter()
+        .map(|p| PostText {
+            text: &p.text,
+            parent: p.parent.as_deref().and_then(|s| index_of.get(s).copied()),
+            quotes: &p.quotes,
+        })
+        .collect();
+    let resolved = resolve(&texts);
+    drop(texts);
+    for (post, r) in out.iter_mut().zip(resolved) {
+        post.resolved = r;
     }
     Ok(out)
 }
@@ -93,9 +120,10 @@ impl Library {
 
     /// Record that a thread was opened now.
     pub fn mark_opened(&self, thread_id: i64) -> Result<()> {
-        let n = self
-            .conn
-            .execute("UPDATE threads SET last_opened_at = ?1 WHERE id = ?2", params![now(), thread_id])?;
+        let n = self.conn.execute(
+            "UPDATE threads SET last_opened_at = ?1 WHERE id = ?2",
+            params![now(), thread_id],
+        )?;
         if n == 0 {
             return Err(Error::not_found(format!("no thread {thread_id}")));
         }
@@ -104,7 +132,9 @@ impl Library {
 
     /// Delete a thread with its posts, quotes and highlights.
     pub fn delete_thread(&mut self, thread_id: i64) -> Result<()> {
-        let n = self.conn.execute("DELETE FROM threads WHERE id = ?1", [thread_id])?;
+        let n = self
+            .conn
+            .execute("DELETE FROM threads WHERE id = ?1", [thread_id])?;
         if n == 0 {
             return Err(Error::not_found(format!("no thread {thread_id}")));
         }
@@ -112,7 +142,12 @@ impl Library {
     }
 }
 
-fn store_thread(tx: &Transaction<'_>, doc: &ThreadDoc, posts: &[Prepared], into: Option<i64>) -> Result<i64> {
+fn store_thread(
+    tx: &Transaction<'_>,
+    doc: &ThreadDoc,
+    posts: &[Prepared],
+    into: Option<i64>,
+) -> Result<i64> {
     let t = now();
     let existing: Option<i64> = match (into, &doc.source_key) {
         (Some(id), _) => Some(
@@ -150,14 +185,18 @@ fn store_thread(tx: &Transaction<'_>, doc: &ThreadDoc, posts: &[Prepared], into:
     // The final order: the new posts, with posts that disappeared kept right after
     // the post that preceded them before.
     let old: Vec<(i64, String)> = {
-        let mut stmt = tx.prepare("SELECT id, source_id FROM posts WHERE thread_id = ?1 ORDER BY position")?;
+        let mut stmt =
+            tx.prepare("SELECT id, source_id FROM posts WHERE thread_id = ?1 ORDER BY position")?;
         let rows = stmt.query_map([thread_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
         rows.collect::<rusqlite::Result<_>>()?
     };
     let mut removed: Vec<(usize, i64)> = Vec::new(); // (insert before index in `order`, row id)
     {
-        let index_of: HashMap<&str, usize> =
-            posts.iter().enumerate().map(|(i, p)| (p.source_id.as_str(), i)).collect();
+        let index_of: HashMap<&str, usize> = posts
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.source_id.as_str(), i))
+            .collect();
         let mut after: Option<usize> = None;
         for (row, sid) in &old {
             match index_of.get(sid.as_str()) {
@@ -167,8 +206,12 @@ fn store_thread(tx: &Transaction<'_>, doc: &ThreadDoc, posts: &[Prepared], into:
         }
     }
     // Positions are assigned fresh; park existing ones out of the way first.
-    tx.execute("UPDATE posts SET position = -1 - position WHERE thread_id = ?1", [thread_id])?;
+    tx.execute(
+        "UPDATE posts SET position = -1 - position WHERE thread_id = ?1",
+        [thread_id],
+    )?;
     let mut position: i64 = 0;
+    let mut row_ids: Vec<i64> = Vec::with_capacity(posts.len());
     let mut removed_iter = removed.into_iter().peekable();
     let mut upsert = tx.prepare(
         "INSERT INTO posts (thread_id, source_id, parent_id, position, depth, author, created_at, html, text, deleted)
@@ -182,7 +225,8 @@ fn store_thread(tx: &Transaction<'_>, doc: &ThreadDoc, posts: &[Prepared], into:
     let mut park = tx.prepare("UPDATE posts SET position = ?1, deleted = 1 WHERE id = ?2")?;
     let mut clear_quotes = tx.prepare("DELETE FROM quotes WHERE post_id = ?1")?;
     let mut add_quote = tx.prepare(
-        "INSERT INTO quotes (thread_id, post_id, start, \"end\", depth, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO quotes (thread_id, post_id, start, \"end\", depth, text, source_post, source_start, source_end, score)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?;
     for (i, post) in posts.iter().enumerate() {
         while let Some(&(before, row)) = removed_iter.peek() {
@@ -210,9 +254,34 @@ fn store_thread(tx: &Transaction<'_>, doc: &ThreadDoc, posts: &[Prepared], into:
         )?;
         position += 1;
         clear_quotes.execute([post_id])?;
+        row_ids.push(post_id);
+        let mut resolutions = post.resolved.iter();
+        // Nested quotes are stored for their depth; only top-level quoted passages
+        // are resolved (a nested quote is part of the passage that holds it).
         for q in &post.quotes {
-            let text: String = post.text.chars().skip(q.start).take(q.end - q.start).collect();
-            add_quote.execute(params![thread_id, post_id, q.start as i64, q.end as i64, q.depth as i64, text])?;
+            let text: String = post
+                .text
+                .chars()
+                .skip(q.start)
+                .take(q.end - q.start)
+                .collect();
+            let r = if q.depth == 1 {
+                resolutions.next().and_then(Option::as_ref)
+            } else {
+                None
+            };
+            add_quote.execute(params![
+                thread_id,
+                post_id,
+                q.start as i64,
+                q.end as i64,
+                q.depth as i64,
+                text,
+                r.map(|r| row_ids[r.post]),
+                r.map(|r| r.start as i64),
+                r.map(|r| r.end as i64),
+                r.map(|r| r.score),
+            ])?;
         }
     }
     for (_, row) in removed_iter {

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Real-window end-to-end test: builds the frontend, the app and the CLI (debug), imports
+# the seed thread into a temporary library with the CLI, starts Xvfb and tauri-driver,
+# and runs e2e/tests/ against the window (WebdriverIO). Leaves a screenshot of the
+# screen at $E2E_SCREENSHOT (default /tmp/threadmark-e2e.png). Exits non-zero on any
+# failure; stops what it started.
+#
+# Needs: Xvfb (xvfb), WebKitWebDriver (webkit2gtk-driver), import (imagemagick),
+# libwebkit2gtk-4.1-dev, and tauri-driver (`cargo install tauri-driver --locked`).
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SEED="$REPO/../shared/corpus/seed/000_e97962a6dbc2b620.txt"
+TARGET="${CARGO_TARGET_DIR:-$REPO/target}"
+TAURI_DRIVER="${TAURI_DRIVER:-$HOME/.cargo/bin/tauri-driver}"
+DISPLAY_NUMBER="${E2E_DISPLAY:-99}"
+DRIVER_PORT=4444
+export E2E_SCREENSHOT="${E2E_SCREENSHOT:-/tmp/threadmark-e2e.png}"
+
+fail() {
+  echo "e2e: $*" >&2
+  exit 1
+}
+
+[ -f "$SEED" ] || fail "seed thread missing: $SEED"
+[ -x "$TAURI_DRIVER" ] || fail "tauri-driver missing at $TAURI_DRIVER (cargo install tauri-driver --locked)"
+for tool in Xvfb WebKitWebDriver import; do
+  command -v "$tool" >/dev/null || fail "$tool missing (apt-get install xvfb webkit2gtk-driver imagemagick)"
+done
+
+# Build: the frontend first (the app embeds ui/dist), then the app and the CLI.
+(cd "$REPO/ui" && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run --silent build)
+(cd "$REPO/e2e" && { [ -d node_modules ] || npm ci --no-audit --no-fund; })
+(cd "$REPO" && cargo build -p threadmark-app -p threadmark-cli)
+
+WORK="$(mktemp -d)"
+XVFB_PID=""
+DRIVER_PID=""
+cleanup() {
+  local status=$?
+  [ -n "$DRIVER_PID" ] && kill "$DRIVER_PID" 2>/dev/null && wait "$DRIVER_PID" 2>/dev/null
+  [ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null && wait "$XVFB_PID" 2>/dev/null
+  rm -rf "$WORK"
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# A library holding only the seed thread.
+export THREADMARK_DB="$WORK/library.sqlite3"
+THREAD_ID="$("$TARGET/debug/threadmark" --db "$THREADMARK_DB" import "$SEED" | tail -n 1)"
+[[ "$THREAD_ID" =~ ^[0-9]+$ ]] || fail "threadmark import printed '$THREAD_ID', not a thread id"
+
+# One X server, one WebDriver proxy; each waited for before going on.
+[ ! -e "/tmp/.X${DISPLAY_NUMBER}-lock" ] || fail "display :$DISPLAY_NUMBER is in use (set E2E_DISPLAY)"
+Xvfb ":$DISPLAY_NUMBER" -screen 0 1280x800x24 -nolisten tcp >"$WORK/xvfb.log" 2>&1 &
+XVFB_PID=$!
+export DISPLAY=":$DISPLAY_NUMBER"
+for _ in $(seq 100); do
+  [ -S "/tmp/.X11-unix/X${DISPLAY_NUMBER}" ] && break
+  kill -0 "$XVFB_PID" 2>/dev/null || { cat "$WORK/xvfb.log" >&2; fail "Xvfb exited"; }
+  sleep 0.1
+done
+[ -S "/tmp/.X11-unix/X${DISPLAY_NUMBER}" ] || fail "Xvfb did not start"
+
+"$TAURI_DRIVER" --port "$DRIVER_PORT" >"$WORK/tauri-driver.log" 2>&1 &
+DRIVER_PID=$!
+for _ in $(seq 100); do
+  (exec 3<>"/dev/tcp/127.0.0.1/$DRIVER_PORT") 2>/dev/null && break
+  kill -0 "$DRIVER_PID" 2>/dev/null || { cat "$WORK/tauri-driver.log" >&2; fail "tauri-driver exited"; }
+  sleep 0.1
+done
+
+rm -f "$E2E_SCREENSHOT"
+status=0
+E2E_APP="$TARGET/debug/threadmark-app" E2E_THREAD_ID="$THREAD_ID" \
+  npm --prefix "$REPO/e2e" run --silent test || status=$?
+if [ "$status" -ne 0 ]; then
+  echo "e2e: tauri-driver log:" >&2
+  tail -n 50 "$WORK/tauri-driver.log" >&2
+fi
+[ -f "$E2E_SCREENSHOT" ] && echo "e2e: screenshot at $E2E_SCREENSHOT"
+exit "$status"

@@ -1,0 +1,14 @@
+//! Registers the app's own commands with Tauri's ACL: each command listed here gets
+//! generated `allow-*`/`deny-*` permissions and is refused unless a capability grants it.
+
+/// Every command the webview may call. Keep in step with `generate_handler!` in `lib.rs`
+/// and with `capabilities/default.json` (a test checks the capability file).
+const COMMANDS: &[&str] = &["list_threads", "open_thread", "library_info"];
+
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("failed to run tauri-build");
+}

@@ -1,0 +1,108 @@
+//! The shapes that cross the IPC boundary, generated into `ui/src/bindings/` by ts-rs
+//! when `cargo test -p threadmark-app` runs (CI checks the committed files for drift).
+//!
+//! Each DTO is a plain copy of a core type in the frontend's naming (camelCase). Core
+//! types stay free of serde/ts-rs concerns; conversions live here and nowhere else.
+//! Integers are `i64` in Rust and `number` in TypeScript: ids, counts and unix seconds
+//! all fit well inside 2^53.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+/// One saved thread as the library list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/bindings/")]
+pub struct ThreadSummary {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub title: String,
+    /// The source format: "text", "hn", "reddit", …
+    pub source: String,
+    pub url: Option<String>,
+    #[ts(type = "number")]
+    pub posts: i64,
+    #[ts(type = "number")]
+    pub highlights: i64,
+    /// Unix seconds.
+    #[ts(type = "number")]
+    pub imported_at: i64,
+    /// Unix seconds; null until the thread is first opened.
+    #[ts(type = "number | null")]
+    pub last_opened_at: Option<i64>,
+}
+
+/// One post of an opened thread, in thread order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/bindings/")]
+pub struct Post {
+    /// Database row id.
+    #[ts(type = "number")]
+    pub id: i64,
+    /// The id the source gives the post (the CLI's `POST`).
+    pub source_id: String,
+    /// The parent post's source id; null for a top-level post.
+    pub parent: Option<String>,
+    #[ts(type = "number")]
+    pub position: i64,
+    #[ts(type = "number")]
+    pub depth: i64,
+    pub author: Option<String>,
+    /// Unix seconds.
+    #[ts(type = "number | null")]
+    pub created_at: Option<i64>,
+    /// Sanitised by the core: safe to insert as HTML. Its `textContent` is the
+    /// post's canonical text, the space highlights and quotes are measured in.
+    pub html: String,
+    pub deleted: bool,
+}
+
+/// What `open_thread` returns: the thread and all its posts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/bindings/")]
+pub struct OpenedThread {
+    pub thread: ThreadSummary,
+    pub posts: Vec<Post>,
+}
+
+/// Where the library lives, for the status line and for support.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/bindings/")]
+pub struct LibraryInfo {
+    /// The SQLite file the app opened.
+    pub path: String,
+}
+
+impl From<threadmark_core::ThreadSummary> for ThreadSummary {
+    fn from(t: threadmark_core::ThreadSummary) -> Self {
+        ThreadSummary {
+            id: t.id,
+            title: t.title,
+            source: t.source,
+            url: t.url,
+            posts: t.posts,
+            highlights: t.highlights,
+            imported_at: t.imported_at,
+            last_opened_at: t.last_opened_at,
+        }
+    }
+}
+
+impl From<threadmark_core::Post> for Post {
+    fn from(p: threadmark_core::Post) -> Self {
+        Post {
+            id: p.id,
+            source_id: p.source_id,
+            parent: p.parent,
+            position: p.position,
+            depth: p.depth,
+            author: p.author,
+            created_at: p.created_at,
+            html: p.html,
+            deleted: p.deleted,
+        }
+    }
+}

@@ -1,0 +1,54 @@
+//! Threadmark's desktop shell: a Tauri window over `threadmark-core`.
+//!
+//! This crate only translates. It opens the library (`state`), exposes a few thin
+//! commands (`commands`) whose results cross IPC as generated DTOs (`dto`) or as a
+//! `{ kind, message }` error (`error`). Product logic belongs in the core; if a command
+//! grows past a few lines, the missing piece is a core function.
+
+pub mod commands;
+pub mod dto;
+pub mod error;
+pub mod state;
+
+use tauri::{Builder, Context, Runtime};
+
+pub use state::LibraryState;
+
+/// Registers the library and the commands on `builder`. Shared by `run` and the tests,
+/// which pass a mock-runtime builder.
+pub fn app<R: Runtime>(builder: Builder<R>, library: LibraryState) -> Builder<R> {
+    builder
+        .manage(library)
+        .invoke_handler(tauri::generate_handler![
+            commands::list_threads,
+            commands::open_thread,
+            commands::library_info,
+        ])
+}
+
+/// The compiled-in configuration, capabilities and frontend (`ui/dist`).
+pub fn context<R: Runtime>() -> Context<R> {
+    tauri::generate_context!()
+}
+
+/// Opens the library named by `--db` / `THREADMARK_DB` (or the default one) and runs
+/// the app until its window closes. Exits with status 1 and a one-line message if the
+/// library cannot be opened.
+pub fn run() {
+    let opened = state::library_path(
+        std::env::args_os().skip(1),
+        std::env::var_os("THREADMARK_DB"),
+    )
+    .and_then(LibraryState::open);
+    let library = match opened {
+        Ok(library) => library,
+        Err(error) => {
+            eprintln!("threadmark-app: {error}");
+            std::process::exit(1);
+        }
+    };
+    if let Err(error) = app(Builder::default(), library).run(context()) {
+        eprintln!("threadmark-app: {error}");
+        std::process::exit(1);
+    }
+}

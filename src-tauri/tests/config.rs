@@ -1,0 +1,89 @@
+//! The security-relevant configuration, checked as data: the identifier shared with
+//! the CLI, the CSP, and a capability file that grants exactly the app's commands.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use serde_json::Value;
+
+fn read_json(relative: &str) -> Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(relative);
+    let text = std::fs::read_to_string(&path).expect("readable");
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn identifier_is_the_cores() {
+    let config = read_json("tauri.conf.json");
+    assert_eq!(config["identifier"], threadmark_core::APP_IDENTIFIER);
+}
+
+#[test]
+fn main_window_is_titled_threadmark() {
+    let config = read_json("tauri.conf.json");
+    let windows = config["app"]["windows"].as_array().expect("windows");
+    assert_eq!(windows.len(), 1);
+    assert_eq!(windows[0]["label"], "main");
+    assert_eq!(windows[0]["title"], "Threadmark");
+}
+
+#[test]
+fn csp_allows_no_inline_or_remote_script() {
+    let config = read_json("tauri.conf.json");
+    let security = &config["app"]["security"];
+    assert_eq!(security["freezePrototype"], true);
+    let csp = security["csp"]
+        .as_object()
+        .expect("a CSP object, never null");
+    assert_eq!(csp["default-src"], "'self'");
+    assert_eq!(csp["script-src"], "'self'");
+    assert_eq!(csp["connect-src"], "ipc: http://ipc.localhost");
+    assert_eq!(csp["object-src"], "'none'");
+    for (directive, sources) in csp {
+        for source in sources.as_str().expect("a string").split_whitespace() {
+            let wildcard = ["'unsafe-inline'", "'unsafe-eval'", "*", "http:", "https:"];
+            assert!(!wildcard.contains(&source), "{directive} allows {source}");
+            let remote = source.contains("://") && source != "http://ipc.localhost";
+            assert!(!remote, "{directive} allows the remote origin {source}");
+        }
+    }
+    assert!(security
+        .get("dangerousDisableAssetCspModification")
+        .is_none());
+}
+
+#[test]
+fn the_only_capability_grants_exactly_the_app_commands() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("capabilities");
+    let files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("capabilities dir")
+        .map(|entry| {
+            entry
+                .expect("entry")
+                .file_name()
+                .into_string()
+                .expect("utf-8")
+        })
+        .collect();
+    assert_eq!(files, ["default.json"], "one capability file");
+
+    let capability = read_json("capabilities/default.json");
+    assert_eq!(capability["windows"], serde_json::json!(["main"]));
+    assert!(
+        capability.get("remote").is_none(),
+        "no remote origin may call"
+    );
+    assert!(capability.get("webviews").is_none());
+    let granted: BTreeSet<&str> = capability["permissions"]
+        .as_array()
+        .expect("permissions")
+        .iter()
+        .map(|p| p.as_str().expect("plain permission identifiers"))
+        .collect();
+    let expected = BTreeSet::from([
+        "allow-library-info",
+        "allow-list-threads",
+        "allow-open-thread",
+    ]);
+    assert_eq!(granted, expected);
+}
