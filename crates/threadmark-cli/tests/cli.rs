@@ -1,5 +1,7 @@
 //! End-to-end tests of the `threadmark` binary on a temporary library.
 
+#![allow(clippy::unwrap_used)] // tests fail loudly on purpose
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;

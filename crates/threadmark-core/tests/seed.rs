@@ -14,9 +14,14 @@ fn every_line_lands_in_exactly_one_post() {
     let mut owner = vec![None; lines.len() + 1];
     for (i, post) in posts.iter().enumerate() {
         for p in &post.paragraphs {
-            for line in p.first_line..=p.last_line {
-                assert!(owner[line].is_none(), "line {line} is in two posts");
-                owner[line] = Some(i);
+            for (line, slot) in owner
+                .iter_mut()
+                .enumerate()
+                .take(p.last_line + 1)
+                .skip(p.first_line)
+            {
+                assert!(slot.is_none(), "line {line} is in two posts");
+                *slot = Some(i);
             }
         }
     }

@@ -2,6 +2,8 @@
 //!
 //! The corpus folder is required: these tests fail, never skip, when it is missing.
 
+#![allow(clippy::unwrap_used)] // tests fail loudly on purpose
+
 mod invariant;
 mod seed;
 mod store;
