@@ -8,8 +8,10 @@
 //! for in its ancestors first (nearest first), then in any earlier post (earliest
 //! first). A quote found nowhere is external: it is never attached to a wrong post.
 //!
-//! This resolves exact matches after normalization (score 1.0); approximate
-//! matching of edited and truncated quotes is not implemented yet.
+//! Exact matches after normalization score 1.0. A quote found nowhere exactly is
+//! matched approximately (edit distance) in the posts that share enough k-grams
+//! with it; a match with at most a quarter of its characters edited is kept with
+//! its score, anything worse makes the quote external.
 
 use std::collections::HashMap;
 
@@ -193,22 +195,144 @@ pub fn resolve(posts: &[PostText<'_>]) -> Vec<Vec<Option<Resolution>>> {
                             check(pos);
                         }
                     }
-                    let chosen = ancestors(i)
-                        .into_iter()
-                        .find_map(|a| hits.iter().find(|h| h.0 == a))
-                        .or_else(|| hits.iter().min_by_key(|h| h.0))?;
-                    let (j, off) = *chosen;
-                    let map = &maps[j];
-                    Some(Resolution {
-                        post: j,
-                        start: map[off],
-                        end: map[off + n.len() - 1] + 1,
-                        score: 1.0,
+                    let anc = ancestors(i);
+                    let exact = anc
+                        .iter()
+                        .find_map(|a| hits.iter().find(|h| h.0 == *a))
+                        .or_else(|| hits.iter().min_by_key(|h| h.0));
+                    if let Some(&(j, off)) = exact {
+                        let map = &maps[j];
+                        return Some(Resolution {
+                            post: j,
+                            start: map[off],
+                            end: map[off + n.len() - 1] + 1,
+                            score: 1.0,
+                        });
+                    }
+                    approximate(n, i, &anc, &all, &starts, &index).map(|(j, from, to, score)| {
+                        let map = &maps[j];
+                        Resolution {
+                            post: j,
+                            start: map[from],
+                            end: map[to - 1] + 1,
+                            score,
+                        }
                     })
                 })
                 .collect()
         })
         .collect()
+}
+
+/// The lowest score an approximate match may have: at most a quarter of the
+/// quote's characters edited.
+pub const MIN_SCORE: f64 = 0.75;
+
+/// Approximate search for `n` in posts before `i`: posts sharing enough k-grams
+/// with the quote are candidates; in each, the best-matching span (semi-global edit
+/// distance) around the shared k-grams is scored `1 - edits / len`. Returns
+/// `(post, from, to, score)` in normalized offsets of that post.
+fn approximate(
+    n: &[char],
+    i: usize,
+    ancestors: &[usize],
+    all: &[char],
+    starts: &[usize],
+    index: &HashMap<u64, Vec<u32>>,
+) -> Option<(usize, usize, usize, f64)> {
+    if n.len() < K * 2 {
+        return None;
+    }
+    let post_of = |pos: usize| starts.partition_point(|&s| s <= pos) - 1;
+    // Shared k-grams per earlier post, with the span of text they touch.
+    let mut shared: HashMap<usize, (usize, usize, usize)> = HashMap::new(); // post -> (count, min pos, max pos)
+    let grams = n.len() - K + 1;
+    for g in (0..grams).step_by(2) {
+        for &pos in index
+            .get(&hash(&n[g..g + K]))
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+        {
+            let pos = pos as usize;
+            let j = post_of(pos);
+            if j >= i {
+                continue;
+            }
+            let e = shared.entry(j).or_insert((0, pos, pos));
+            e.0 += 1;
+            e.1 = e.1.min(pos);
+            e.2 = e.2.max(pos);
+        }
+    }
+    let needed = (grams / 2 / 5).max(2); // a fifth of the sampled k-grams
+    let mut candidates: Vec<(usize, (usize, usize, usize))> =
+        shared.into_iter().filter(|(_, v)| v.0 >= needed).collect();
+    candidates.sort_by_key(|(j, v)| (std::cmp::Reverse(v.0), *j));
+    candidates.truncate(8);
+    let mut best: Option<(usize, usize, usize, f64)> = None;
+    for (j, (_, lo, hi)) in candidates {
+        let post_start = starts[j];
+        let post_end = starts.get(j + 1).map_or(all.len(), |&s| s - 1);
+        let from = lo.saturating_sub(n.len()).max(post_start);
+        let to = (hi + K + n.len()).min(post_end);
+        let Some((s, e, edits)) = best_span(n, &all[from..to]) else {
+            continue;
+        };
+        let score = 1.0 - edits as f64 / n.len() as f64;
+        if score < MIN_SCORE {
+            continue;
+        }
+        let rank = |j: usize| {
+            (
+                ancestors.iter().position(|&a| a == j).unwrap_or(usize::MAX),
+                j,
+            )
+        };
+        let better = match best {
+            None => true,
+            Some((bj, _, _, bs)) => {
+                score > bs + 1e-9 || ((score - bs).abs() <= 1e-9 && rank(j) < rank(bj))
+            }
+        };
+        if better {
+            best = Some((j, from + s - post_start, from + e - post_start, score));
+        }
+    }
+    best
+}
+
+/// Semi-global edit distance (Sellers): the span of `text` closest to `pattern`.
+/// Returns `(start, end, edits)`.
+fn best_span(pattern: &[char], text: &[char]) -> Option<(usize, usize, usize)> {
+    if text.is_empty() {
+        return None;
+    }
+    let m = pattern.len();
+    // Column j: (cost of pattern[..i] ending at text[..j], start of that span), rolled over i.
+    let mut prev: Vec<(usize, usize)> = (0..=text.len()).map(|j| (0, j)).collect();
+    let mut cur = vec![(0usize, 0usize); text.len() + 1];
+    for i in 1..=m {
+        cur[0] = (i, 0);
+        for j in 1..=text.len() {
+            let sub = prev[j - 1].0 + usize::from(pattern[i - 1] != text[j - 1]);
+            let del = prev[j].0 + 1;
+            let ins = cur[j - 1].0 + 1;
+            cur[j] = if sub <= del && sub <= ins {
+                (sub, prev[j - 1].1)
+            } else if del <= ins {
+                (del, prev[j].1)
+            } else {
+                (ins, cur[j - 1].1)
+            };
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    let (end, &(edits, start)) = prev
+        .iter()
+        .enumerate()
+        .skip(1)
+        .min_by_key(|(j, c)| (c.0, *j))?;
+    Some((start, end, edits))
 }
 
 #[cfg(test)]
@@ -279,6 +403,72 @@ mod tests {
         assert_eq!(c.post, 1, "the parent wins over the earlier post");
         assert_eq!((c.start, c.end), (9, 43));
         assert_eq!(r[3][0], None, "external");
+    }
+
+    #[test]
+    fn approximate_matches_small_edits_and_extensions_but_not_strangers() {
+        let a = "We tried the trial on six ordinary weekends and counted footfall at both ends of the street.";
+        let b =
+            "Nothing to do with it at all, a different subject entirely, about bread and ovens.";
+        let edited = "we tried the trail on six ordinary weekend and counted the footfall at both ends of the street";
+        let extended = "We tried the trial on six ordinary weekends and counted footfall at both ends of the street. And then some.";
+        let stranger =
+            "A sentence that nobody in this thread has written anywhere, about ovens and trials.";
+        let mk = |t: &'static str| {
+            (
+                t,
+                [QuoteSpan {
+                    start: 0,
+                    end: t.chars().count(),
+                    depth: 1,
+                }],
+            )
+        };
+        let (e, eq) = mk(edited);
+        let (x, xq) = mk(extended);
+        let (s, sq) = mk(stranger);
+        let posts = [
+            PostText {
+                text: a,
+                parent: None,
+                quotes: &[],
+            },
+            PostText {
+                text: b,
+                parent: None,
+                quotes: &[],
+            },
+            PostText {
+                text: e,
+                parent: None,
+                quotes: &eq,
+            },
+            PostText {
+                text: x,
+                parent: None,
+                quotes: &xq,
+            },
+            PostText {
+                text: s,
+                parent: None,
+                quotes: &sq,
+            },
+        ];
+        let r = resolve(&posts);
+        let got = r[2][0].as_ref().expect("edited quote resolves");
+        assert_eq!(got.post, 0);
+        assert!(got.score < 1.0 && got.score >= MIN_SCORE, "{got:?}");
+        let got = r[3][0].as_ref().expect("extended quote resolves");
+        assert_eq!(got.post, 0);
+        assert_eq!((got.start, got.end), (0, a.chars().count()));
+        assert_eq!(r[4][0], None, "below the threshold a quote is external");
+    }
+
+    #[test]
+    fn best_span_finds_the_closest_substring() {
+        let t: Vec<char> = "xx hello world yy".chars().collect();
+        let p: Vec<char> = "helo world".chars().collect();
+        assert_eq!(best_span(&p, &t), Some((3, 14, 1)));
     }
 
     #[test]

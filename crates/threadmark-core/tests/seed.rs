@@ -176,8 +176,8 @@ const SEED_QUOTES: &[(&str, Option<&str>)] = &[
     ("75", Some("72")),
     ("92", Some("85")),
     ("96", Some("94")),
-    ("117", None), // spans two dumped lines (85 and 86): needs approximate matching
-    ("134", None), // not in the dump
+    ("117", Some("85")), // 85 plus "You pay with your data." (line 86): an approximate match
+    ("134", None),       // not in the dump
     ("136", Some("132")),
     ("144", Some("132")),
     ("153", None),      // the article
@@ -223,11 +223,16 @@ fn seed_quotes_resolve_to_their_sources() {
             "{span:?} is not in {:?}",
             q.text
         );
-        assert!(
-            span.chars().count() * 10 >= q.text.chars().count() * 9,
-            "{span:?} is much shorter than {:?}",
-            q.text
-        );
-        assert_eq!(q.score, Some(1.0));
+        let score = q.score.unwrap();
+        if q.post == "117" {
+            assert!((0.75..1.0).contains(&score), "approximate: {score}");
+        } else {
+            assert_eq!(score, 1.0);
+            assert!(
+                span.chars().count() * 10 >= q.text.chars().count() * 9,
+                "{span:?} is much shorter than {:?}",
+                q.text
+            );
+        }
     }
 }
