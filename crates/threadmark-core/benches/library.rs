@@ -4,6 +4,7 @@
 //! Run with `make bench` (or `cargo bench -p threadmark-core`); figures go in BENCHMARKS.md.
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use threadmark_core::quotes::{resolve, PostText};
 use threadmark_core::{Library, SourceFormat};
 
 /// A deterministic dump of `n` posts: every tenth post quotes the sentence of an
@@ -35,7 +36,13 @@ fn synthetic_dump(n: usize) -> String {
         s.push('.');
         if i % 10 == 9 {
             let quoted = &sentences[(next() % i as u64) as usize];
-            out.push_str(&format!("> {quoted}\n"));
+            if i % 30 == 29 {
+                // An edited quote: one word dropped, for the approximate path.
+                let cut = quoted.find(' ').map_or(0, |p| p + 1);
+                out.push_str(&format!("> {}\n", &quoted[cut..]));
+            } else {
+                out.push_str(&format!("> {quoted}\n"));
+            }
         }
         out.push_str(&s);
         out.push('\n');
@@ -74,6 +81,24 @@ fn bench(c: &mut Criterion) {
         })
     });
     group.finish();
+
+    // Quote resolution alone over the 10,000-post thread (1,000 quotes, a third edited).
+    let doc = threadmark_core::import::text::parse(big.as_bytes(), None).expect("parse");
+    let rendered: Vec<_> = doc.posts.iter().map(|p| p.body.render()).collect();
+    let texts: Vec<PostText<'_>> = rendered
+        .iter()
+        .map(|r| PostText {
+            text: &r.text,
+            parent: None,
+            quotes: &r.quotes,
+        })
+        .collect();
+    let quotes: usize = rendered.iter().map(|r| r.quotes.len()).sum();
+    let resolved: usize = resolve(&texts).iter().flatten().filter(|r| r.is_some()).count();
+    eprintln!("synthetic thread: {} posts, {quotes} quotes, {resolved} resolved", doc.posts.len());
+    c.bench_function("quotes: resolve 1,000 quotes in the 10,000-post thread", |b| {
+        b.iter(|| resolve(&texts))
+    });
 
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("read.sqlite3");
