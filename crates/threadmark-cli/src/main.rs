@@ -12,7 +12,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use threadmark_core::export::{self, ExportFormat};
 use threadmark_core::import::{self, ImportOptions};
-use threadmark_core::{default_library_path, Error, ErrorKind, Library, Result, SourceFormat};
+use threadmark_core::{
+    default_library_path, Error, ErrorKind, Library, NewHighlight, Result, SourceFormat,
+};
 
 #[derive(Parser)]
 #[command(
@@ -92,8 +94,46 @@ enum Command {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Add or list highlights.
+    #[command(subcommand)]
+    Highlight(HighlightCommand),
     /// Delete a thread with its posts and highlights.
     Delete { thread: i64 },
+}
+
+#[derive(Subcommand)]
+enum HighlightCommand {
+    /// Highlight text in a post (POST is the post's source id, e.g. a line number for text dumps).
+    Add {
+        thread: i64,
+        post: String,
+        /// The exact text to highlight.
+        #[arg(long)]
+        exact: String,
+        /// Text just before it, to tell repeated text apart.
+        #[arg(long)]
+        prefix: Option<String>,
+        /// Text just after it.
+        #[arg(long)]
+        suffix: Option<String>,
+        /// A label name: Claim, Evidence, Rebuttal, Question, Concession, …
+        #[arg(long)]
+        label: Option<String>,
+        /// A note (Markdown).
+        #[arg(long, default_value = "")]
+        note: String,
+        /// A tag; repeat for several.
+        #[arg(long = "tag")]
+        tags: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// A thread's highlights in thread order, with each one's anchor state.
+    List {
+        thread: i64,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -209,6 +249,44 @@ fn run(cli: Cli) -> Result<()> {
             match output {
                 Some(path) => write_whole(&path, text.as_bytes())?,
                 None => out.write_all(text.as_bytes())?,
+            }
+        }
+        Command::Highlight(HighlightCommand::Add {
+            thread,
+            post,
+            exact,
+            prefix,
+            suffix,
+            label,
+            note,
+            tags,
+            json,
+        }) => {
+            let mut lib = open_library(cli.db)?;
+            let new = NewHighlight {
+                exact,
+                prefix,
+                suffix,
+                start: None,
+                label,
+                note,
+                tags,
+            };
+            let h = lib.add_highlight(thread, &post, &new)?;
+            if json {
+                output::print_json(&mut out, &output::highlight_json(&h))?;
+            } else {
+                writeln!(out, "{}", h.uuid)?;
+            }
+        }
+        Command::Highlight(HighlightCommand::List { thread, json }) => {
+            let lib = open_library(cli.db)?;
+            let highlights = lib.highlights(thread)?;
+            if json {
+                let v = highlights.iter().map(output::highlight_json).collect();
+                output::print_json(&mut out, &serde_json::Value::Array(v))?;
+            } else {
+                output::print_highlights(&mut out, &highlights)?;
             }
         }
         Command::Delete { thread } => {

@@ -4,6 +4,7 @@ use std::io::Write;
 
 use serde_json::{json, Value};
 use threadmark_core::export::rfc3339;
+use threadmark_core::model::Highlight;
 use threadmark_core::{Post, Quote, Result, SearchHit, ThreadSummary};
 
 pub fn print_json(out: &mut impl Write, value: &Value) -> Result<()> {
@@ -135,6 +136,41 @@ pub fn print_hits(out: &mut impl Write, hits: &[SearchHit]) -> Result<()> {
             current = Some(h.thread_id);
         }
         writeln!(out, "  post {}: {}", h.post, h.snippet.replace('\n', " "))?;
+    }
+    Ok(())
+}
+
+pub fn highlight_json(h: &Highlight) -> Value {
+    json!({
+        "id": h.uuid, "post": h.post, "exact": h.exact, "start": h.start, "end": h.end,
+        "label": h.label, "note": h.note, "tags": h.tags, "state": h.state,
+        "prefix": h.prefix, "suffix": h.suffix,
+    })
+}
+
+pub fn print_highlights(out: &mut impl Write, highlights: &[Highlight]) -> Result<()> {
+    if highlights.is_empty() {
+        writeln!(out, "No highlights.")?;
+    }
+    for h in highlights {
+        writeln!(
+            out,
+            "{} post {} [{}..{}] {}{}: “{}”",
+            h.label.as_deref().unwrap_or("Highlight"),
+            h.post,
+            h.start,
+            h.end,
+            h.state,
+            if h.tags.is_empty() {
+                String::new()
+            } else {
+                format!(" #{}", h.tags.join(" #"))
+            },
+            h.exact.replace('\n', " ")
+        )?;
+        if !h.note.is_empty() {
+            writeln!(out, "    note: {}", h.note.replace('\n', " "))?;
+        }
     }
     Ok(())
 }

@@ -244,3 +244,47 @@ fn import_from_stdin_with_title_and_into() {
         .failure()
         .stderr("threadmark: no thread 42\n");
 }
+
+#[test]
+fn highlight_add_and_list() {
+    let (_dir, db) = imported();
+    tm(&db)
+        .args([
+            "highlight",
+            "add",
+            "1",
+            "7",
+            "--exact",
+            "solid background",
+            "--label",
+            "Claim",
+            "--note",
+            "n",
+            "--tag",
+            "bio",
+        ])
+        .assert()
+        .success();
+    tm(&db)
+        .args(["highlight", "add", "1", "7", "--exact", "absent words"])
+        .assert()
+        .failure()
+        .stderr("threadmark: post 7 does not contain \"absent words\"\n");
+    let list = json(tm(&db).args(["highlight", "list", "1", "--json"]));
+    let h = &list[0];
+    for key in [
+        "id", "post", "exact", "start", "end", "label", "note", "state",
+    ] {
+        assert!(h.get(key).is_some(), "highlight list --json lacks {key}");
+    }
+    assert_eq!(h["post"], "7");
+    assert_eq!(h["exact"], "solid background");
+    assert_eq!(
+        (h["start"].as_i64(), h["end"].as_i64()),
+        (Some(72), Some(88))
+    );
+    assert_eq!(h["label"], "Claim");
+    assert_eq!(h["state"], "anchored");
+    let listed = json(tm(&db).args(["list", "--json"]));
+    assert_eq!(listed[0]["highlights"], 1);
+}

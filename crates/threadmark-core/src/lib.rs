@@ -8,6 +8,7 @@
 //! The CLI (`crates/threadmark-cli`) and the desktop shell (`src-tauri`) only call
 //! into this crate; they hold no product logic of their own.
 
+pub mod anchor;
 pub mod body;
 pub mod error;
 pub mod export;
@@ -20,4 +21,4 @@ mod store;
 pub use error::{Error, ErrorKind, Result};
 pub use model::{Label, Post, PostDoc, Quote, SearchHit, SourceFormat, ThreadDoc, ThreadSummary};
 pub use paths::{default_library_path, APP_IDENTIFIER};
-pub use store::{migrations, Library, BUSY_TIMEOUT};
+pub use store::{migrations, Library, NewHighlight, BUSY_TIMEOUT};

@@ -303,7 +303,7 @@ fn approximate(
 
 /// Semi-global edit distance (Sellers): the span of `text` closest to `pattern`.
 /// Returns `(start, end, edits)`.
-fn best_span(pattern: &[char], text: &[char]) -> Option<(usize, usize, usize)> {
+pub(crate) fn best_span(pattern: &[char], text: &[char]) -> Option<(usize, usize, usize)> {
     if text.is_empty() {
         return None;
     }

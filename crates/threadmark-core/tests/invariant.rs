@@ -6,11 +6,11 @@ use threadmark_core::body::{Block, Body, Inline};
 use threadmark_core::import::text::parse;
 use threadmark_core::{Library, SourceFormat};
 
-fn text_content(html: &str) -> String {
+pub fn text_content(html: &str) -> String {
     Html::parse_fragment(html).root_element().text().collect()
 }
 
-fn check(html: &str, text: &str) {
+pub fn check(html: &str, text: &str) {
     assert_eq!(
         text_content(html),
         text,

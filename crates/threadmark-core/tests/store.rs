@@ -139,3 +139,86 @@ fn delete_thread_removes_posts_and_index_rows() {
         .unwrap();
     assert_eq!(n, 0);
 }
+
+#[test]
+fn highlights_are_added_on_canonical_text_and_reanchored_on_reimport() {
+    let (mut lib, id) = seeded();
+    let new = |exact: &str, label: Option<&str>| threadmark_core::NewHighlight {
+        exact: exact.into(),
+        label: label.map(str::to_string),
+        note: "a note".into(),
+        tags: vec!["t".into()],
+        ..Default::default()
+    };
+    let a = lib
+        .add_highlight(id, "7", &new("solid background", Some("claim")))
+        .unwrap();
+    assert_eq!(
+        (a.label.as_deref(), a.state.as_str(), a.start, a.end),
+        (Some("Claim"), "anchored", 72, 88)
+    );
+    assert_eq!(a.suffix, " (bachelor and master) in Electr");
+    let b = lib
+        .add_highlight(
+            id,
+            "8",
+            &new("the art of hardware is dying out", Some("Evidence")),
+        )
+        .unwrap();
+    let c = lib
+        .add_highlight(id, "18", &new("middlemen", None))
+        .unwrap();
+    assert!(lib
+        .add_highlight(id, "8", &new("not in the post", None))
+        .is_err());
+    assert!(lib.add_highlight(id, "9999", &new("x", None)).is_err());
+    assert!(lib
+        .add_highlight(id, "8", &new("hardware", Some("Nope")))
+        .is_err());
+    // Repeated text: the context picks the occurrence.
+    let d = lib
+        .add_highlight(
+            id,
+            "18",
+            &threadmark_core::NewHighlight {
+                exact: "middlemen".into(),
+                prefix: Some("cut out their ".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert!(d.start > c.start);
+    assert_eq!(lib.thread(id).unwrap().highlights, 4);
+
+    // Version 2: the first six lines gone (every id shifts), one phrase edited, post 18 removed.
+    let v2: String = super::seed()
+        .lines()
+        .skip(6)
+        .filter(|l| !l.starts_with("That's alway the issue with outsourcing"))
+        .map(|l| format!("{}\n", l.replace("is dying out", "is dieing out")))
+        .collect();
+    let docs =
+        threadmark_core::import::parse_bytes("v2.txt", v2.as_bytes(), &Default::default()).unwrap();
+    lib.import_docs(&docs, Some(id)).unwrap();
+    let hs = lib.highlights(id).unwrap();
+    assert_eq!(hs.len(), 4, "nothing is deleted by an import");
+    let by_uuid = |u: &str| hs.iter().find(|h| h.uuid == u).unwrap();
+    let a2 = by_uuid(&a.uuid);
+    assert_eq!(
+        (a2.post.as_str(), a2.state.as_str(), a2.exact.as_str()),
+        ("1", "moved", "solid background")
+    );
+    let b2 = by_uuid(&b.uuid);
+    assert_eq!((b2.post.as_str(), b2.state.as_str()), ("2", "fuzzy"));
+    assert_eq!(b2.exact, "the art of hardware is dieing out");
+    for old in [&c, &d] {
+        let h = by_uuid(&old.uuid);
+        assert_eq!(
+            (h.state.as_str(), h.exact.as_str(), h.note.as_str()),
+            ("orphaned", "middlemen", old.note.as_str())
+        );
+        assert_eq!(h.post, "18", "an orphan keeps its old place and quote");
+    }
+    assert_eq!(by_uuid(&a.uuid).note, "a note");
+    assert_eq!(by_uuid(&a.uuid).tags, ["t"]);
+}

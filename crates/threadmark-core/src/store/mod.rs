@@ -5,8 +5,11 @@
 //! SQL files in `migrations/` (embedded in the binary). The app and the CLI may
 //! have the same file open at once. Every import is one transaction.
 
+mod highlights;
 mod read;
 mod write;
+
+pub use highlights::NewHighlight;
 
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;

@@ -288,5 +288,8 @@ fn store_thread(
         park.execute(params![position, row])?;
         position += 1;
     }
+    if existing.is_some() && super::highlights::has_highlights(tx, thread_id)? {
+        super::highlights::reanchor(tx, thread_id)?;
+    }
     Ok(thread_id)
 }
