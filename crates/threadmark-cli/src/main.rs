@@ -87,8 +87,8 @@ enum Command {
         /// Export every thread.
         #[arg(long)]
         all: bool,
-        /// md or json.
-        #[arg(long, value_parser = ["md", "json"])]
+        /// md, json, w3c (Web Annotation JSON-LD) or csv.
+        #[arg(long, value_parser = ["md", "json", "w3c", "csv"])]
         format: String,
         /// Write here instead of standard output (written whole or not at all).
         #[arg(short, long, value_name = "FILE")]

@@ -147,4 +147,7 @@ pub struct Highlight {
     pub tags: Vec<String>,
     /// `anchored`, `moved`, `fuzzy` or `orphaned`.
     pub state: String,
+    /// Unix seconds.
+    pub created_at: i64,
+    pub updated_at: i64,
 }

@@ -130,7 +130,8 @@ impl Library {
         self.thread(thread_id)?;
         let mut stmt = self.conn.prepare(
             "SELECT h.id, h.uuid, h.post_source, h.exact, h.prefix, h.suffix, h.start, h.\"end\", l.name, h.note, h.state,
-                    (SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM highlight_tags WHERE highlight_id = h.id ORDER BY tag))
+                    (SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM highlight_tags WHERE highlight_id = h.id ORDER BY tag)),
+                    h.created_at, h.updated_at
              FROM highlights h
              LEFT JOIN labels l ON l.id = h.label_id
              LEFT JOIN posts p ON p.thread_id = h.thread_id AND p.source_id = h.post_source
@@ -151,6 +152,8 @@ impl Library {
                 label: r.get(8)?,
                 note: r.get(9)?,
                 state: r.get(10)?,
+                created_at: r.get(12)?,
+                updated_at: r.get(13)?,
                 tags: tags
                     .map(|t| t.split('\u{1f}').map(str::to_string).collect())
                     .unwrap_or_default(),

@@ -1,10 +1,16 @@
-//! Exports of a thread: Markdown (Obsidian-friendly) and a JSON backup.
+//! Exports of threads: Markdown (Obsidian-friendly), a JSON backup, W3C Web
+//! Annotation JSON-LD and CSV.
 //!
 //! Exports read only from the library; they never change it.
 
 use serde_json::{json, Value};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
+
+mod csv;
+mod w3c;
+
+pub use w3c::w3c_collection;
 
 use crate::error::{Error, Result};
 use crate::model::{Post, Quote};
@@ -19,6 +25,8 @@ pub const JSON_VERSION: u32 = 1;
 pub enum ExportFormat {
     Markdown,
     Json,
+    W3c,
+    Csv,
 }
 
 impl ExportFormat {
@@ -27,11 +35,29 @@ impl ExportFormat {
         match name {
             "md" | "markdown" => Ok(ExportFormat::Markdown),
             "json" => Ok(ExportFormat::Json),
+            "w3c" => Ok(ExportFormat::W3c),
+            "csv" => Ok(ExportFormat::Csv),
             other => Err(Error::new(
                 crate::ErrorKind::Unsupported,
-                format!("unknown export format {other:?}; this build exports md and json"),
+                format!(
+                    "unknown export format {other:?}; this build exports md, json, w3c and csv"
+                ),
             )),
         }
+    }
+}
+
+/// A stable address of a post: its page at the source where there is one, else a
+/// `urn:threadmark:` name (text dumps) or a `mid:` URL (mail, RFC 2392).
+pub fn permalink(thread: &crate::model::ThreadSummary, post: &str) -> String {
+    let url = thread.url.as_deref().unwrap_or("").trim_end_matches('/');
+    match thread.source.as_str() {
+        "hn" => format!("https://news.ycombinator.com/item?id={post}"),
+        "lobsters" => format!("https://lobste.rs/c/{post}"),
+        "reddit" if !url.is_empty() => format!("{url}/{}/", post.trim_start_matches("t1_")),
+        "discourse" if !url.is_empty() => format!("{url}/{post}"),
+        "mbox" | "maildir" => format!("mid:{}", post.trim_matches(['<', '>'])),
+        _ => format!("urn:threadmark:thread:{}:post:{}", thread.id, post),
     }
 }
 
@@ -47,6 +73,12 @@ pub fn rfc3339(secs: i64) -> String {
 /// choice; pass the ids explicitly).
 pub fn export(lib: &Library, threads: &[i64], format: ExportFormat) -> Result<String> {
     match format {
+        ExportFormat::W3c => {
+            let mut s = serde_json::to_string_pretty(&w3c_collection(lib, threads)?)?;
+            s.push('\n');
+            Ok(s)
+        }
+        ExportFormat::Csv => csv::highlights_csv(lib, threads),
         ExportFormat::Json => {
             let value = json_export(lib, threads)?;
             let mut s = serde_json::to_string_pretty(&value)?;

@@ -1,0 +1,67 @@
+//! CSV: one row per highlight, RFC 4180 quoting (the `csv` crate), UTF-8.
+
+use super::{permalink, rfc3339};
+use crate::error::{Error, Result};
+use crate::store::Library;
+
+/// The header row.
+pub const COLUMNS: [&str; 16] = [
+    "thread_id",
+    "thread_title",
+    "post",
+    "author",
+    "post_created",
+    "label",
+    "text",
+    "note",
+    "tags",
+    "state",
+    "start",
+    "end",
+    "prefix",
+    "suffix",
+    "highlight_id",
+    "permalink",
+];
+
+/// Every highlight of the threads, in thread order.
+pub fn highlights_csv(lib: &Library, threads: &[i64]) -> Result<String> {
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    let err = |e: ::csv::Error| Error::new(crate::ErrorKind::Io, format!("writing CSV: {e}"));
+    w.write_record(COLUMNS).map_err(err)?;
+    for &id in threads {
+        let thread = lib.thread(id)?;
+        for h in lib.highlights(id)? {
+            let post = lib.post(id, &h.post).ok();
+            let record = [
+                thread.id.to_string(),
+                thread.title.clone(),
+                h.post.clone(),
+                post.as_ref()
+                    .and_then(|p| p.author.clone())
+                    .unwrap_or_default(),
+                post.as_ref()
+                    .and_then(|p| p.created_at)
+                    .map(rfc3339)
+                    .unwrap_or_default(),
+                h.label.clone().unwrap_or_default(),
+                h.exact.clone(),
+                h.note.clone(),
+                h.tags.join(", "),
+                h.state.clone(),
+                h.start.to_string(),
+                h.end.to_string(),
+                h.prefix.clone(),
+                h.suffix.clone(),
+                h.uuid.clone(),
+                permalink(&thread, &h.post),
+            ];
+            w.write_record(&record).map_err(err)?;
+        }
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| Error::new(crate::ErrorKind::Io, format!("writing CSV: {e}")))?;
+    String::from_utf8(bytes)
+        .map_err(|e| Error::new(crate::ErrorKind::Io, format!("writing CSV: {e}")))
+}
