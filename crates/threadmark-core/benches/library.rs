@@ -94,11 +94,19 @@ fn bench(c: &mut Criterion) {
         })
         .collect();
     let quotes: usize = rendered.iter().map(|r| r.quotes.len()).sum();
-    let resolved: usize = resolve(&texts).iter().flatten().filter(|r| r.is_some()).count();
-    eprintln!("synthetic thread: {} posts, {quotes} quotes, {resolved} resolved", doc.posts.len());
-    c.bench_function("quotes: resolve 1,000 quotes in the 10,000-post thread", |b| {
-        b.iter(|| resolve(&texts))
-    });
+    let resolved: usize = resolve(&texts)
+        .iter()
+        .flatten()
+        .filter(|r| r.is_some())
+        .count();
+    eprintln!(
+        "synthetic thread: {} posts, {quotes} quotes, {resolved} resolved",
+        doc.posts.len()
+    );
+    c.bench_function(
+        "quotes: resolve 1,000 quotes in the 10,000-post thread",
+        |b| b.iter(|| resolve(&texts)),
+    );
 
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("read.sqlite3");
