@@ -94,6 +94,11 @@ enum Command {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Merge a JSON export (`export --format json`) into the library, without duplicates.
+    Restore {
+        /// The JSON export to restore.
+        file: PathBuf,
+    },
     /// Add or list highlights.
     #[command(subcommand)]
     Highlight(HighlightCommand),
@@ -288,6 +293,18 @@ fn run(cli: Cli) -> Result<()> {
             } else {
                 output::print_highlights(&mut out, &highlights)?;
             }
+        }
+        Command::Restore { file } => {
+            let bytes = std::fs::read(&file).map_err(|e| Error::from(e).in_file(&file))?;
+            let doc: serde_json::Value =
+                serde_json::from_slice(&bytes).map_err(|e| Error::from(e).in_file(&file))?;
+            let mut lib = open_library(cli.db)?;
+            let r = lib.restore(&doc).map_err(|e| e.in_file(&file))?;
+            writeln!(
+                out,
+                "threads: {} created, {} merged; posts added: {}; highlights: {} added, {} updated; labels added: {}",
+                r.threads_created, r.threads_merged, r.posts_added, r.highlights_added, r.highlights_updated, r.labels_added
+            )?;
         }
         Command::Delete { thread } => {
             let mut lib = open_library(cli.db)?;

@@ -285,7 +285,7 @@ impl Renderer {
                 Inline::Link { href, children } => match safe_href(href) {
                     Some(href) => {
                         self.html.push_str("<a href=\"");
-                        escape_into(&mut self.html, &href);
+                        escape_attr_into(&mut self.html, &href);
                         self.html.push_str("\" rel=\"noopener noreferrer\">");
                         self.inlines(children);
                         self.html.push_str("</a>");
@@ -316,15 +316,27 @@ impl Renderer {
     }
 }
 
-/// Escape text for HTML text and attribute values.
+/// Escape text for an HTML text node, the way an HTML5 serializer does (so that
+/// sanitizing rendered HTML gives it back unchanged).
 fn escape_into(out: &mut String, s: &str) {
     for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
+            '\u{a0}' => out.push_str("&nbsp;"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// Escape a double-quoted attribute value, as an HTML5 serializer does.
+fn escape_attr_into(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
             '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
+            '\u{a0}' => out.push_str("&nbsp;"),
             c => out.push(c),
         }
     }

@@ -21,4 +21,4 @@ mod store;
 pub use error::{Error, ErrorKind, Result};
 pub use model::{Label, Post, PostDoc, Quote, SearchHit, SourceFormat, ThreadDoc, ThreadSummary};
 pub use paths::{default_library_path, APP_IDENTIFIER};
-pub use store::{migrations, Library, NewHighlight, BUSY_TIMEOUT};
+pub use store::{migrations, Library, NewHighlight, RestoreReport, BUSY_TIMEOUT};

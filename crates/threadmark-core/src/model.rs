@@ -106,6 +106,8 @@ pub struct Quote {
     pub source_start: Option<i64>,
     pub source_end: Option<i64>,
     pub score: Option<f64>,
+    /// 1 for a top-level quoted passage, 2 for a quote inside it, …
+    pub depth: i64,
 }
 
 /// A label for highlights.

@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used)] // tests fail loudly on purpose
 
+mod backup;
 mod export;
 mod invariant;
 mod seed;

@@ -108,6 +108,7 @@ pub fn json_export(lib: &Library, threads: &[i64]) -> Result<Value> {
     let mut out = Vec::with_capacity(threads.len());
     for &id in threads {
         let t = lib.thread(id)?;
+        let (uuid, source_key, created_at) = lib.thread_identity(id)?;
         let posts: Vec<Value> = lib
             .posts(id)?
             .into_iter()
@@ -120,9 +121,13 @@ pub fn json_export(lib: &Library, threads: &[i64]) -> Result<Value> {
             })
             .collect();
         let quotes: Vec<Value> = lib
-            .quotes(id)?
+            .quote_blocks(id, true)?
             .into_iter()
-            .map(|q| quote_json(&q))
+            .map(|q| {
+                let mut v = quote_json(&q);
+                v["depth"] = q.depth.into();
+                v
+            })
             .collect();
         let highlights: Vec<Value> = lib
             .highlights(id)?
@@ -131,13 +136,13 @@ pub fn json_export(lib: &Library, threads: &[i64]) -> Result<Value> {
                 json!({
                     "id": h.uuid, "post": h.post, "exact": h.exact, "prefix": h.prefix, "suffix": h.suffix,
                     "start": h.start, "end": h.end, "label": h.label, "note": h.note, "tags": h.tags,
-                    "state": h.state,
+                    "state": h.state, "created": rfc3339(h.created_at), "modified": rfc3339(h.updated_at),
                 })
             })
             .collect();
         out.push(json!({
-            "id": t.id, "title": t.title, "source": t.source, "url": t.url,
-            "imported_at": rfc3339(t.imported_at),
+            "id": t.id, "uuid": uuid, "title": t.title, "source": t.source, "source_key": source_key,
+            "url": t.url, "created_at": rfc3339(created_at), "imported_at": rfc3339(t.imported_at),
             "posts": posts, "quotes": quotes, "highlights": highlights,
         }));
     }

@@ -7,9 +7,11 @@
 
 mod highlights;
 mod read;
+mod restore;
 mod write;
 
 pub use highlights::NewHighlight;
+pub use restore::RestoreReport;
 
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;

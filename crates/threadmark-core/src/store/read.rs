@@ -70,6 +70,19 @@ impl Library {
             .ok_or_else(|| Error::not_found(format!("no thread {id}")))
     }
 
+    /// A thread's stable identity: its uuid, the source's key for it, and when it
+    /// was first saved (unix seconds).
+    pub fn thread_identity(&self, id: i64) -> Result<(String, Option<String>, i64)> {
+        self.conn
+            .query_row(
+                "SELECT uuid, source_key, created_at FROM threads WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?
+            .ok_or_else(|| Error::not_found(format!("no thread {id}")))
+    }
+
     /// A thread's posts in thread order.
     pub fn posts(&self, thread_id: i64) -> Result<Vec<Post>> {
         self.posts_page(thread_id, 0, i64::MAX)
@@ -106,7 +119,7 @@ impl Library {
     pub fn quote_blocks(&self, thread_id: i64, nested: bool) -> Result<Vec<Quote>> {
         self.thread(thread_id)?;
         let mut stmt = self.conn.prepare(
-            "SELECT p.source_id, q.start, q.\"end\", q.text, s.source_id, q.source_start, q.source_end, q.score
+            "SELECT p.source_id, q.start, q.\"end\", q.text, s.source_id, q.source_start, q.source_end, q.score, q.depth
              FROM quotes q JOIN posts p ON p.id = q.post_id LEFT JOIN posts s ON s.id = q.source_post
              WHERE q.thread_id = ?1 AND (?2 OR q.depth = 1) ORDER BY p.position, q.start, q.depth",
         )?;
@@ -120,6 +133,7 @@ impl Library {
                 source_start: r.get(5)?,
                 source_end: r.get(6)?,
                 score: r.get(7)?,
+                depth: r.get(8)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

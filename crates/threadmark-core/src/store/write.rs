@@ -174,9 +174,9 @@ fn store_thread(
         }
         None => {
             tx.execute(
-                "INSERT INTO threads (title, source, source_key, url, imported_at, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
-                params![doc.title, doc.source, doc.source_key, doc.url, t],
+                "INSERT INTO threads (title, source, source_key, url, imported_at, created_at, uuid)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6)",
+                params![doc.title, doc.source, doc.source_key, doc.url, t, uuid::Uuid::new_v4().to_string()],
             )?;
             tx.last_insert_rowid()
         }
