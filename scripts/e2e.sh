@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Real-window end-to-end test: builds the frontend, the app and the CLI (debug), imports
-# the seed thread into a temporary library with the CLI, starts Xvfb and tauri-driver,
+# the seed thread and a nested Hacker News thread (for collapsing) into a temporary
+# library with the CLI, starts Xvfb and tauri-driver,
 # and runs e2e/tests/ against the window (WebdriverIO). Leaves a screenshot of the
 # screen at $E2E_SCREENSHOT (default /tmp/threadmark-e2e.png). Exits non-zero on any
 # failure; stops what it started.
@@ -11,6 +12,7 @@ set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SEED="$REPO/../shared/corpus/seed/000_e97962a6dbc2b620.txt"
+NESTED="$REPO/../shared/corpus/hn/algolia/neonmodem-49953495-trimmed.json"
 TARGET="${CARGO_TARGET_DIR:-$REPO/target}"
 TAURI_DRIVER="${TAURI_DRIVER:-$HOME/.cargo/bin/tauri-driver}"
 DISPLAY_NUMBER="${E2E_DISPLAY:-99}"
@@ -23,6 +25,7 @@ fail() {
 }
 
 [ -f "$SEED" ] || fail "seed thread missing: $SEED"
+[ -f "$NESTED" ] || fail "nested thread missing: $NESTED"
 [ -x "$TAURI_DRIVER" ] || fail "tauri-driver missing at $TAURI_DRIVER (cargo install tauri-driver --locked)"
 for tool in Xvfb WebKitWebDriver import; do
   command -v "$tool" >/dev/null || fail "$tool missing (apt-get install xvfb webkit2gtk-driver imagemagick)"
@@ -46,8 +49,12 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# A library holding only the seed thread.
+# A library holding the seed thread (flat) and a nested thread. The webview's own
+# storage (theme, reading position) lives under $WORK too, so every run starts afresh.
 export THREADMARK_DB="$WORK/library.sqlite3"
+export XDG_DATA_HOME="$WORK/data" XDG_CONFIG_HOME="$WORK/config" XDG_CACHE_HOME="$WORK/cache"
+NESTED_ID="$("$TARGET/debug/threadmark" --db "$THREADMARK_DB" import "$NESTED" | tail -n 1)"
+[[ "$NESTED_ID" =~ ^[0-9]+$ ]] || fail "threadmark import printed '$NESTED_ID', not a thread id"
 THREAD_ID="$("$TARGET/debug/threadmark" --db "$THREADMARK_DB" import "$SEED" | tail -n 1)"
 [[ "$THREAD_ID" =~ ^[0-9]+$ ]] || fail "threadmark import printed '$THREAD_ID', not a thread id"
 
@@ -73,11 +80,11 @@ done
 
 rm -f "$E2E_SCREENSHOT"
 status=0
-E2E_APP="$TARGET/debug/threadmark-app" E2E_THREAD_ID="$THREAD_ID" \
+E2E_APP="$TARGET/debug/threadmark-app" E2E_THREAD_ID="$THREAD_ID" E2E_NESTED_ID="$NESTED_ID" \
   npm --prefix "$REPO/e2e" run --silent test || status=$?
 if [ "$status" -ne 0 ]; then
   echo "e2e: tauri-driver log:" >&2
   tail -n 50 "$WORK/tauri-driver.log" >&2
 fi
-[ -f "$E2E_SCREENSHOT" ] && echo "e2e: screenshot at $E2E_SCREENSHOT"
+[ -f "$E2E_SCREENSHOT" ] && echo "e2e: screenshots at ${E2E_SCREENSHOT%.png}*.png"
 exit "$status"

@@ -3,7 +3,16 @@
 
 /// Every command the webview may call. Keep in step with `generate_handler!` in `lib.rs`
 /// and with `capabilities/default.json` (a test checks the capability file).
-const COMMANDS: &[&str] = &["list_threads", "open_thread", "library_info"];
+const COMMANDS: &[&str] = &[
+    "list_threads",
+    "open_thread",
+    "library_info",
+    "search",
+    "rename_thread",
+    "delete_thread",
+    "import_text",
+    "import_file",
+];
 
 fn main() {
     tauri_build::try_build(

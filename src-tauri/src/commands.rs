@@ -3,11 +3,16 @@
 //! Commands are `async` so that Tauri runs them off the main thread: a large thread
 //! must not freeze the window while it loads.
 
+use std::path::PathBuf;
+
 use tauri::State;
 
-use crate::dto::{LibraryInfo, OpenedThread, Post, ThreadSummary};
+use crate::dto::{LibraryInfo, OpenedThread, Post, SearchHit, ThreadSummary, SNIPPET_MARKS};
 use crate::error::Result;
 use crate::state::LibraryState;
+
+/// The most search results one query returns.
+const SEARCH_LIMIT: i64 = 500;
 
 /// Every saved thread, for the library view.
 #[tauri::command]
@@ -33,4 +38,53 @@ pub async fn library_info(state: State<'_, LibraryState>) -> Result<LibraryInfo>
     Ok(LibraryInfo {
         path: state.path().display().to_string(),
     })
+}
+
+/// Full-text search over every saved post (or one thread's), best matches first.
+/// FTS5 syntax: words, "phrases", prefix*, AND/OR/NOT; bad syntax is `bad_input`
+/// with a message that says how to write a query.
+#[tauri::command]
+pub async fn search(
+    state: State<'_, LibraryState>,
+    query: String,
+    thread: Option<i64>,
+) -> Result<Vec<SearchHit>> {
+    let hits = state
+        .library()?
+        .search(&query, thread, SEARCH_LIMIT, SNIPPET_MARKS)?;
+    Ok(hits.into_iter().map(SearchHit::from).collect())
+}
+
+/// Gives a thread a new title; returns the thread as the library lists it.
+#[tauri::command]
+pub async fn rename_thread(
+    state: State<'_, LibraryState>,
+    id: i64,
+    title: String,
+) -> Result<ThreadSummary> {
+    Ok(state.library()?.rename_thread(id, &title)?.into())
+}
+
+/// Deletes a thread with its posts and highlights.
+#[tauri::command]
+pub async fn delete_thread(state: State<'_, LibraryState>, id: i64) -> Result<()> {
+    Ok(state.library()?.delete_thread(id)?)
+}
+
+/// Imports pasted text (any format Threadmark reads); returns the new threads' ids.
+/// A pasted web address is refused as `unsupported`: fetching is not available yet.
+#[tauri::command]
+pub async fn import_text(
+    state: State<'_, LibraryState>,
+    text: String,
+    title: Option<String>,
+) -> Result<Vec<i64>> {
+    Ok(state.library()?.import_pasted(&text, title.as_deref())?)
+}
+
+/// Imports a file the user chose in the open dialog or dropped on the window;
+/// returns the new threads' ids.
+#[tauri::command]
+pub async fn import_file(state: State<'_, LibraryState>, path: PathBuf) -> Result<Vec<i64>> {
+    Ok(state.library()?.import_path(&path)?)
 }

@@ -76,6 +76,82 @@ pub struct LibraryInfo {
     pub path: String,
 }
 
+/// One search result: a post and a snippet of its text around the matches.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/bindings/")]
+pub struct SearchHit {
+    #[ts(type = "number")]
+    pub thread_id: i64,
+    pub thread_title: String,
+    /// The post's source id.
+    pub post: String,
+    pub author: Option<String>,
+    /// The snippet in order; parts with `hit` are the matched words. Plain text, to
+    /// be shown as text (never as HTML).
+    pub snippet: Vec<SnippetPart>,
+}
+
+/// A piece of a search snippet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/bindings/")]
+pub struct SnippetPart {
+    pub text: String,
+    /// True for a matched word or phrase.
+    pub hit: bool,
+}
+
+/// The markers the core is asked to wrap matches in: control characters, which a
+/// post's canonical text never holds, so they cannot clash with its text.
+pub const SNIPPET_MARKS: (&str, &str) = ("\u{2}", "\u{3}");
+
+impl From<threadmark_core::SearchHit> for SearchHit {
+    fn from(hit: threadmark_core::SearchHit) -> Self {
+        SearchHit {
+            thread_id: hit.thread_id,
+            thread_title: hit.thread_title,
+            post: hit.post,
+            author: hit.author,
+            snippet: snippet_parts(&hit.snippet),
+        }
+    }
+}
+
+/// Splits a snippet marked with [`SNIPPET_MARKS`] into plain and matched parts.
+pub fn snippet_parts(snippet: &str) -> Vec<SnippetPart> {
+    let (open, close) = SNIPPET_MARKS;
+    let mut parts: Vec<SnippetPart> = Vec::new();
+    let mut hit = false;
+    let mut text = String::new();
+    let mut flush = |text: &mut String, hit: bool| {
+        if !text.is_empty() {
+            parts.push(SnippetPart {
+                text: std::mem::take(text),
+                hit,
+            });
+        }
+    };
+    for c in snippet.chars() {
+        let marker = if open.starts_with(c) {
+            Some(true)
+        } else if close.starts_with(c) {
+            Some(false)
+        } else {
+            None
+        };
+        match marker {
+            Some(opens) => {
+                flush(&mut text, hit);
+                hit = opens;
+            }
+            None => text.push(c),
+        }
+    }
+    flush(&mut text, hit);
+    parts
+}
+
 impl From<threadmark_core::ThreadSummary> for ThreadSummary {
     fn from(t: threadmark_core::ThreadSummary) -> Self {
         ThreadSummary {
@@ -104,5 +180,34 @@ impl From<threadmark_core::Post> for Post {
             html: p.html,
             deleted: p.deleted,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn part(text: &str, hit: bool) -> SnippetPart {
+        SnippetPart {
+            text: text.into(),
+            hit,
+        }
+    }
+
+    #[test]
+    fn snippets_split_into_plain_and_matched_parts() {
+        assert_eq!(
+            snippet_parts("…a \u{2}solid\u{3} \u{2}background\u{3} <b>"),
+            [
+                part("…a ", false),
+                part("solid", true),
+                part(" ", false),
+                part("background", true),
+                part(" <b>", false)
+            ]
+        );
+        assert_eq!(snippet_parts("\u{2}日本語\u{3}"), [part("日本語", true)]);
+        assert_eq!(snippet_parts("no match"), [part("no match", false)]);
+        assert_eq!(snippet_parts(""), []);
     }
 }

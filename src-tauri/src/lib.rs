@@ -2,7 +2,9 @@
 //!
 //! This crate only translates. It opens the library (`state`), exposes a few thin
 //! commands (`commands`) whose results cross IPC as generated DTOs (`dto`) or as a
-//! `{ kind, message }` error (`error`). Product logic belongs in the core; if a command
+//! `{ kind, message }` error (`error`), and registers two plugins: the open-file
+//! dialog and the opener (links go to the system browser; the capability limits it
+//! to http/https addresses). Product logic belongs in the core; if a command
 //! grows past a few lines, the missing piece is a core function.
 
 pub mod commands;
@@ -18,11 +20,18 @@ pub use state::LibraryState;
 /// which pass a mock-runtime builder.
 pub fn app<R: Runtime>(builder: Builder<R>, library: LibraryState) -> Builder<R> {
     builder
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
         .manage(library)
         .invoke_handler(tauri::generate_handler![
             commands::list_threads,
             commands::open_thread,
             commands::library_info,
+            commands::search,
+            commands::rename_thread,
+            commands::delete_thread,
+            commands::import_text,
+            commands::import_file,
         ])
 }
 

@@ -162,3 +162,143 @@ fn reopening_does_not_import_the_sample_twice() {
     let threads = again.library().expect("lock").list_threads().expect("list");
     assert_eq!(threads.len(), 1);
 }
+
+#[test]
+fn search_finds_phrases_and_prefixes_with_marked_snippets() {
+    let fixture = Fixture::new();
+    let thread = sample_thread(&fixture);
+    let posts = fixture
+        .invoke("open_thread", json!({ "id": thread["id"] }))
+        .expect("open_thread");
+    // A word of the sample's first post, searched as a prefix and as a phrase.
+    let first = posts["posts"][0]["html"]
+        .as_str()
+        .expect("html")
+        .to_string();
+    assert!(first.contains("Market"), "{first}");
+
+    for query in ["Market", "Mark*", "\"Market Street\""] {
+        let hits = fixture
+            .invoke("search", json!({ "query": query, "thread": null }))
+            .expect("search");
+        let hits = hits.as_array().expect("an array");
+        assert!(!hits.is_empty(), "{query} finds something");
+        let hit = &hits[0];
+        assert_eq!(hit["threadId"], thread["id"]);
+        assert!(hit["post"].is_string());
+        let parts = hit["snippet"].as_array().expect("snippet parts");
+        assert!(parts.iter().any(|p| p["hit"] == true), "{query}: {parts:?}");
+        for part in parts {
+            let text = part["text"].as_str().expect("text");
+            assert!(
+                !text.contains(['\u{2}', '\u{3}']),
+                "markers removed: {text:?}"
+            );
+        }
+    }
+
+    let in_thread = fixture
+        .invoke(
+            "search",
+            json!({ "query": "Market", "thread": thread["id"] }),
+        )
+        .expect("search in one thread");
+    assert!(!in_thread.as_array().expect("array").is_empty());
+    let elsewhere = fixture
+        .invoke("search", json!({ "query": "Market", "thread": 999 }))
+        .expect("search in a missing thread");
+    assert_eq!(elsewhere, json!([]));
+}
+
+#[test]
+fn bad_search_syntax_is_bad_input_with_a_friendly_message() {
+    let fixture = Fixture::new();
+    let error = fixture
+        .invoke("search", json!({ "query": "\"unclosed", "thread": null }))
+        .expect_err("bad syntax");
+    assert_eq!(error["kind"], "bad_input", "{error}");
+    let message = error["message"].as_str().expect("message");
+    assert!(message.contains("phrase"), "{message}");
+}
+
+#[test]
+fn rename_then_delete_a_thread() {
+    let fixture = Fixture::new();
+    let id = sample_thread(&fixture)["id"].clone();
+    let renamed = fixture
+        .invoke(
+            "rename_thread",
+            json!({ "id": id, "title": "  Car-free Market Street " }),
+        )
+        .expect("rename");
+    assert_eq!(renamed["title"], "Car-free Market Street");
+    assert_eq!(sample_thread(&fixture)["title"], "Car-free Market Street");
+
+    let empty = fixture
+        .invoke("rename_thread", json!({ "id": id, "title": " " }))
+        .expect_err("an empty title");
+    assert_eq!(empty["kind"], "bad_input");
+
+    let deleted = fixture
+        .invoke("delete_thread", json!({ "id": id }))
+        .expect("delete");
+    assert_eq!(deleted, Value::Null);
+    let threads = fixture.invoke("list_threads", json!({})).expect("list");
+    assert_eq!(threads, json!([]));
+    let again = fixture
+        .invoke("delete_thread", json!({ "id": id }))
+        .expect_err("already gone");
+    assert_eq!(again["kind"], "not_found");
+}
+
+#[test]
+fn import_text_adds_a_thread_and_refuses_a_url() {
+    let fixture = Fixture::new();
+    let ids = fixture
+        .invoke(
+            "import_text",
+            json!({ "text": "Pasted opening post.\n\nA pasted reply.\n", "title": "Pasted" }),
+        )
+        .expect("import_text");
+    let id = ids.as_array().expect("ids")[0].clone();
+    let opened = fixture
+        .invoke("open_thread", json!({ "id": id }))
+        .expect("open the pasted thread");
+    assert_eq!(opened["thread"]["title"], "Pasted");
+    assert_eq!(opened["posts"].as_array().expect("posts").len(), 2);
+
+    let url = fixture
+        .invoke(
+            "import_text",
+            json!({ "text": "https://news.ycombinator.com/item?id=1", "title": null }),
+        )
+        .expect_err("no fetching yet");
+    assert_eq!(url["kind"], "unsupported", "{url}");
+    assert!(url["message"]
+        .as_str()
+        .expect("message")
+        .contains("not available yet"));
+}
+
+#[test]
+fn import_file_reads_the_path_and_reports_errors_in_one_line() {
+    let fixture = Fixture::new();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("dump.txt");
+    std::fs::write(&file, "First post.\n\nSecond post.\n").expect("write");
+    let ids = fixture
+        .invoke("import_file", json!({ "path": file }))
+        .expect("import_file");
+    assert_eq!(ids.as_array().expect("ids").len(), 1);
+
+    let missing = dir.path().join("missing.json");
+    let error = fixture
+        .invoke("import_file", json!({ "path": missing }))
+        .expect_err("no such file");
+    assert_eq!(error["kind"], "io", "{error}");
+    let message = error["message"].as_str().expect("message");
+    assert!(
+        message.contains("missing.json") && !message.contains('\n'),
+        "{message}"
+    );
+}

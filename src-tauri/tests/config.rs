@@ -74,16 +74,67 @@ fn the_only_capability_grants_exactly_the_app_commands() {
         "no remote origin may call"
     );
     assert!(capability.get("webviews").is_none());
-    let granted: BTreeSet<&str> = capability["permissions"]
-        .as_array()
-        .expect("permissions")
+    let permissions = capability["permissions"].as_array().expect("permissions");
+    let granted: BTreeSet<&str> = permissions
         .iter()
-        .map(|p| p.as_str().expect("plain permission identifiers"))
+        .map(|p| {
+            p.as_str()
+                .or_else(|| p["identifier"].as_str())
+                .expect("an identifier")
+        })
         .collect();
     let expected = BTreeSet::from([
         "allow-library-info",
         "allow-list-threads",
         "allow-open-thread",
+        "allow-search",
+        "allow-rename-thread",
+        "allow-delete-thread",
+        "allow-import-text",
+        "allow-import-file",
+        // The open-file dialog only: no save, message or ask dialogs.
+        "dialog:allow-open",
+        // Drag-and-drop of files arrives as events.
+        "core:event:allow-listen",
+        "core:event:allow-unlisten",
+        // Links to the system browser, scoped below.
+        "opener:allow-open-url",
     ]);
     assert_eq!(granted, expected);
+    assert_eq!(permissions.len(), expected.len(), "no duplicates");
+}
+
+#[test]
+fn the_opener_opens_only_http_and_https_urls() {
+    let capability = read_json("capabilities/default.json");
+    let permissions = capability["permissions"].as_array().expect("permissions");
+    let scoped: Vec<&Value> = permissions.iter().filter(|p| p.is_object()).collect();
+    assert_eq!(
+        scoped.len(),
+        1,
+        "only the opener carries a scope: {scoped:?}"
+    );
+    let opener = scoped[0];
+    assert_eq!(opener["identifier"], "opener:allow-open-url");
+    assert!(opener.get("deny").is_none());
+    let urls: BTreeSet<&str> = opener["allow"]
+        .as_array()
+        .expect("an allow list")
+        .iter()
+        .map(|entry| {
+            assert_eq!(entry.as_object().map(|o| o.len()), Some(1), "{entry}");
+            entry["url"].as_str().expect("a url pattern")
+        })
+        .collect();
+    assert_eq!(urls, BTreeSet::from(["http://*", "https://*"]));
+    let plain: Vec<&str> = permissions.iter().filter_map(|p| p.as_str()).collect();
+    for broad in [
+        "opener:default",
+        "opener:allow-default-urls",
+        "dialog:default",
+        "core:default",
+        "core:event:default",
+    ] {
+        assert!(!plain.contains(&broad), "{broad} is broader than needed");
+    }
 }

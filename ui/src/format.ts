@@ -42,3 +42,24 @@ export function isoDate(unixSeconds: number): string {
 export function count(n: number, singular: string, plural = `${singular}s`): string {
   return `${n.toLocaleString()} ${n === 1 ? singular : plural}`;
 }
+
+const RELATIVE = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
+const STEPS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ["second", 60],
+  ["minute", 60],
+  ["hour", 24],
+  ["day", 30],
+  ["month", 12],
+  ["year", Number.POSITIVE_INFINITY],
+];
+
+/** "3 hours ago", "yesterday", "2 years ago" (or "in 5 minutes" for a clock ahead). */
+export function relativeTime(unixSeconds: number, nowMs: number = Date.now()): string {
+  let value = unixSeconds - nowMs / 1000;
+  if (Math.abs(value) < 45) return "just now";
+  for (const [unit, size] of STEPS) {
+    if (Math.abs(value) < size || unit === "year") return RELATIVE.format(Math.round(value), unit);
+    value /= size;
+  }
+  return formatDate(unixSeconds);
+}

@@ -21,6 +21,16 @@ export const threads = [
     importedAt: 1_731_000_000,
     lastOpenedAt: 1_731_500_000,
   },
+  {
+    id: 9,
+    title: "A nested discussion about backups",
+    source: "reddit",
+    url: "https://www.reddit.com/r/selfhosted/comments/abc/backups/",
+    posts: 7,
+    highlights: 3,
+    importedAt: 1_732_000_000,
+    lastOpenedAt: null,
+  },
 ];
 
 const post = (n, fields) => ({
@@ -56,6 +66,23 @@ export const posts = {
     post(4, { html: "<p>[removed]</p>", deleted: true, author: "someone" }),
   ],
   8: [post(1, { author: "linus", html: "<p>A plain paragraph.</p>" })],
+  // A tree: 1 ─┬─ 2 ─┬─ 3      6 ── 7
+  //            │     └─ 4
+  //            └─ 5
+  // ada wrote the root post (OP) and posts 3 and 7.
+  9: [
+    post(1, {
+      author: "ada",
+      html:
+        "<p>How do you back up a SQLite file while the app runs?</p><pre><code>sqlite3 lib.db \".backup copy.db\"</code></pre><p>See <a href=\"https://sqlite.org/backup.html\">the backup API</a>.</p>",
+    }),
+    post(2, { parent: "1", depth: 1, author: "bob", html: "<p>VACUUM INTO works too, and it compacts the copy.</p>" }),
+    post(3, { parent: "2", depth: 2, author: "ada", html: "<p>Does VACUUM INTO block writers for long?</p>" }),
+    post(4, { parent: "2", depth: 2, author: "carol", html: "<p>Use &lt;b&gt;tags&lt;/b&gt; in your notes, not in backups.</p>" }),
+    post(5, { parent: "1", depth: 1, author: "dave", html: "<p>[deleted]</p>", deleted: true }),
+    post(6, { author: "erin", html: "<p>Litestream streams the WAL to object storage.</p>" }),
+    post(7, { parent: "6", depth: 1, author: "ada", html: "<p>Thanks, Litestream looks right for backups.</p>" }),
+  ],
 };
 
 export const library = { path: "/home/reader/.local/share/app.threadmark.desktop/library.sqlite3" };

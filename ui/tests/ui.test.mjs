@@ -55,11 +55,17 @@ async function serveDist(csp) {
   return server;
 }
 
-/** Runs in the page before its scripts: a stand-in for Tauri's IPC bridge. */
+/** Runs in the page before its scripts: a stand-in for Tauri's IPC bridge (the
+ *  app's commands, the dialog and opener plugins, and event listeners). The data is
+ *  the page's own copy, so rename, delete and import change it. */
 function mockTauri(data) {
   const calls = [];
+  const listeners = {};
   window.__threadmarkCalls = calls;
+  window.__threadmarkListeners = listeners;
   let nextCallback = 1;
+  let nextThread = 100;
+  const text = (html) => new DOMParser().parseFromString(html, "text/html").body.textContent ?? "";
   window.__TAURI_INTERNALS__ = {
     metadata: { currentWindow: { label: "main" }, currentWebview: { windowLabel: "main", label: "main" } },
     transformCallback(callback, once) {
@@ -70,9 +76,18 @@ function mockTauri(data) {
       };
       return id;
     },
+    unregisterCallback(id) {
+      delete window[`_${id}`];
+    },
     convertFileSrc: (file) => file,
     async invoke(cmd, args) {
       calls.push({ cmd, args });
+      const addThread = (title, bodies) => {
+        const id = nextThread++;
+        data.threads.unshift({ id, title, source: "text", url: null, posts: bodies.length, highlights: 0, importedAt: 1_733_000_000, lastOpenedAt: null });
+        data.posts[id] = bodies.map((body, i) => ({ id: 1000 + i, sourceId: String(i + 1), parent: null, position: i, depth: 0, author: null, createdAt: null, html: `<p>${body}</p>`, deleted: false }));
+        return [id];
+      };
       switch (cmd) {
         case "list_threads":
           return data.threads;
@@ -83,6 +98,59 @@ function mockTauri(data) {
           if (!thread) throw { kind: "not_found", message: `library: thread ${args.id}: no such thread` };
           return { thread, posts: data.posts[args.id] };
         }
+        case "search": {
+          if ((args.query.match(/"/g) ?? []).length % 2 === 1) {
+            throw { kind: "bad_input", message: `cannot understand the search ${JSON.stringify(args.query)} (unterminated string): use words, "a phrase" in double quotes, prefix* or AND/OR/NOT` };
+          }
+          const term = args.query.replace(/["*]/g, "").trim().toLowerCase();
+          const hits = [];
+          for (const thread of data.threads) {
+            if (args.thread !== null && args.thread !== thread.id) continue;
+            for (const post of data.posts[thread.id] ?? []) {
+              const body = text(post.html);
+              const at = body.toLowerCase().indexOf(term);
+              if (at < 0) continue;
+              hits.push({
+                threadId: thread.id,
+                threadTitle: thread.title,
+                post: post.sourceId,
+                author: post.author,
+                snippet: [
+                  { text: body.slice(0, at), hit: false },
+                  { text: body.slice(at, at + term.length), hit: true },
+                  { text: body.slice(at + term.length), hit: false },
+                ].filter((part) => part.text),
+              });
+            }
+          }
+          return hits;
+        }
+        case "rename_thread": {
+          const thread = data.threads.find((t) => t.id === args.id);
+          if (!args.title.trim()) throw { kind: "bad_input", message: "a thread needs a title" };
+          thread.title = args.title.trim();
+          return thread;
+        }
+        case "delete_thread":
+          data.threads = data.threads.filter((t) => t.id !== args.id);
+          return null;
+        case "import_text":
+          if (/^https?:\/\/\S+$/.test(args.text.trim())) {
+            throw { kind: "unsupported", message: "pasted text: fetching a thread from a web address is not available yet: save the page (or its JSON) and open the file, or paste the thread's text" };
+          }
+          return addThread(args.title ?? args.text.trim().split("\n")[0].slice(0, 80), args.text.trim().split(/\n\s*\n/));
+        case "import_file":
+          if (args.path.endsWith(".bad")) throw { kind: "bad_input", message: `${args.path}: line 1, column 1: invalid JSON: expected value` };
+          return addThread(args.path.split("/").pop(), ["From a file."]);
+        case "plugin:dialog|open":
+          return data.pick ?? null;
+        case "plugin:opener|open_url":
+          return null;
+        case "plugin:event|listen":
+          (listeners[args.event] ??= []).push(args.handler);
+          return args.handler;
+        case "plugin:event|unlisten":
+          return null;
         default:
           throw { kind: "internal", message: `unmocked command ${cmd}` };
       }
@@ -118,7 +186,7 @@ after(async () => {
 });
 
 /** A fresh page on the app, with the IPC mocked and problems collected. */
-async function openApp({ colorScheme = "light", hash = "" } = {}) {
+async function openApp({ colorScheme = "light", hash = "", pick = null } = {}) {
   const context = await browser.newContext({ colorScheme, viewport: { width: 1100, height: 780 } });
   const page = await context.newPage();
   const problems = [];
@@ -130,6 +198,7 @@ async function openApp({ colorScheme = "light", hash = "" } = {}) {
     threads: fixture.threads,
     posts: fixture.posts,
     library: fixture.library,
+    pick,
   });
   await page.goto(baseUrl + hash);
   return { page, problems, close: () => context.close() };
@@ -141,7 +210,7 @@ describe("library", () => {
     try {
       const rows = page.locator(".thread-row");
       await rows.first().waitFor();
-      assert.equal(await rows.count(), 2);
+      assert.equal(await rows.count(), fixture.threads.length);
       const first = rows.first();
       assert.equal(await first.locator(".thread-title").textContent(), fixture.threads[0].title);
       assert.equal(await first.locator(".source").textContent(), "Hacker News");
@@ -226,12 +295,14 @@ describe("thread", () => {
     }
   });
 
-  test("links in posts do not navigate the window", async () => {
+  test("links in posts open in the system browser, never in the window", async () => {
     const { page, close } = await openApp({ hash: "#/thread/7" });
     try {
       await page.locator(".post-body a").click();
       assert.equal(new URL(page.url()).hash, "#/thread/7");
       assert.equal(await page.locator(".post").count(), 4);
+      const opened = await page.evaluate(() => window.__threadmarkCalls.filter((c) => c.cmd === "plugin:opener|open_url"));
+      assert.deepEqual(opened.map((c) => c.args.url), ["https://example.invalid/"]);
     } finally {
       await close();
     }
@@ -242,7 +313,7 @@ describe("thread", () => {
     try {
       await page.locator("button.back").click();
       await page.locator(".thread-row").first().waitFor();
-      assert.equal(await page.locator(".thread-row").count(), 2);
+      assert.equal(await page.locator(".thread-row").count(), fixture.threads.length);
     } finally {
       await close();
     }
@@ -281,4 +352,398 @@ describe("screenshots", () => {
       }
     });
   }
+});
+
+/** The source id of the focused post. */
+const focusedPost = (page) => page.evaluate(() => document.activeElement?.getAttribute("data-post-id"));
+const calls = (page, cmd) => page.evaluate((name) => window.__threadmarkCalls.filter((c) => c.cmd === name).map((c) => c.args), cmd);
+
+describe("thread tree", () => {
+  test("rails, OP, times, code, deleted posts", async () => {
+    const { page, problems, close } = await openApp({ hash: "#/thread/9" });
+    try {
+      const posts = page.locator(".post");
+      await posts.first().waitFor();
+      assert.equal(await posts.count(), 7);
+      const rails = await posts.evaluateAll((els) => els.map((el) => el.querySelectorAll(".rail").length));
+      assert.deepEqual(rails, [0, 1, 2, 2, 1, 0, 1]);
+      const op = await posts.evaluateAll((els) => els.filter((el) => el.querySelector(".op-badge")).map((el) => el.dataset.postId));
+      assert.deepEqual(op, ["1", "3", "7"], "every post by the root post's author is marked OP");
+      const time = posts.first().locator("time.post-time");
+      assert.match((await time.textContent()) ?? "", /ago|just now|yesterday|last/);
+      assert.match((await time.getAttribute("title")) ?? "", /20\d\d/);
+      assert.equal(await posts.first().locator(".post-body pre code").count(), 1);
+      assert.equal(await posts.nth(4).locator(".post-flag").textContent(), "deleted");
+      assert.ok(await posts.nth(4).evaluate((el) => el.classList.contains("post--deleted")));
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  });
+
+  test("collapse hides a subtree, shows how many posts it hides, and j skips them", async () => {
+    const { page, problems, close } = await openApp({ hash: "#/thread/9" });
+    try {
+      await page.locator(".post").first().waitFor();
+      const visible = () => page.locator(".post:not([hidden])").evaluateAll((els) => els.map((el) => el.dataset.postId));
+
+      // A click on post 2's toggle folds 3 and 4 under it.
+      await page.locator('.post[data-post-id="2"] .collapse-toggle').click();
+      assert.deepEqual(await visible(), ["1", "2", "5", "6", "7"]);
+      assert.equal(await page.locator('.post[data-post-id="2"] .post-folded').textContent(), "2 replies hidden");
+      assert.equal(await page.locator('.post[data-post-id="2"] .collapse-toggle').getAttribute("aria-expanded"), "false");
+
+      // Space on the root folds all four of its replies; j goes past them.
+      assert.equal(await focusedPost(page), "2", "the toggled post has the focus");
+      await page.keyboard.press("k");
+      assert.equal(await focusedPost(page), "1");
+      await page.keyboard.press(" ");
+      assert.deepEqual(await visible(), ["1", "6", "7"]);
+      assert.equal(await page.locator('.post[data-post-id="1"] .post-folded').textContent(), "4 replies hidden");
+      assert.equal(await page.locator('.post[data-post-id="1"] .post-body').isVisible(), false);
+      await page.keyboard.press("j");
+      assert.equal(await focusedPost(page), "6");
+
+      // Expanding the root brings back 2 still folded (and 5).
+      await page.keyboard.press("k");
+      await page.keyboard.press(" ");
+      assert.deepEqual(await visible(), ["1", "2", "5", "6", "7"]);
+      await page.locator('.post[data-post-id="2"] .post-folded').click();
+      assert.deepEqual(await visible(), ["1", "2", "3", "4", "5", "6", "7"]);
+
+      // A click on a rail folds the branch it stands for.
+      await page.locator('.post[data-post-id="4"] .rail').nth(1).click();
+      assert.deepEqual(await visible(), ["1", "2", "5", "6", "7"]);
+      assert.equal(await focusedPost(page), "2");
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  });
+
+  test("j/k posts, n/p top-level posts, u parent; the focused post is outlined and on screen", async () => {
+    const { page, close } = await openApp({ hash: "#/thread/9" });
+    try {
+      await page.locator(".post").first().waitFor();
+      const keys = async (...list) => {
+        for (const key of list) await page.keyboard.press(key);
+        return focusedPost(page);
+      };
+      assert.equal(await keys("j"), "1");
+      assert.equal(await keys("j", "j"), "3");
+      assert.equal(await keys("u"), "2");
+      assert.equal(await keys("u"), "1");
+      assert.equal(await keys("u"), "1", "a top-level post has no parent");
+      assert.equal(await keys("n"), "6");
+      assert.equal(await keys("n"), "6", "the last top-level post stays");
+      assert.equal(await keys("p"), "1");
+      assert.equal(await keys("j", "j", "j", "j", "j", "j", "j"), "7", "j stops at the end");
+      assert.equal(await keys("k"), "6");
+
+      const outline = await page.evaluate(() => getComputedStyle(document.activeElement.querySelector(".post-main")).outlineStyle);
+      assert.equal(outline, "solid");
+      const onScreen = await page.evaluate(() => {
+        const r = document.activeElement.getBoundingClientRect();
+        return r.top >= 0 && r.bottom <= window.innerHeight;
+      });
+      assert.ok(onScreen);
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe("help and theme", () => {
+  test("? opens the help overlay listing every shortcut; Escape and ? close it", async () => {
+    const { page, problems, close } = await openApp({ hash: "#/thread/9" });
+    try {
+      await page.locator(".post").first().waitFor();
+      await page.keyboard.press("?");
+      const dialog = page.getByRole("dialog", { name: "Keyboard shortcuts" });
+      await dialog.waitFor();
+      const text = (await dialog.textContent()) ?? "";
+      for (const what of ["Search all threads", "Next / previous post", "Next / previous top-level post", "Parent post", "Collapse / expand", "Switch theme", "Rename the thread", "Delete the thread", "Paste a thread"]) {
+        assert.ok(text.includes(what), `help lists ${what}`);
+      }
+      await page.screenshot({ path: path.join(screenshots, "threadmark-ui-help.png") });
+      await page.keyboard.press("Escape");
+      await dialog.waitFor({ state: "detached" });
+      assert.equal(new URL(page.url()).hash, "#/thread/9", "Escape closed the overlay, not the thread");
+      await page.keyboard.press("?");
+      await dialog.waitFor();
+      await page.keyboard.press("?");
+      await dialog.waitFor({ state: "detached" });
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  });
+
+  test("the theme toggle cycles system, light, dark and is remembered", async () => {
+    const { page, close } = await openApp({ colorScheme: "light" });
+    try {
+      await page.locator(".thread-row").first().waitFor();
+      const theme = () => page.evaluate(() => document.documentElement.dataset.theme ?? "system");
+      const background = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+      assert.equal(await theme(), "system");
+      const light = await background();
+      await page.locator(".theme-toggle").click();
+      assert.equal(await theme(), "light");
+      await page.keyboard.press("t");
+      assert.equal(await theme(), "dark");
+      assert.notEqual(await background(), light);
+      await page.reload();
+      await page.locator(".thread-row").first().waitFor();
+      assert.equal(await theme(), "dark", "kept across starts");
+      assert.equal(await page.locator(".theme-toggle").getAttribute("data-theme"), "dark");
+      await page.keyboard.press("t");
+      assert.equal(await theme(), "system");
+      assert.equal(await background(), light);
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe("search", () => {
+  test("/ searches the library; results are grouped by thread with marked snippets; a result opens at its post", async () => {
+    const { page, problems, close } = await openApp();
+    try {
+      await page.locator(".thread-row").first().waitFor();
+      await page.keyboard.press("/");
+      assert.equal(await page.evaluate(() => document.activeElement?.id), "search");
+      await page.keyboard.type("backup");
+      await page.keyboard.press("Enter");
+      await page.locator(".result").first().waitFor();
+      assert.match(new URL(page.url()).hash, /^#\/search\?q=backup$/);
+      assert.deepEqual(await page.locator(".result-group").evaluateAll((els) => els.map((el) => el.dataset.threadId)), ["9"]);
+      assert.equal(await page.locator(".result-group .result-count").textContent(), "3 matches");
+      assert.deepEqual(await page.locator(".result-snippet mark").allTextContents(), ["backup", "backup", "backup"]);
+      const focusedResult = () => page.evaluate(() => document.activeElement?.dataset.key);
+      assert.equal(await focusedResult(), "9/1", "the first result has the focus");
+      await page.screenshot({ path: path.join(screenshots, "threadmark-ui-search.png") });
+
+      await page.keyboard.press("j");
+      await page.keyboard.press("j");
+      assert.equal(await focusedResult(), "9/7");
+      await page.keyboard.press("k");
+      await page.keyboard.press("k");
+      assert.equal(await focusedResult(), "9/1");
+      await page.keyboard.press("Enter");
+      await page.locator('.post[data-post-id="1"]').waitFor();
+      assert.equal(new URL(page.url()).hash, "#/thread/9?post=1&q=backup");
+      assert.equal(await focusedPost(page), "1");
+      assert.ok(await page.locator('.post[data-post-id="1"]').evaluate((el) => el.classList.contains("post--hit")));
+      assert.deepEqual(await page.locator('.post[data-post-id="1"] .search-mark').allTextContents(), ["backup", "backup"]);
+      const text = await page.locator('.post[data-post-id="1"] .post-body').textContent();
+      assert.ok(text.includes("sqlite3 lib.db"), "marks keep the post's text");
+      await page.screenshot({ path: path.join(screenshots, "threadmark-ui-search-jump.png") });
+
+      await page.keyboard.press("Escape");
+      await page.locator(".result").first().waitFor();
+      assert.equal(await page.evaluate(() => document.activeElement?.dataset.key), "9/1", "back to the result that was opened");
+      await page.keyboard.press("Escape");
+      await page.locator(".thread-row").first().waitFor();
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  });
+
+  test("the thread filter narrows the search; prefix and phrase queries pass through", async () => {
+    const { page, close } = await openApp({ hash: "#/search?q=backup*" });
+    try {
+      await page.locator(".result").first().waitFor();
+      await page.locator(".search-filter").selectOption("9");
+      await page.waitForFunction(() => location.hash === "#/search?q=backup*&thread=9");
+      await page.locator('.result-group[data-thread-id="9"]').waitFor();
+      assert.equal(await page.locator(".result-group").count(), 1);
+      await page.locator("#search").fill('"VACUUM INTO"');
+      await page.locator("#search").press("Enter");
+      await page.waitForFunction(() => document.querySelectorAll(".result").length === 2);
+      const searches = await calls(page, "search");
+      assert.deepEqual(searches.map((a) => [a.query, a.thread]), [["backup*", null], ["backup*", 9], ['"VACUUM INTO"', 9]]);
+    } finally {
+      await close();
+    }
+  });
+
+  test("bad search syntax shows the friendly message", async () => {
+    const { page, close } = await openApp({ hash: '#/search?q=%22unclosed' });
+    try {
+      const alert = page.locator(".search-error");
+      await alert.waitFor();
+      assert.equal(await alert.getAttribute("data-kind"), "bad_input");
+      assert.match((await alert.textContent()) ?? "", /"a phrase" in double quotes/);
+      assert.equal(await page.evaluate(() => document.activeElement?.id), "search", "the query is ready to fix");
+    } finally {
+      await close();
+    }
+  });
+
+  test("snippets are text, never HTML", async () => {
+    const { page, close } = await openApp({ hash: "#/search?q=tags" });
+    try {
+      const snippet = page.locator(".result-snippet").first();
+      await snippet.waitFor();
+      assert.ok(((await snippet.textContent()) ?? "").includes("<b>tags</b>"));
+      assert.equal(await snippet.locator("b").count(), 0);
+      assert.deepEqual(await snippet.locator("mark").allTextContents(), ["tags"]);
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe("library management", () => {
+  test("r renames the focused thread", async () => {
+    const { page, problems, close } = await openApp();
+    try {
+      await page.locator(".thread-row").first().waitFor();
+      await page.keyboard.press("r");
+      const dialog = page.getByRole("dialog", { name: "Rename thread" });
+      await dialog.waitFor();
+      const input = dialog.locator("input");
+      assert.equal(await input.inputValue(), fixture.threads[0].title);
+      await input.fill("   ");
+      await input.press("Enter");
+      await dialog.locator(".dialog-error").waitFor();
+      assert.equal(await dialog.locator(".dialog-error").textContent(), "a thread needs a title");
+      await input.fill("SQLite for local apps");
+      await input.press("Enter");
+      await dialog.waitFor({ state: "detached" });
+      assert.equal(await page.locator(".thread-row").first().locator(".thread-title").textContent(), "SQLite for local apps");
+      assert.deepEqual((await calls(page, "rename_thread")).at(-1), { id: 7, title: "SQLite for local apps" });
+      assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("data-thread-id")), "7");
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  });
+
+  test("Delete asks first, says the highlights go too, and Cancel keeps the thread", async () => {
+    const { page, problems, close } = await openApp();
+    try {
+      await page.locator(".thread-row").first().waitFor();
+      await page.keyboard.press("Delete");
+      const dialog = page.getByRole("dialog", { name: "Delete this thread?" });
+      await dialog.waitFor();
+      const text = (await dialog.textContent()) ?? "";
+      assert.match(text, /4 posts and its 1 highlight with their notes will be deleted too/);
+      assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Cancel", "Cancel has the focus");
+      await page.screenshot({ path: path.join(screenshots, "threadmark-ui-delete.png") });
+      await page.keyboard.press("Enter");
+      await dialog.waitFor({ state: "detached" });
+      assert.equal(await page.locator(".thread-row").count(), fixture.threads.length);
+      assert.deepEqual(await calls(page, "delete_thread"), []);
+
+      await page.locator('.thread-item:has([data-thread-id="8"]) .row-action--danger').click();
+      await dialog.waitFor();
+      await dialog.getByRole("button", { name: "Delete" }).click();
+      await dialog.waitFor({ state: "detached" });
+      assert.equal(await page.locator(".thread-row").count(), fixture.threads.length - 1);
+      assert.deepEqual(await calls(page, "delete_thread"), [{ id: 8 }]);
+      assert.equal(await page.locator('[data-thread-id="8"]').count(), 0);
+      assert.match((await page.locator(".toast").textContent()) ?? "", /Deleted/);
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe("import", () => {
+  test("Paste a thread imports text and shows it in the library", async () => {
+    const { page, problems, close } = await openApp();
+    try {
+      await page.getByRole("button", { name: "Paste a thread" }).click();
+      const dialog = page.getByRole("dialog", { name: "Paste a thread" });
+      await dialog.waitFor();
+      await dialog.locator("textarea").fill("Is a pasted thread readable?\n\nYes, it is.");
+      await dialog.locator(".paste-title").fill("Pasted");
+      await page.screenshot({ path: path.join(screenshots, "threadmark-ui-paste.png") });
+      await dialog.getByRole("button", { name: "Import" }).click();
+      await dialog.waitFor({ state: "detached" });
+      await page.locator('.thread-row[data-thread-id="100"]').waitFor();
+      assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("data-thread-id")), "100");
+      assert.match((await page.locator(".toast").textContent()) ?? "", /Imported “Pasted”/);
+      assert.deepEqual(await calls(page, "import_text"), [{ text: "Is a pasted thread readable?\n\nYes, it is.", title: "Pasted" }]);
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  });
+
+  test("a pasted web address says fetching is not available yet", async () => {
+    const { page, close } = await openApp();
+    try {
+      await page.locator(".thread-row").first().waitFor();
+      // A paste anywhere outside a text field opens the dialog with the text in it.
+      await page.evaluate(() => {
+        const data = new DataTransfer();
+        data.setData("text/plain", "https://news.ycombinator.com/item?id=1");
+        document.body.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true }));
+      });
+      const dialog = page.getByRole("dialog", { name: "Paste a thread" });
+      await dialog.waitFor();
+      assert.equal(await dialog.locator("textarea").inputValue(), "https://news.ycombinator.com/item?id=1");
+      await dialog.getByRole("button", { name: "Import" }).click();
+      const error = dialog.locator(".dialog-error");
+      await error.waitFor();
+      assert.match((await error.textContent()) ?? "", /not available yet/);
+      await page.keyboard.press("Escape");
+      await dialog.waitFor({ state: "detached" });
+      assert.equal(await page.locator(".thread-row").count(), fixture.threads.length);
+    } finally {
+      await close();
+    }
+  });
+
+  test("Open file uses the dialog; a dropped file is imported; errors are one line", async () => {
+    const { page, problems, close } = await openApp({ pick: "/home/reader/thread.txt" });
+    try {
+      await page.locator(".thread-row").first().waitFor();
+      await page.keyboard.press("o");
+      await page.locator('.thread-row[data-thread-id="100"]').waitFor();
+      assert.deepEqual(await calls(page, "import_file"), [{ path: "/home/reader/thread.txt" }]);
+
+      const drop = (paths) =>
+        page.evaluate((paths) => {
+          for (const id of window.__threadmarkListeners["tauri://drag-drop"] ?? []) {
+            window[`_${id}`]({ event: "tauri://drag-drop", id: 1, payload: { paths, position: { x: 10, y: 10 } } });
+          }
+        }, paths);
+      await drop(["/home/reader/dropped.txt"]);
+      await page.locator('.thread-row[data-thread-id="101"]').waitFor();
+      await drop(["/home/reader/broken.bad"]);
+      const toast = page.locator(".toast--error");
+      await toast.waitFor();
+      assert.equal(await toast.locator(".toast-text").textContent(), "/home/reader/broken.bad: line 1, column 1: invalid JSON: expected value");
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe("reading position", () => {
+  test("the thread open at the last start comes back at the same post", async () => {
+    const { page, close } = await openApp();
+    try {
+      await page.locator(".thread-row").first().waitFor();
+      await page.evaluate(() => localStorage.setItem("threadmark.reading", JSON.stringify({ thread: 9, post: "6", open: true })));
+      await page.goto(baseUrl);
+      await page.locator(".post").first().waitFor();
+      assert.equal(new URL(page.url()).hash, "#/thread/9?post=6");
+      assert.equal(await focusedPost(page), "6");
+      // Back in the library, the next start stays there, on that thread's row.
+      await page.keyboard.press("Escape");
+      await page.locator(".thread-row").first().waitFor();
+      await page.goto(baseUrl);
+      await page.locator(".thread-row").first().waitFor();
+      assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("data-thread-id")), "9");
+    } finally {
+      await close();
+    }
+  });
 });

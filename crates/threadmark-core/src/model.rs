@@ -10,6 +10,18 @@ pub enum SourceFormat {
     Auto,
     /// A plain-text dump: one paragraph per line, `>` lines are quotes.
     Text,
+    /// Hacker News: Algolia items JSON, Firebase item JSON, HNPWA JSON, a saved item page.
+    Hn,
+    /// Reddit comments JSON (`[t3 listing, t1 listing]`).
+    Reddit,
+    /// Lobsters story JSON.
+    Lobsters,
+    /// Discourse topic JSON.
+    Discourse,
+    /// An mbox mailbox (mboxo/mboxrd) or a single message.
+    Mbox,
+    /// A Maildir folder (`cur/`, `new/`).
+    Maildir,
 }
 
 impl SourceFormat {
@@ -18,20 +30,42 @@ impl SourceFormat {
         match self {
             SourceFormat::Auto => "auto",
             SourceFormat::Text => "text",
+            SourceFormat::Hn => "hn",
+            SourceFormat::Reddit => "reddit",
+            SourceFormat::Lobsters => "lobsters",
+            SourceFormat::Discourse => "discourse",
+            SourceFormat::Mbox => "mbox",
+            SourceFormat::Maildir => "maildir",
         }
     }
 
     /// Parse a `--format` value.
     pub fn parse(name: &str) -> Option<SourceFormat> {
-        match name {
-            "auto" => Some(SourceFormat::Auto),
-            "text" => Some(SourceFormat::Text),
-            _ => None,
-        }
+        [
+            SourceFormat::Auto,
+            SourceFormat::Text,
+            SourceFormat::Hn,
+            SourceFormat::Reddit,
+            SourceFormat::Lobsters,
+            SourceFormat::Discourse,
+            SourceFormat::Mbox,
+            SourceFormat::Maildir,
+        ]
+        .into_iter()
+        .find(|f| f.as_str() == name)
     }
 
     /// Every accepted `--format` value, for help texts.
-    pub const NAMES: &'static [&'static str] = &["auto", "text"];
+    pub const NAMES: &'static [&'static str] = &[
+        "auto",
+        "text",
+        "hn",
+        "reddit",
+        "lobsters",
+        "discourse",
+        "mbox",
+        "maildir",
+    ];
 }
 
 /// A parsed thread, before it is stored.

@@ -97,8 +97,16 @@ fn assert_same(a: &Value, b: &Value, what: &str) {
     if a == b {
         return;
     }
-    let (a, b) = (serde_json::to_string_pretty(a).unwrap(), serde_json::to_string_pretty(b).unwrap());
-    let (n, (x, y)) = a.lines().zip(b.lines()).enumerate().find(|(_, (x, y))| x != y).unwrap_or((0, ("", "")));
+    let (a, b) = (
+        serde_json::to_string_pretty(a).unwrap(),
+        serde_json::to_string_pretty(b).unwrap(),
+    );
+    let (n, (x, y)) = a
+        .lines()
+        .zip(b.lines())
+        .enumerate()
+        .find(|(_, (x, y))| x != y)
+        .unwrap_or((0, ("", "")));
     panic!("{what}: line {n} differs:\n  restored: {x}\n  original: {y}");
 }
 
@@ -112,7 +120,11 @@ fn round_trip_into_an_empty_library_reproduces_everything() {
         let mut restored = Library::open_in_memory().unwrap();
         let report = restored.restore(&backup).unwrap();
         assert_eq!(report.threads_created, 2, "case {case}");
-        assert_same(&comparable(&restored), &comparable(&original), &format!("case {case}"));
+        assert_same(
+            &comparable(&restored),
+            &comparable(&original),
+            &format!("case {case}"),
+        );
         // Restoring again changes nothing.
         let again = restored.restore(&backup).unwrap();
         assert_eq!(

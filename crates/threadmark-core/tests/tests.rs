@@ -5,8 +5,13 @@
 #![allow(clippy::unwrap_used)] // tests fail loudly on purpose
 
 mod backup;
+mod discourse;
 mod export;
+mod hn;
 mod invariant;
+mod lobsters;
+mod mail;
+mod reddit;
 mod seed;
 mod store;
 

@@ -7,4 +7,6 @@ export interface View {
   onKey(event: KeyboardEvent): boolean;
   /** Moves keyboard focus into the screen once it is in the document. */
   focus(): void;
+  /** Called when the screen is replaced: stop timers and listeners. */
+  leave?(): void;
 }

@@ -3,9 +3,17 @@
 //! `detect` looks at the bytes and picks a parser; each parser builds the neutral
 //! model and never touches the database. Errors name the place in the input.
 
+pub mod discourse;
+pub mod hn;
+pub mod html;
+pub mod lobsters;
+pub mod mail;
+pub mod reddit;
 pub mod text;
 
 use std::path::Path;
+
+use serde_json::Value;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{SourceFormat, ThreadDoc};
@@ -34,30 +42,79 @@ impl Default for ImportOptions {
     }
 }
 
-/// Guess the format of `bytes`. Formats this build cannot read yet are refused with
-/// a message saying what the input looks like.
-pub fn detect(bytes: &[u8]) -> Result<SourceFormat> {
+fn trim_start(bytes: &[u8]) -> &[u8] {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let start = bytes
         .iter()
         .position(|b| !b.is_ascii_whitespace())
-        .map_or(&bytes[..0], |i| &bytes[i..]);
-    let looks_like = if start.starts_with(b"{") || start.starts_with(b"[") {
-        Some("JSON")
-    } else if start.starts_with(b"From ") {
-        Some("an mbox mailbox")
-    } else if start.starts_with(b"<!") || start.starts_with(b"<html") || start.starts_with(b"<HTML")
-    {
-        Some("an HTML page")
+        .unwrap_or(bytes.len());
+    &bytes[start..]
+}
+
+fn looks_like_json(bytes: &[u8]) -> bool {
+    matches!(trim_start(bytes).first(), Some(b'{' | b'['))
+}
+
+/// Parse JSON, naming the line and column of the first error.
+pub fn parse_json(bytes: &[u8]) -> Result<Value> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        let cause = e.to_string();
+        let cause = cause
+            .split(" at line ")
+            .next()
+            .unwrap_or(&cause)
+            .to_string();
+        Error::bad_input(format!("invalid JSON: {cause}")).at(format!(
+            "line {}, column {}",
+            e.line(),
+            e.column()
+        ))
+    })
+}
+
+/// Which JSON format a parsed document is, if any.
+pub fn detect_json(value: &Value) -> Option<SourceFormat> {
+    if reddit::sniff(value) {
+        Some(SourceFormat::Reddit)
+    } else if discourse::sniff(value) {
+        Some(SourceFormat::Discourse)
+    } else if lobsters::sniff(value) {
+        Some(SourceFormat::Lobsters)
+    } else if hn::sniff_json(value) {
+        Some(SourceFormat::Hn)
     } else {
         None
-    };
-    match looks_like {
-        Some(what) => Err(Error::new(
-            ErrorKind::Unsupported,
-            format!("this looks like {what}; this build imports plain-text dumps only (use --format text to read it as text)"),
-        )),
-        None => Ok(SourceFormat::Text),
     }
+}
+
+/// Guess the format of `bytes` (JSON documents are recognised by their shape).
+pub fn detect(bytes: &[u8]) -> Result<SourceFormat> {
+    if looks_like_json(bytes) {
+        let value = parse_json(bytes)?;
+        return detect_json(&value).ok_or_else(unknown_json);
+    }
+    let start = trim_start(bytes);
+    if mail::sniff(start) {
+        Ok(SourceFormat::Mbox)
+    } else if start.first() == Some(&b'<') {
+        if hn::sniff_html(bytes) {
+            Ok(SourceFormat::Hn)
+        } else {
+            Err(Error::new(
+                ErrorKind::Unsupported,
+                "this looks like an HTML page but not a saved Hacker News item page; use --format text to read it as text",
+            ))
+        }
+    } else {
+        Ok(SourceFormat::Text)
+    }
+}
+
+fn unknown_json() -> Error {
+    Error::new(
+        ErrorKind::Unsupported,
+        "JSON of a shape Threadmark does not know: expected Hacker News (Algolia, Firebase, HNPWA), Reddit, Lobsters or Discourse",
+    )
 }
 
 /// Parse `bytes` (named `name` in errors) into threads.
@@ -66,17 +123,57 @@ pub fn parse_bytes(name: &str, bytes: &[u8], options: &ImportOptions) -> Result<
         if bytes.len() as u64 > options.max_bytes {
             return Err(too_large(bytes.len() as u64, options.max_bytes));
         }
-        let format = match options.format {
-            SourceFormat::Auto => detect(bytes)?,
-            f => f,
+        let json_format = matches!(
+            options.format,
+            SourceFormat::Reddit | SourceFormat::Lobsters | SourceFormat::Discourse
+        ) || (matches!(options.format, SourceFormat::Auto | SourceFormat::Hn)
+            && looks_like_json(bytes));
+        let mut docs = if json_format {
+            let value = parse_json(bytes)?;
+            let format = match options.format {
+                SourceFormat::Auto => detect_json(&value).ok_or_else(unknown_json)?,
+                forced => forced,
+            };
+            match format {
+                SourceFormat::Hn => vec![hn::parse_json(&value)?],
+                SourceFormat::Reddit => vec![reddit::parse(&value)?],
+                SourceFormat::Lobsters => vec![lobsters::parse(&value)?],
+                SourceFormat::Discourse => vec![discourse::parse(&value)?],
+                _ => unreachable_format(format)?,
+            }
+        } else {
+            let format = match options.format {
+                SourceFormat::Auto => detect(bytes)?,
+                forced => forced,
+            };
+            match format {
+                SourceFormat::Text | SourceFormat::Auto => vec![text::parse(bytes, None)?],
+                SourceFormat::Hn => vec![hn::parse_html(bytes)?],
+                SourceFormat::Mbox => mail::parse_mbox(bytes)?,
+                SourceFormat::Maildir => {
+                    return Err(Error::new(
+                        ErrorKind::Unsupported,
+                        "a Maildir is a folder: import the folder, not a file",
+                    ))
+                }
+                _ => unreachable_format(format)?,
+            }
         };
-        match format {
-            SourceFormat::Text | SourceFormat::Auto => {
-                text::parse(bytes, options.title.as_deref()).map(|doc| vec![doc])
+        if let Some(title) = &options.title {
+            for doc in &mut docs {
+                doc.title = title.clone();
             }
         }
+        Ok(docs)
     })();
     result.map_err(|e| e.in_file(name))
+}
+
+fn unreachable_format(format: SourceFormat) -> Result<Vec<ThreadDoc>> {
+    Err(Error::new(
+        ErrorKind::Unsupported,
+        format!("cannot read this input as {}", format.as_str()),
+    ))
 }
 
 /// Read and parse a file, refusing directories and files over the size limit
@@ -84,7 +181,21 @@ pub fn parse_bytes(name: &str, bytes: &[u8], options: &ImportOptions) -> Result<
 pub fn parse_file(path: &Path, options: &ImportOptions) -> Result<Vec<ThreadDoc>> {
     let meta = std::fs::metadata(path).map_err(|e| Error::from(e).in_file(path))?;
     if meta.is_dir() {
-        return Err(Error::new(ErrorKind::Io, "is a directory, not a file").in_file(path));
+        if matches!(options.format, SourceFormat::Auto | SourceFormat::Maildir)
+            && mail::is_maildir(path)
+        {
+            let mut docs =
+                mail::parse_maildir(path, options.max_bytes).map_err(|e| e.in_file(path))?;
+            if let Some(title) = &options.title {
+                docs.iter_mut().for_each(|d| d.title = title.clone());
+            }
+            return Ok(docs);
+        }
+        return Err(Error::new(
+            ErrorKind::Io,
+            "is a directory, not a file (nor a Maildir folder)",
+        )
+        .in_file(path));
     }
     if meta.len() > options.max_bytes {
         return Err(too_large(meta.len(), options.max_bytes).in_file(path));

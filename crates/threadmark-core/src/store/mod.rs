@@ -6,6 +6,7 @@
 //! have the same file open at once. Every import is one transaction.
 
 mod highlights;
+mod manage;
 mod read;
 mod restore;
 mod write;

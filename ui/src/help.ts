@@ -1,0 +1,87 @@
+// The `?` overlay: every keyboard shortcut, by screen.
+
+import { button, openModal } from "./dialogs";
+import { el } from "./dom";
+
+const SHORTCUTS: [string, [string[], string][]][] = [
+  [
+    "Everywhere",
+    [
+      [["/"], "Search all threads"],
+      [["?"], "Show or hide this help"],
+      [["t"], "Switch theme: system, light, dark"],
+      [["Esc"], "Close, or go back"],
+    ],
+  ],
+  [
+    "Library",
+    [
+      [["j", "k"], "Next / previous thread"],
+      [["Enter"], "Open the thread"],
+      [["r"], "Rename the thread"],
+      [["Del"], "Delete the thread"],
+      [["o"], "Open a file to import"],
+      [["Ctrl", "V"], "Paste a thread"],
+    ],
+  ],
+  [
+    "Thread",
+    [
+      [["j", "k"], "Next / previous post"],
+      [["n", "p"], "Next / previous top-level post"],
+      [["u"], "Parent post"],
+      [["Space"], "Collapse / expand the post and its replies"],
+      [["Esc"], "Back to the library (or the search results)"],
+    ],
+  ],
+  [
+    "Search results",
+    [
+      [["j", "k"], "Next / previous result"],
+      [["Enter"], "Open the thread at that post"],
+    ],
+  ],
+];
+
+let openHelpDialog: HTMLDialogElement | null = null;
+
+/** Opens the help overlay, or closes it when it is open. */
+export function openHelp(): void {
+  if (openHelpDialog?.open) {
+    openHelpDialog.close();
+    return;
+  }
+  const sections = SHORTCUTS.map(([title, rows]) =>
+    el(
+      "section",
+      { class: "help-section" },
+      el("h3", {}, title),
+      el(
+        "dl",
+        { class: "help-keys" },
+        ...rows.flatMap(([keys, what]) => [
+          el("dt", {}, ...keys.flatMap((key, i) => [i > 0 ? " " : "", el("kbd", {}, key)])),
+          el("dd", {}, what),
+        ]),
+      ),
+    ),
+  );
+  const close = button("Close", { value: "cancel", kind: "primary" });
+  const modal = openModal({
+    title: "Keyboard shortcuts",
+    body: [el("div", { class: "help-grid" }, ...sections)],
+    actions: [close],
+    className: "dialog--help",
+    onClose: () => {
+      openHelpDialog = null;
+    },
+  });
+  openHelpDialog = modal.dialog;
+  modal.dialog.addEventListener("keydown", (event) => {
+    if (event.key === "?") {
+      event.preventDefault();
+      modal.close();
+    }
+  });
+  close.focus();
+}

@@ -1,0 +1,69 @@
+// What the window remembers between starts, in localStorage: the theme the user
+// chose, and where they were reading. Storage failures (private mode, quota) only
+// mean nothing is remembered.
+
+export type ThemeChoice = "system" | "light" | "dark";
+
+const THEME_KEY = "threadmark.theme";
+const READING_KEY = "threadmark.reading";
+
+export function loadTheme(): ThemeChoice {
+  const value = read(THEME_KEY);
+  return value === "light" || value === "dark" ? value : "system";
+}
+
+export function saveTheme(choice: ThemeChoice): void {
+  if (choice === "system") remove(THEME_KEY);
+  else write(THEME_KEY, choice);
+}
+
+/** Where the reader is: a thread, the post at the top of the screen, and whether
+ *  the thread was still open (false once they went back to the library). */
+export interface Reading {
+  thread: number;
+  post: string | null;
+  open: boolean;
+}
+
+export function loadReading(): Reading | null {
+  try {
+    const value = JSON.parse(read(READING_KEY) ?? "null") as Partial<Reading> | null;
+    if (!value || typeof value.thread !== "number") return null;
+    return {
+      thread: value.thread,
+      post: typeof value.post === "string" ? value.post : null,
+      open: value.open === true,
+    };
+  } catch {
+    return null;
+  }
+}
+
+export function saveReading(reading: Reading | null): void {
+  if (reading) write(READING_KEY, JSON.stringify(reading));
+  else remove(READING_KEY);
+}
+
+function read(key: string): string | null {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+function write(key: string, value: string): void {
+  try {
+    localStorage.setItem(key, value);
+  } catch {
+    // Nothing is remembered; the app works the same.
+  }
+}
+
+function remove(key: string): void {
+  try {
+    localStorage.removeItem(key);
+  } catch {
+    // As above.
+  }
+}
