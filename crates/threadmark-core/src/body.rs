@@ -64,29 +64,29 @@ pub struct Rendered {
     pub quotes: Vec<QuoteSpan>,
 }
 
+/// The elements a stored post may contain: those of [`Block`] and [`Inline`].
+pub const READER_TAGS: &[&str] = &[
+    "p",
+    "blockquote",
+    "pre",
+    "code",
+    "em",
+    "i",
+    "strong",
+    "b",
+    "a",
+    "ul",
+    "ol",
+    "li",
+    "br",
+];
+
 /// Sanitize HTML from a source with the reader's allow-list: the block and inline
 /// elements of [`Block`] and [`Inline`], `href` only on links and only with http,
 /// https or mailto. Everything else (scripts, handlers, styles, frames) is dropped.
 pub fn sanitize(html: &str) -> String {
     ammonia::Builder::default()
-        .tags(
-            [
-                "p",
-                "blockquote",
-                "pre",
-                "code",
-                "em",
-                "i",
-                "strong",
-                "b",
-                "a",
-                "ul",
-                "ol",
-                "li",
-                "br",
-            ]
-            .into(),
-        )
+        .tags(READER_TAGS.iter().copied().collect())
         .generic_attributes(std::collections::HashSet::new())
         .tag_attributes([("a", ["href"].into())].into())
         .url_schemes(["http", "https", "mailto"].into())

@@ -105,21 +105,7 @@ pub fn convert(html: &str, options: Options) -> Converted {
 /// with their `data-` attributes and the class of their title. Nothing of this output
 /// is stored: the converter keeps only text, link targets and the block structure.
 pub fn sanitize(html: &str) -> String {
-    const TAGS: &[&str] = &[
-        // The reader's allow-list.
-        "p",
-        "blockquote",
-        "pre",
-        "code",
-        "em",
-        "i",
-        "strong",
-        "b",
-        "a",
-        "ul",
-        "ol",
-        "li",
-        "br",
+    const STRUCTURE: &[&str] = &[
         // Structure only.
         "div",
         "aside",
@@ -146,7 +132,13 @@ pub fn sanitize(html: &str) -> String {
         "section",
     ];
     ammonia::Builder::default()
-        .tags(TAGS.iter().copied().collect())
+        .tags(
+            crate::body::READER_TAGS
+                .iter()
+                .chain(STRUCTURE)
+                .copied()
+                .collect(),
+        )
         .generic_attributes(HashSet::new())
         .tag_attributes(
             [
@@ -738,19 +730,7 @@ pub fn parse_json_deep(bytes: &[u8]) -> Result<DeepValue> {
     de.disable_recursion_limit();
     let value = Value::deserialize(serde_stacker::Deserializer::new(&mut de))
         .and_then(|v| de.end().map(|()| v))
-        .map_err(|e| {
-            let cause = e.to_string();
-            let cause = cause
-                .split(" at line ")
-                .next()
-                .unwrap_or(&cause)
-                .to_string();
-            Error::bad_input(format!("invalid JSON: {cause}")).at(format!(
-                "line {}, column {}",
-                e.line(),
-                e.column()
-            ))
-        })?;
+        .map_err(super::json_error)?;
     Ok(DeepValue(value))
 }
 

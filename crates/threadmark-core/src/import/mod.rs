@@ -57,19 +57,22 @@ fn looks_like_json(bytes: &[u8]) -> bool {
 
 /// Parse JSON, naming the line and column of the first error.
 pub fn parse_json(bytes: &[u8]) -> Result<Value> {
-    serde_json::from_slice(bytes).map_err(|e| {
-        let cause = e.to_string();
-        let cause = cause
-            .split(" at line ")
-            .next()
-            .unwrap_or(&cause)
-            .to_string();
-        Error::bad_input(format!("invalid JSON: {cause}")).at(format!(
-            "line {}, column {}",
-            e.line(),
-            e.column()
-        ))
-    })
+    serde_json::from_slice(bytes).map_err(json_error)
+}
+
+/// A JSON parse error as one line: the cause, at its line and column.
+pub(crate) fn json_error(e: serde_json::Error) -> Error {
+    let cause = e.to_string();
+    let cause = cause
+        .split(" at line ")
+        .next()
+        .unwrap_or(&cause)
+        .to_string();
+    Error::bad_input(format!("invalid JSON: {cause}")).at(format!(
+        "line {}, column {}",
+        e.line(),
+        e.column()
+    ))
 }
 
 /// Which JSON format a parsed document is, if any.
