@@ -17,6 +17,8 @@ pub mod model;
 mod paths;
 pub mod quotes;
 mod store;
+#[cfg(feature = "synthetic")]
+pub mod synthetic;
 
 pub use error::{Error, ErrorKind, Result};
 pub use model::{Label, Post, PostDoc, Quote, SearchHit, SourceFormat, ThreadDoc, ThreadSummary};
