@@ -23,4 +23,7 @@ pub mod synthetic;
 pub use error::{Error, ErrorKind, Result};
 pub use model::{Label, Post, PostDoc, Quote, SearchHit, SourceFormat, ThreadDoc, ThreadSummary};
 pub use paths::{default_library_path, APP_IDENTIFIER};
-pub use store::{migrations, Library, NewHighlight, RestoreReport, BUSY_TIMEOUT};
+pub use store::{
+    migrations, DeletedHighlight, HighlightEdit, LabelRemoval, LabelSpec, Library, Link, LinkKind,
+    NewHighlight, RestoreReport, BUSY_TIMEOUT,
+};

@@ -4,6 +4,8 @@
 
 #![allow(clippy::unwrap_used)] // tests fail loudly on purpose
 
+mod anchoring;
+mod annotate;
 mod backup;
 mod discourse;
 mod export;

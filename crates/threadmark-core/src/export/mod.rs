@@ -144,6 +144,7 @@ pub fn json_export(lib: &Library, threads: &[i64]) -> Result<Value> {
             "id": t.id, "uuid": uuid, "title": t.title, "source": t.source, "source_key": source_key,
             "url": t.url, "created_at": rfc3339(created_at), "imported_at": rfc3339(t.imported_at),
             "posts": posts, "quotes": quotes, "highlights": highlights,
+            "links": lib.links_json(id)?,
         }));
     }
     Ok(json!({

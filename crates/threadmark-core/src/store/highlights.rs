@@ -1,10 +1,13 @@
 //! Highlights: creating them on a post's canonical text, and re-anchoring them
 //! when a thread is re-imported (see `crate::anchor`).
 
+use std::collections::HashMap;
+
 use rusqlite::{params, OptionalExtension, Transaction};
 
+use super::links::Link;
 use super::{now, Library};
-use crate::anchor::{anchor, selector, AnchorState, Selector};
+use crate::anchor::{anchor, selector, AnchorState, Selector, Texts};
 use crate::error::{Error, Result};
 use crate::model::{Highlight, Label};
 
@@ -43,6 +46,41 @@ impl Library {
             })
     }
 
+    /// Highlight `start..end` (code points of the canonical text) of post `post`:
+    /// what the app sends for a selection.
+    pub fn highlight_span(
+        &mut self,
+        thread_id: i64,
+        post: &str,
+        start: usize,
+        end: usize,
+        label: Option<&str>,
+    ) -> Result<Highlight> {
+        let p = self.post(thread_id, post)?;
+        if start >= end {
+            return Err(Error::bad_input("the selection is empty"));
+        }
+        let sel = selector(&p.text, start, end).ok_or_else(|| {
+            Error::bad_input(format!(
+                "{start}..{end} is outside post {post} ({} characters)",
+                p.text.chars().count()
+            ))
+        })?;
+        if sel.exact.trim().is_empty() {
+            return Err(Error::bad_input("the selection holds only spaces"));
+        }
+        self.add_highlight(
+            thread_id,
+            post,
+            &NewHighlight {
+                exact: sel.exact,
+                start: Some(start),
+                label: label.map(str::to_string),
+                ..NewHighlight::default()
+            },
+        )
+    }
+
     /// Highlight `new.exact` in post `post` (its source id) of a thread.
     pub fn add_highlight(
         &mut self,
@@ -74,7 +112,7 @@ impl Library {
                     start: 0,
                     end: exact.len(),
                 };
-                let found = anchor(&wanted, Some(0), std::slice::from_ref(&text));
+                let found = anchor(&wanted, Some(0), 0, &Texts::new(vec![text.clone()]));
                 if !matches!(found.state, AnchorState::Anchored | AnchorState::Moved) {
                     return Err(Error::bad_input(format!(
                         "post {post} does not contain {:?}",
@@ -99,10 +137,10 @@ impl Library {
             params![uuid, thread_id, post, label_id, sel.exact, sel.prefix, sel.suffix, sel.start as i64, sel.end as i64, new.note, t],
         )?;
         let id = tx.last_insert_rowid();
-        for tag in &new.tags {
+        for tag in clean_tags(&new.tags)? {
             tx.execute(
                 "INSERT OR IGNORE INTO highlight_tags (highlight_id, tag) VALUES (?1, ?2)",
-                params![id, tag.trim()],
+                params![id, tag],
             )?;
         }
         tx.commit()?;
@@ -117,16 +155,34 @@ impl Library {
 /// the import's transaction. Nothing is deleted: a highlight whose text is gone
 /// becomes `orphaned` and keeps its selectors.
 pub(crate) fn reanchor(tx: &Transaction<'_>, thread_id: i64) -> Result<()> {
-    let posts: Vec<(String, Vec<char>)> = {
-        let mut stmt =
-            tx.prepare("SELECT source_id, text FROM posts WHERE thread_id = ?1 AND deleted = 0 ORDER BY position")?;
-        let rows = stmt.query_map([thread_id], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-        })?;
-        rows.map(|r| r.map(|(id, text)| (id, text.chars().collect())))
-            .collect::<rusqlite::Result<_>>()?
-    };
-    let texts: Vec<Vec<char>> = posts.iter().map(|(_, t)| t.clone()).collect();
+    // Every post with its place in the thread; the live ones with their text.
+    let mut place: HashMap<String, i64> = HashMap::new();
+    let mut live: Vec<(String, i64, Vec<char>)> = Vec::new();
+    {
+        let mut stmt = tx.prepare(
+            "SELECT source_id, position, deleted, text FROM posts WHERE thread_id = ?1 ORDER BY position",
+        )?;
+        let mut rows = stmt.query([thread_id])?;
+        while let Some(r) = rows.next()? {
+            let id: String = r.get(0)?;
+            let position: i64 = r.get(1)?;
+            if !r.get::<_, bool>(2)? {
+                live.push((
+                    id.clone(),
+                    position,
+                    r.get::<_, String>(3)?.chars().collect(),
+                ));
+            }
+            place.insert(id, position);
+        }
+    }
+    let live_index: HashMap<&str, usize> = live
+        .iter()
+        .enumerate()
+        .map(|(i, (id, _, _))| (id.as_str(), i))
+        .collect();
+    let positions: Vec<i64> = live.iter().map(|(_, p, _)| *p).collect();
+    let texts = Texts::new(live.iter().map(|(_, _, t)| t.clone()).collect());
     let highlights: Vec<(i64, String, Selector)> = {
         let mut stmt = tx.prepare(
             "SELECT id, post_source, exact, prefix, suffix, start, \"end\" FROM highlights WHERE thread_id = ?1",
@@ -151,19 +207,30 @@ pub(crate) fn reanchor(tx: &Transaction<'_>, thread_id: i64) -> Result<()> {
                 state = ?7, updated_at = CASE WHEN state = ?7 AND start = ?5 AND post_source = ?1 THEN updated_at ELSE ?8 END
          WHERE id = ?9",
     )?;
-    let mut orphan = tx.prepare("UPDATE highlights SET state = 'orphaned' WHERE id = ?1")?;
+    let mut orphan = tx.prepare(
+        "UPDATE highlights SET state = 'orphaned', updated_at = CASE WHEN state = 'orphaned' THEN updated_at ELSE ?2 END
+         WHERE id = ?1",
+    )?;
     let t = now();
     for (id, post, sel) in highlights {
-        let home = posts.iter().position(|(p, _)| *p == post);
-        let found = anchor(&sel, home, &texts);
+        let home = live_index.get(post.as_str()).copied();
+        // Where the post was: its live index, else the live post nearest its old place.
+        let origin = home.unwrap_or_else(|| {
+            place.get(&post).map_or(0, |&p| {
+                positions
+                    .partition_point(|&x| x < p)
+                    .min(positions.len().saturating_sub(1))
+            })
+        });
+        let found = anchor(&sel, home, origin, &texts);
         if found.state == AnchorState::Orphaned {
-            orphan.execute([id])?;
+            orphan.execute(params![id, t])?;
             continue;
         }
-        let (source_id, text) = &posts[found.post];
+        let (source_id, _, text) = &live[found.post];
         let text: String = text.iter().collect();
         let Some(new) = selector(&text, found.start, found.end) else {
-            orphan.execute([id])?;
+            orphan.execute(params![id, t])?;
             continue;
         };
         update.execute(params![
@@ -191,4 +258,211 @@ pub(crate) fn has_highlights(tx: &Transaction<'_>, thread_id: i64) -> Result<boo
         )
         .optional()?
         .is_some())
+}
+
+/// A change to a highlight: only the fields given change.
+#[derive(Debug, Clone, Default)]
+pub struct HighlightEdit {
+    /// `Some(None)` removes the label; `Some(Some(name))` sets it (case-insensitive).
+    pub label: Option<Option<String>>,
+    pub note: Option<String>,
+    /// The full new set of tags.
+    pub tags: Option<Vec<String>>,
+}
+
+/// Everything a deleted highlight had, to put it back (undo).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeletedHighlight {
+    pub thread_id: i64,
+    pub highlight: Highlight,
+    /// Its links, both directions.
+    pub links: Vec<Link>,
+}
+
+/// Tags as stored: trimmed, without empty ones or repeats (case kept, first wins).
+fn clean_tags(tags: &[String]) -> Result<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for tag in tags {
+        let t = tag.trim();
+        if t.is_empty() {
+            continue;
+        }
+        if t.chars().count() > 64 {
+            return Err(Error::bad_input(format!(
+                "the tag {t:?} is longer than 64 characters"
+            )));
+        }
+        if !out.iter().any(|o| o.eq_ignore_ascii_case(t)) {
+            out.push(t.to_string());
+        }
+    }
+    Ok(out)
+}
+
+impl Library {
+    /// The thread a highlight belongs to.
+    pub fn highlight_thread(&self, id: i64) -> Result<i64> {
+        self.conn
+            .query_row(
+                "SELECT thread_id FROM highlights WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| Error::not_found(format!("no highlight {id}")))
+    }
+
+    /// One highlight by id.
+    pub fn highlight(&self, id: i64) -> Result<Highlight> {
+        let thread = self.highlight_thread(id)?;
+        self.highlights(thread)?
+            .into_iter()
+            .find(|h| h.id == id)
+            .ok_or_else(|| Error::not_found(format!("no highlight {id}")))
+    }
+
+    /// Change a highlight's label, note or tags.
+    pub fn update_highlight(&mut self, id: i64, edit: &HighlightEdit) -> Result<Highlight> {
+        self.highlight_thread(id)?;
+        let label_id = match &edit.label {
+            Some(Some(name)) => Some(Some(self.label_by_name(name)?.id)),
+            Some(None) => Some(None),
+            None => None,
+        };
+        let tags = edit.tags.as_deref().map(clean_tags).transpose()?;
+        let tx = self.conn.transaction()?;
+        let t = now();
+        if let Some(label) = label_id {
+            tx.execute(
+                "UPDATE highlights SET label_id = ?1 WHERE id = ?2",
+                params![label, id],
+            )?;
+        }
+        if let Some(note) = &edit.note {
+            tx.execute(
+                "UPDATE highlights SET note = ?1 WHERE id = ?2",
+                params![note, id],
+            )?;
+        }
+        if let Some(tags) = &tags {
+            tx.execute("DELETE FROM highlight_tags WHERE highlight_id = ?1", [id])?;
+            for tag in tags {
+                tx.execute(
+                    "INSERT INTO highlight_tags (highlight_id, tag) VALUES (?1, ?2)",
+                    params![id, tag],
+                )?;
+            }
+        }
+        tx.execute(
+            "UPDATE highlights SET updated_at = max(updated_at, ?1) WHERE id = ?2",
+            params![t, id],
+        )?;
+        tx.commit()?;
+        self.highlight(id)
+    }
+
+    /// Delete a highlight (and its tags and links). The returned record puts it back
+    /// with [`Library::undelete_highlight`].
+    pub fn delete_highlight(&mut self, id: i64) -> Result<DeletedHighlight> {
+        let thread_id = self.highlight_thread(id)?;
+        let highlight = self.highlight(id)?;
+        let links = self
+            .links(thread_id)?
+            .into_iter()
+            .filter(|l| l.from == id || l.to == id)
+            .collect();
+        self.conn
+            .execute("DELETE FROM highlights WHERE id = ?1", [id])?;
+        Ok(DeletedHighlight {
+            thread_id,
+            highlight,
+            links,
+        })
+    }
+
+    /// Put a deleted highlight back as it was: same id and uuid, label (if it still
+    /// exists), note, tags, and the links whose other end still exists.
+    pub fn undelete_highlight(&mut self, deleted: &DeletedHighlight) -> Result<Highlight> {
+        let h = &deleted.highlight;
+        self.thread(deleted.thread_id)?;
+        let label_id: Option<i64> = match &h.label {
+            Some(name) => self
+                .labels()?
+                .into_iter()
+                .find(|l| l.name.eq_ignore_ascii_case(name))
+                .map(|l| l.id),
+            None => None,
+        };
+        let tx = self.conn.transaction()?;
+        let taken: bool = tx
+            .query_row(
+                "SELECT 1 FROM highlights WHERE id = ?1 OR uuid = ?2",
+                params![h.id, h.uuid],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some();
+        if taken {
+            return Err(Error::bad_input(format!(
+                "highlight {} is not deleted; there is nothing to undo",
+                h.id
+            )));
+        }
+        tx.execute(
+            "INSERT INTO highlights (id, uuid, thread_id, post_source, label_id, exact, prefix, suffix, start, \"end\", note, state, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+            params![h.id, h.uuid, deleted.thread_id, h.post, label_id, h.exact, h.prefix, h.suffix, h.start, h.end, h.note, h.state, h.created_at, now().max(h.updated_at)],
+        )?;
+        for tag in &h.tags {
+            tx.execute(
+                "INSERT OR IGNORE INTO highlight_tags (highlight_id, tag) VALUES (?1, ?2)",
+                params![h.id, tag],
+            )?;
+        }
+        for l in &deleted.links {
+            tx.execute(
+                "INSERT OR IGNORE INTO highlight_links (id, uuid, thread_id, from_id, to_id, kind, created_at)
+                 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7
+                 WHERE EXISTS (SELECT 1 FROM highlights WHERE id = ?4) AND EXISTS (SELECT 1 FROM highlights WHERE id = ?5)",
+                params![l.id, l.uuid, deleted.thread_id, l.from, l.to, l.kind.as_str(), l.created_at],
+            )?;
+        }
+        tx.commit()?;
+        self.highlight(h.id)
+    }
+
+    /// Attach a highlight (typically an orphan) to a new selection: `start..end` in
+    /// code points of post `post`'s canonical text. The span becomes its quote; its
+    /// label, note, tags and links stay; its state is `anchored`.
+    pub fn reattach_highlight(
+        &mut self,
+        id: i64,
+        post: &str,
+        start: usize,
+        end: usize,
+    ) -> Result<Highlight> {
+        let thread_id = self.highlight_thread(id)?;
+        let p = self.post(thread_id, post)?;
+        if p.deleted {
+            return Err(Error::bad_input(format!(
+                "post {post} was removed from the thread; choose text in a live post"
+            )));
+        }
+        if start >= end {
+            return Err(Error::bad_input("the selection is empty"));
+        }
+        let sel = selector(&p.text, start, end).ok_or_else(|| {
+            Error::bad_input(format!(
+                "{start}..{end} is outside post {post} ({} characters)",
+                p.text.chars().count()
+            ))
+        })?;
+        self.conn.execute(
+            "UPDATE highlights SET post_source = ?1, exact = ?2, prefix = ?3, suffix = ?4, start = ?5, \"end\" = ?6,
+                    state = 'anchored', updated_at = max(updated_at, ?7)
+             WHERE id = ?8",
+            params![post, sel.exact, sel.prefix, sel.suffix, sel.start as i64, sel.end as i64, now(), id],
+        )?;
+        self.highlight(id)
+    }
 }

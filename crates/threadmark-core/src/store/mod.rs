@@ -6,12 +6,16 @@
 //! have the same file open at once. Every import is one transaction.
 
 mod highlights;
+mod labels;
+mod links;
 mod manage;
 mod read;
 mod restore;
 mod write;
 
-pub use highlights::NewHighlight;
+pub use highlights::{DeletedHighlight, HighlightEdit, NewHighlight};
+pub use labels::{LabelRemoval, LabelSpec};
+pub use links::{Link, LinkKind};
 pub use restore::RestoreReport;
 
 use std::path::{Path, PathBuf};

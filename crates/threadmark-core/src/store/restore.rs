@@ -5,7 +5,9 @@
 //! - threads by uuid, else by source and source key, else created with the backup's uuid;
 //! - posts by source id: posts the library has are kept as they are (they come from
 //!   the source; a re-import updates them), missing ones are added after them;
-//! - highlights by uuid: missing ones are added; where both have one, the newer edit wins.
+//! - highlights by uuid: missing ones are added; where both have one, the newer edit wins;
+//! - links between highlights by uuid: missing ones are added (both ends must be in
+//!   the backup or the library).
 //!
 //! Post HTML from a backup is sanitized again: a backup is a file like any other.
 
@@ -28,6 +30,7 @@ pub struct RestoreReport {
     pub highlights_added: usize,
     pub highlights_updated: usize,
     pub labels_added: usize,
+    pub links_added: usize,
 }
 
 fn field<'a>(v: &'a Value, path: &str, key: &str) -> Result<&'a Value> {
@@ -248,6 +251,57 @@ fn restore_thread(
         let hpath = format!("{path}.highlights[{i}]");
         restore_highlight(tx, thread_id, h, &hpath, report)?;
     }
+    // Links (absent from backups made before links existed).
+    if let Some(links) = t.get("links").filter(|v| !v.is_null()) {
+        let links = links
+            .as_array()
+            .ok_or_else(|| Error::bad_input("\"links\" is not an array").at(path.to_string()))?;
+        for (i, l) in links.iter().enumerate() {
+            restore_link(tx, thread_id, l, &format!("{path}.links[{i}]"), report)?;
+        }
+    }
+    Ok(())
+}
+
+fn restore_link(
+    tx: &Transaction<'_>,
+    thread_id: i64,
+    l: &Value,
+    path: &str,
+    report: &mut RestoreReport,
+) -> Result<()> {
+    let uuid = text(l, path, "id")?;
+    let kind = crate::store::LinkKind::parse(text(l, path, "kind")?)
+        .map_err(|e| e.at(path.to_string()))?;
+    let end = |key: &str| -> Result<i64> {
+        let h = text(l, path, key)?;
+        tx.query_row(
+            "SELECT id FROM highlights WHERE uuid = ?1 AND thread_id = ?2",
+            params![h, thread_id],
+            |r| r.get(0),
+        )
+        .optional()?
+        .ok_or_else(|| {
+            Error::bad_input(format!(
+                "the link's {key:?} end {h:?} is no highlight of this thread"
+            ))
+            .at(path.to_string())
+        })
+    };
+    let (from, to) = (end("from")?, end("to")?);
+    if from == to {
+        return Err(Error::bad_input("a link joins a highlight to itself").at(path.to_string()));
+    }
+    let created = l
+        .get("created")
+        .and_then(Value::as_str)
+        .map_or(Ok(now()), |_| time_of(l, path, "created"))?;
+    let n = tx.execute(
+        "INSERT OR IGNORE INTO highlight_links (uuid, thread_id, from_id, to_id, kind, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![uuid, thread_id, from, to, kind.as_str(), created],
+    )?;
+    report.links_added += n;
     Ok(())
 }
 
