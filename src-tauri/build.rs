@@ -6,6 +6,7 @@
 const COMMANDS: &[&str] = &[
     "list_threads",
     "open_thread",
+    "thread_posts",
     "library_info",
     "search",
     "rename_thread",

@@ -7,12 +7,16 @@ use std::path::PathBuf;
 
 use tauri::State;
 
-use crate::dto::{LibraryInfo, OpenedThread, Post, SearchHit, ThreadSummary, SNIPPET_MARKS};
+use crate::dto::{
+    LibraryInfo, OpenedThread, Post, PostOutline, SearchHit, ThreadSummary, SNIPPET_MARKS,
+};
 use crate::error::Result;
 use crate::state::LibraryState;
 
 /// The most search results one query returns.
 const SEARCH_LIMIT: i64 = 500;
+/// The most posts one `thread_posts` call returns.
+pub const PAGE_LIMIT: i64 = 1000;
 
 /// Every saved thread, for the library view.
 #[tauri::command]
@@ -21,15 +25,39 @@ pub async fn list_threads(state: State<'_, LibraryState>) -> Result<Vec<ThreadSu
     Ok(threads.into_iter().map(ThreadSummary::from).collect())
 }
 
-/// One thread and its posts in thread order, recorded as opened now; `not_found` if
-/// there is no such thread. The summary keeps the previous `lastOpenedAt`.
+/// One thread and the outline of its posts in thread order (no bodies: those come
+/// from `thread_posts`), recorded as opened now; `not_found` if there is no such
+/// thread. The summary keeps the previous `lastOpenedAt`.
 #[tauri::command]
 pub async fn open_thread(state: State<'_, LibraryState>, id: i64) -> Result<OpenedThread> {
     let library = state.library()?;
     let thread = library.thread(id)?.into();
-    let posts = library.posts(id)?.into_iter().map(Post::from).collect();
+    let outline = library
+        .outline(id)?
+        .into_iter()
+        .map(PostOutline::from)
+        .collect();
     library.mark_opened(id)?;
-    Ok(OpenedThread { thread, posts })
+    Ok(OpenedThread { thread, outline })
+}
+
+/// Up to `limit` posts of a thread from `offset` in thread order (at most
+/// [`PAGE_LIMIT`]); `not_found` if there is no such thread.
+#[tauri::command]
+pub async fn thread_posts(
+    state: State<'_, LibraryState>,
+    id: i64,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<Post>> {
+    if offset < 0 || !(1..=PAGE_LIMIT).contains(&limit) {
+        return Err(threadmark_core::Error::bad_input(format!(
+            "thread_posts: offset {offset}, limit {limit}: the offset must be 0 or more and the limit 1 to {PAGE_LIMIT}"
+        ))
+        .into());
+    }
+    let posts = state.library()?.posts_page(id, offset, limit)?;
+    Ok(posts.into_iter().map(Post::from).collect())
 }
 
 /// Where the library file is.

@@ -58,13 +58,29 @@ pub struct Post {
     pub deleted: bool,
 }
 
-/// What `open_thread` returns: the thread and all its posts.
+/// One post of an opened thread without its body, in thread order: enough to lay
+/// out the tree, count what a collapse hides and move between posts. The bodies
+/// come page by page from `thread_posts` (the outline's index is the offset).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/bindings/")]
+pub struct PostOutline {
+    pub source_id: String,
+    /// The parent post's source id; null for a top-level post.
+    pub parent: Option<String>,
+    #[ts(type = "number")]
+    pub depth: i64,
+    pub author: Option<String>,
+    pub deleted: bool,
+}
+
+/// What `open_thread` returns: the thread and the outline of all its posts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export, export_to = "../../ui/src/bindings/")]
 pub struct OpenedThread {
     pub thread: ThreadSummary,
-    pub posts: Vec<Post>,
+    pub outline: Vec<PostOutline>,
 }
 
 /// Where the library lives, for the status line and for support.
@@ -163,6 +179,18 @@ impl From<threadmark_core::ThreadSummary> for ThreadSummary {
             highlights: t.highlights,
             imported_at: t.imported_at,
             last_opened_at: t.last_opened_at,
+        }
+    }
+}
+
+impl From<threadmark_core::PostOutline> for PostOutline {
+    fn from(p: threadmark_core::PostOutline) -> Self {
+        PostOutline {
+            source_id: p.source_id,
+            parent: p.parent,
+            depth: p.depth,
+            author: p.author,
+            deleted: p.deleted,
         }
     }
 }

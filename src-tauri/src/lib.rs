@@ -26,6 +26,7 @@ pub fn app<R: Runtime>(builder: Builder<R>, library: LibraryState) -> Builder<R>
         .invoke_handler(tauri::generate_handler![
             commands::list_threads,
             commands::open_thread,
+            commands::thread_posts,
             commands::library_info,
             commands::search,
             commands::rename_thread,

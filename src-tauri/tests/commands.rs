@@ -74,44 +74,79 @@ fn list_threads_returns_the_seeded_sample() {
 }
 
 #[test]
-fn open_thread_returns_every_post_in_order() {
+fn open_thread_returns_the_outline_and_thread_posts_the_bodies_page_by_page() {
     let fixture = Fixture::new();
     let summary = sample_thread(&fixture);
+    let id = summary["id"].clone();
     let opened = fixture
-        .invoke("open_thread", json!({ "id": summary["id"] }))
+        .invoke("open_thread", json!({ "id": id }))
         .expect("open_thread");
 
     assert_eq!(opened["thread"]["id"], summary["id"]);
-    let posts = opened["posts"].as_array().expect("posts");
-    assert_eq!(
-        posts.len() as i64,
-        summary["posts"].as_i64().expect("count")
-    );
+    let outline = opened["outline"].as_array().expect("outline");
+    let total = summary["posts"].as_i64().expect("count");
+    assert_eq!(outline.len() as i64, total);
+    for entry in outline {
+        for field in ["sourceId", "parent", "depth", "author", "deleted"] {
+            assert!(entry.get(field).is_some(), "outline lacks {field}: {entry}");
+        }
+        assert!(entry.get("html").is_none(), "no bodies in the outline");
+    }
+
+    // Pages of 2 put together are every post, in the outline's order.
+    let mut posts = Vec::new();
+    let mut offset = 0;
+    loop {
+        let page = fixture
+            .invoke(
+                "thread_posts",
+                json!({ "id": id, "offset": offset, "limit": 2 }),
+            )
+            .expect("thread_posts");
+        let page = page.as_array().expect("a page").clone();
+        assert!(page.len() <= 2);
+        if page.is_empty() {
+            break;
+        }
+        offset += page.len();
+        posts.extend(page);
+    }
+    assert_eq!(posts.len() as i64, total);
+    for (post, entry) in posts.iter().zip(outline) {
+        assert_eq!(post["sourceId"], entry["sourceId"]);
+        assert_eq!(post["parent"], entry["parent"]);
+        for field in ["id", "position", "createdAt", "html"] {
+            assert!(post.get(field).is_some(), "post lacks {field}: {post}");
+        }
+    }
     let positions: Vec<i64> = posts
         .iter()
         .filter_map(|p| p["position"].as_i64())
         .collect();
     assert!(positions.windows(2).all(|w| w[0] < w[1]), "{positions:?}");
-    for post in posts {
-        for field in [
-            "id",
-            "sourceId",
-            "parent",
-            "depth",
-            "author",
-            "createdAt",
-            "html",
-            "deleted",
-        ] {
-            assert!(post.get(field).is_some(), "post lacks {field}: {post}");
-        }
-    }
     assert!(
         posts
             .iter()
             .any(|p| p["html"].as_str().unwrap_or("").contains("<blockquote")),
         "the sample quotes an earlier post"
     );
+
+    for (offset, limit) in [(-1, 10), (0, 0), (0, 100_000)] {
+        let error = fixture
+            .invoke(
+                "thread_posts",
+                json!({ "id": id, "offset": offset, "limit": limit }),
+            )
+            .expect_err("a bad page");
+        assert_eq!(error["kind"], "bad_input", "{error}");
+    }
+    let missing = fixture
+        .invoke(
+            "thread_posts",
+            json!({ "id": 999, "offset": 0, "limit": 10 }),
+        )
+        .expect_err("no such thread");
+    assert_eq!(missing["kind"], "not_found", "{missing}");
 
     let reopened = sample_thread(&fixture);
     assert!(
@@ -168,13 +203,13 @@ fn search_finds_phrases_and_prefixes_with_marked_snippets() {
     let fixture = Fixture::new();
     let thread = sample_thread(&fixture);
     let posts = fixture
-        .invoke("open_thread", json!({ "id": thread["id"] }))
-        .expect("open_thread");
+        .invoke(
+            "thread_posts",
+            json!({ "id": thread["id"], "offset": 0, "limit": 1 }),
+        )
+        .expect("thread_posts");
     // A word of the sample's first post, searched as a prefix and as a phrase.
-    let first = posts["posts"][0]["html"]
-        .as_str()
-        .expect("html")
-        .to_string();
+    let first = posts[0]["html"].as_str().expect("html").to_string();
     assert!(first.contains("Market"), "{first}");
 
     for query in ["Market", "Mark*", "\"Market Street\""] {
@@ -265,7 +300,7 @@ fn import_text_adds_a_thread_and_refuses_a_url() {
         .invoke("open_thread", json!({ "id": id }))
         .expect("open the pasted thread");
     assert_eq!(opened["thread"]["title"], "Pasted");
-    assert_eq!(opened["posts"].as_array().expect("posts").len(), 2);
+    assert_eq!(opened["outline"].as_array().expect("outline").len(), 2);
 
     let url = fixture
         .invoke(

@@ -87,6 +87,7 @@ fn the_only_capability_grants_exactly_the_app_commands() {
         "allow-library-info",
         "allow-list-threads",
         "allow-open-thread",
+        "allow-thread-posts",
         "allow-search",
         "allow-rename-thread",
         "allow-delete-thread",

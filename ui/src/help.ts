@@ -30,6 +30,7 @@ const SHORTCUTS: [string, [string[], string][]][] = [
       [["j", "k"], "Next / previous post"],
       [["n", "p"], "Next / previous top-level post"],
       [["u"], "Parent post"],
+      [["Home", "End"], "First / last post"],
       [["Space"], "Collapse / expand the post and its replies"],
       [["Esc"], "Back to the library (or the search results)"],
     ],

@@ -10,20 +10,28 @@ import { openUrl } from "@tauri-apps/plugin-opener";
 import type { CommandError } from "./bindings/CommandError";
 import type { LibraryInfo } from "./bindings/LibraryInfo";
 import type { OpenedThread } from "./bindings/OpenedThread";
+import type { Post } from "./bindings/Post";
+import type { PostOutline } from "./bindings/PostOutline";
 import type { SearchHit } from "./bindings/SearchHit";
 import type { SnippetPart } from "./bindings/SnippetPart";
 import type { ThreadSummary } from "./bindings/ThreadSummary";
 
-export type { CommandError, LibraryInfo, OpenedThread, SearchHit, SnippetPart, ThreadSummary };
+export type { CommandError, LibraryInfo, OpenedThread, Post, PostOutline, SearchHit, SnippetPart, ThreadSummary };
 
 /** Every saved thread, for the library view. */
 export function listThreads(): Promise<ThreadSummary[]> {
   return call<ThreadSummary[]>("list_threads");
 }
 
-/** One thread and its posts in thread order; rejects with kind "not_found" if missing. */
+/** One thread and the outline of its posts in thread order (no bodies); rejects with
+ *  kind "not_found" if missing. */
 export function openThread(id: number): Promise<OpenedThread> {
   return call<OpenedThread>("open_thread", { id });
+}
+
+/** Up to `limit` (at most 1000) of a thread's posts from `offset`, in thread order. */
+export function threadPosts(id: number, offset: number, limit: number): Promise<Post[]> {
+  return call<Post[]>("thread_posts", { id, offset, limit });
 }
 
 /** Where the library file is. */

@@ -107,7 +107,9 @@ async function render(): Promise<void> {
         if (post !== null) positions.set(route.id, post);
         saveReading({ thread: route.id, post, open: true });
       };
-      show(threadView(opened, { post: route.post, q: route.q }, enter(route), onPosition), route);
+      const view = await threadView(opened, { post: route.post, q: route.q }, enter(route), onPosition);
+      if (mine !== generation) return view.leave?.();
+      show(view, route);
     } else if (route.view === "search" && route.q.trim()) {
       const [result, threads] = await Promise.all([
         search(route.q, route.thread).then(

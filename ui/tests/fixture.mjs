@@ -86,3 +86,44 @@ export const posts = {
 };
 
 export const library = { path: "/home/reader/.local/share/app.threadmark.desktop/library.sqlite3" };
+
+/** A thread of `n` posts for the virtualized list: every tenth post is top level,
+ *  followed by a chain of four replies (each to the one before) and five replies to
+ *  the top-level post; bodies vary in length, so rows vary in height. Post 9,877
+ *  alone holds the word "zanzibar" (a search hit far down). */
+export function bigThread(id = 42, n = 10_000) {
+  const words = ["thread", "reply", "argument", "evidence", "latency", "storage", "quorum", "index", "cache", "replica"];
+  const posts = [];
+  for (let i = 0; i < n; i++) {
+    const k = i % 10;
+    const top = i - k;
+    const parent = k === 0 ? null : k <= 4 ? i - 1 : top;
+    const depth = k === 0 ? 0 : k <= 4 ? k : 1;
+    const length = 8 + ((i * 37) % 90);
+    let text = Array.from({ length }, (_, w) => words[(i + w * 7) % words.length]).join(" ");
+    if (i === 9_876) text += " zanzibar";
+    const paragraphs = i % 7 === 0 ? `<p>${text}</p><p>${text.slice(0, 120)}</p>` : `<p>${text}</p>`;
+    posts.push({
+      id: 50_000 + i,
+      sourceId: String(i + 1),
+      parent: parent === null ? null : String(parent + 1),
+      position: i,
+      depth,
+      author: k === 0 ? "op" : `user${i % 13}`,
+      createdAt: 1_730_000_000 + i * 60,
+      html: `<p><b>Post ${i + 1}.</b></p>${paragraphs}`,
+      deleted: false,
+    });
+  }
+  const thread = {
+    id,
+    title: "Ten thousand posts",
+    source: "reddit",
+    url: null,
+    posts: n,
+    highlights: 0,
+    importedAt: 1_733_500_000,
+    lastOpenedAt: null,
+  };
+  return { thread, posts };
+}

@@ -96,7 +96,13 @@ function mockTauri(data) {
         case "open_thread": {
           const thread = data.threads.find((t) => t.id === args.id);
           if (!thread) throw { kind: "not_found", message: `library: thread ${args.id}: no such thread` };
-          return { thread, posts: data.posts[args.id] };
+          const outline = data.posts[args.id].map(({ sourceId, parent, depth, author, deleted }) => ({ sourceId, parent, depth, author, deleted }));
+          return { thread, outline };
+        }
+        case "thread_posts": {
+          if (!data.threads.some((t) => t.id === args.id)) throw { kind: "not_found", message: `library: thread ${args.id}: no such thread` };
+          if (args.offset < 0 || args.limit < 1 || args.limit > 1000) throw { kind: "bad_input", message: "thread_posts: bad page" };
+          return data.posts[args.id].slice(args.offset, args.offset + args.limit);
         }
         case "search": {
           if ((args.query.match(/"/g) ?? []).length % 2 === 1) {
@@ -186,7 +192,7 @@ after(async () => {
 });
 
 /** A fresh page on the app, with the IPC mocked and problems collected. */
-async function openApp({ colorScheme = "light", hash = "", pick = null } = {}) {
+async function openApp({ colorScheme = "light", hash = "", pick = null, big = false } = {}) {
   const context = await browser.newContext({ colorScheme, viewport: { width: 1100, height: 780 } });
   const page = await context.newPage();
   const problems = [];
@@ -194,9 +200,11 @@ async function openApp({ colorScheme = "light", hash = "", pick = null } = {}) {
   page.on("console", (message) => {
     if (message.type() === "error") problems.push(`console: ${message.text()}`);
   });
+  // big: a 10,000-post thread (id 42) for the virtualized list.
+  const large = big ? fixture.bigThread() : null;
   await page.addInitScript(mockTauri, {
-    threads: fixture.threads,
-    posts: fixture.posts,
+    threads: large ? [...fixture.threads, large.thread] : fixture.threads,
+    posts: large ? { ...fixture.posts, [large.thread.id]: large.posts } : fixture.posts,
     library: fixture.library,
     pick,
   });
@@ -742,6 +750,140 @@ describe("reading position", () => {
       await page.goto(baseUrl);
       await page.locator(".thread-row").first().waitFor();
       assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("data-thread-id")), "9");
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe("a 10,000-post thread", () => {
+  /** The thread_posts calls so far, as [offset, limit]. */
+  const pageCalls = (page) =>
+    page.evaluate(() => window.__threadmarkCalls.filter((c) => c.cmd === "thread_posts").map((c) => [c.args.offset, c.args.limit]));
+  const rendered = (page) => page.evaluate(() => [...document.querySelectorAll(".post")].map((p) => Number(p.dataset.index)));
+  const focusedIndex = (page) => page.evaluate(() => Number(document.activeElement?.dataset?.index ?? -1));
+  const onScreen = (page) =>
+    page.evaluate(() => {
+      const r = document.activeElement.getBoundingClientRect();
+      const bar = document.querySelector(".topbar").getBoundingClientRect().bottom;
+      const status = document.querySelector(".statusbar").getBoundingClientRect().top;
+      return r.top >= bar - 1 && r.top < status;
+    });
+
+  test("opens with a window of posts in the DOM and bodies fetched a page at a time", async () => {
+    const { page, problems, close } = await openApp({ hash: "#/thread/42", big: true });
+    try {
+      await page.locator('.post[data-post-id="1"] .post-body:not(.post-body--pending)').waitFor();
+      const first = await rendered(page);
+      assert.ok(first.length > 3 && first.length < 60, `a window of posts, not 10,000: ${first.length}`);
+      assert.deepEqual(first, [...first].sort((a, b) => a - b), "in thread order");
+      assert.deepEqual(await pageCalls(page), [[0, 100]], "one page for the first screen");
+      const height = await page.evaluate(() => document.querySelector(".posts").getBoundingClientRect().height);
+      assert.ok(height > 10_000 * 50, `the list is as tall as every post: ${height}px`);
+
+      // Scrolling far down renders posts from there, fetched on demand.
+      await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight / 2));
+      await page.waitForFunction(() => [...document.querySelectorAll(".post")].some((p) => Number(p.dataset.index) > 3000 && !p.classList.contains("post--pending")));
+      const middle = await rendered(page);
+      assert.ok(middle.length < 60, `still a window: ${middle.length}`);
+      assert.ok(!middle.includes(0), "the first post left the DOM");
+      const calls = await pageCalls(page);
+      assert.ok(calls.length >= 2 && calls.length <= 5, `a few pages, not all of them: ${JSON.stringify(calls)}`);
+      assert.ok(calls.every(([offset, limit]) => limit === 100 && offset % 100 === 0));
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  });
+
+  test("End goes to the last post and k, j, Home move from there, the focused post always on screen", async () => {
+    const { page, problems, close } = await openApp({ hash: "#/thread/42", big: true });
+    try {
+      await page.locator('.post[data-post-id="1"]').waitFor();
+      await page.keyboard.press("j");
+      assert.equal(await focusedIndex(page), 0);
+      await page.keyboard.press("End");
+      await page.waitForFunction(() => document.activeElement?.dataset?.postId === "10000");
+      await page.locator('.post[data-post-id="10000"] .post-body:not(.post-body--pending)').waitFor();
+      assert.ok(await onScreen(page), "the last post is on screen");
+      await page.keyboard.press("k");
+      assert.equal(await focusedIndex(page), 9_998);
+      await page.keyboard.press("p");
+      assert.equal(await focusedIndex(page), 9_990, "previous top-level post");
+      await page.keyboard.press("u");
+      assert.equal(await focusedIndex(page), 9_990, "a top-level post has no parent");
+      for (let i = 0; i < 12; i++) await page.keyboard.press("j");
+      assert.equal(await focusedIndex(page), 9_999, "j stops at the last post");
+      assert.ok(await onScreen(page));
+      await page.keyboard.press("u");
+      assert.equal(await focusedIndex(page), 9_990, "the parent of the last post");
+      assert.ok(await onScreen(page));
+      const window_ = await rendered(page);
+      assert.ok(window_.length < 60 && window_.includes(9_990), `a window around the focus: ${window_.length}`);
+      await page.keyboard.press("Home");
+      assert.equal(await focusedIndex(page), 0);
+      assert.ok(await onScreen(page));
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  });
+
+  test("a search hit far down opens scrolled to its post with the match marked", async () => {
+    const { page, problems, close } = await openApp({ big: true });
+    try {
+      await page.locator(".thread-row").first().waitFor();
+      await page.keyboard.press("/");
+      await page.keyboard.type("zanzibar");
+      await page.keyboard.press("Enter");
+      const result = page.locator(".result").first();
+      await result.waitFor();
+      await result.click();
+      const hit = page.locator(".post.post--hit");
+      await hit.waitFor();
+      assert.equal(await hit.getAttribute("data-post-id"), "9877");
+      assert.deepEqual(await hit.locator(".search-mark").allTextContents(), ["zanzibar"]);
+      assert.equal(await focusedIndex(page), 9_876);
+      assert.ok(await onScreen(page), "the hit is on screen");
+      const calls = await pageCalls(page);
+      assert.deepEqual(calls[0], [9_800, 100], "the hit's page first");
+      assert.ok(calls.length <= 3, JSON.stringify(calls));
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  });
+
+  test("collapsing a post hides its replies and counts them; the next row is the next sibling", async () => {
+    const { page, problems, close } = await openApp({ hash: "#/thread/42", big: true });
+    try {
+      await page.locator('.post[data-post-id="1"]').waitFor();
+      await page.keyboard.press("j");
+      await page.keyboard.press(" ");
+      const folded = page.locator('.post[data-post-id="1"] .post-folded');
+      assert.equal(await folded.textContent(), "9 replies hidden");
+      assert.match((await page.locator(".statusbar-note").textContent()) ?? "", /9 replies hidden/);
+      await page.keyboard.press("j");
+      assert.equal(await focusedIndex(page), 10, "j skips the hidden replies");
+      assert.ok(!(await rendered(page)).some((i) => i > 0 && i < 10), "the replies left the DOM");
+      // A reply with replies of its own: its chain of three.
+      await page.keyboard.press("j");
+      await page.keyboard.press(" ");
+      assert.equal(await page.locator('.post[data-post-id="12"] .post-folded').textContent(), "3 replies hidden");
+      await page.keyboard.press("j");
+      assert.equal(await focusedIndex(page), 15);
+      // Expanding brings them back, in place.
+      await page.keyboard.press("k");
+      await page.keyboard.press(" ");
+      await page.keyboard.press("j");
+      assert.equal(await focusedIndex(page), 12);
+      // Posts must not overlap once measured: each starts where the one before ends.
+      const gaps = await page.evaluate(() => {
+        const posts = [...document.querySelectorAll(".post")].map((p) => p.getBoundingClientRect());
+        return posts.slice(1).map((r, i) => Math.round(r.top - posts[i].bottom));
+      });
+      assert.ok(gaps.every((g) => g === 0), `rows touch: ${gaps}`);
+      assert.deepEqual(problems, []);
     } finally {
       await close();
     }

@@ -21,7 +21,9 @@ mod store;
 pub mod synthetic;
 
 pub use error::{Error, ErrorKind, Result};
-pub use model::{Label, Post, PostDoc, Quote, SearchHit, SourceFormat, ThreadDoc, ThreadSummary};
+pub use model::{
+    Label, Post, PostDoc, PostOutline, Quote, SearchHit, SourceFormat, ThreadDoc, ThreadSummary,
+};
 pub use paths::{default_library_path, APP_IDENTIFIER};
 pub use store::{
     migrations, DeletedHighlight, HighlightEdit, LabelRemoval, LabelSpec, Library, Link, LinkKind,

@@ -129,6 +129,18 @@ pub struct Post {
     pub deleted: bool,
 }
 
+/// A post without its body: what a reader needs up front to lay out a long thread
+/// (tree, collapse counts, navigation) before fetching bodies page by page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostOutline {
+    pub source_id: String,
+    /// The parent's source id.
+    pub parent: Option<String>,
+    pub depth: i64,
+    pub author: Option<String>,
+    pub deleted: bool,
+}
+
 /// A stored quote: a span of a post's text and what it resolved to.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Quote {

@@ -1,22 +1,36 @@
-// One thread as a tree: posts in thread order, each with depth rails for its
-// ancestors, author (OP marked), relative time (absolute in the tooltip), and a
-// collapse control that folds the post and its replies, showing how many are hidden.
-// Post bodies are the core's sanitised HTML, inserted as they are (their textContent
-// is the anchor space). Keys: j/k post, n/p top-level post, u parent, space collapse.
+// One thread as a tree, virtualized so that a thread of 10,000 posts opens and
+// scrolls as fast as one of ten. The core gives the outline of every post up front
+// (source id, parent, depth, author, deleted: enough for the tree, collapse counts
+// and navigation) and the bodies page by page (threadPosts). Only the posts near the
+// screen are in the DOM (@tanstack/virtual-core, window scrolling, heights measured
+// as posts render), plus the focused post so that focus is never lost. One post is
+// drawn by views/post.ts. Keys: j/k post, n/p top-level post, u parent, Home/End
+// first/last post, space collapse.
 
+import {
+  type Range,
+  Virtualizer,
+  defaultRangeExtractor,
+  observeWindowOffset,
+  observeWindowRect,
+  windowScroll,
+} from "@tanstack/virtual-core";
 import { el } from "../dom";
-import { count, formatDate, formatDateTime, isoDate, relativeTime, sourceName } from "../format";
-import type { OpenedThread } from "../ipc";
-import { markMatches, queryPattern } from "../marks";
-import type { Post } from "../bindings/Post";
+import { count, formatDate, isoDate, sourceName } from "../format";
+import { type OpenedThread, type Post, asCommandError, threadPosts } from "../ipc";
+import { queryPattern } from "../marks";
 import { topbar } from "../topbar";
-import { type Tree, ancestors, buildTree, hiddenPosts } from "../tree";
+import { ancestors, buildTree, hiddenPosts } from "../tree";
+import { type PostContext, renderPending, renderPost, showCollapsed } from "./post";
 import type { View } from "./view";
 
-/** Rails stop growing past this depth; deeper replies keep the last indentation. */
-const MAX_RAILS = 12;
+/** Posts fetched per call: the first screen of a thread needs one page. */
+export const PAGE_SIZE = 100;
 /** Roughly the sticky top bar: the post under this line is the one being read. */
 const READING_LINE_PX = 72;
+/** Kept clear at the top (sticky top bar) and bottom (status bar) when showing a post. */
+const SCROLL_PADDING_TOP = 64;
+const SCROLL_PADDING_BOTTOM = 40;
 
 export interface ThreadTarget {
   /** A post to open the thread at (source id). */
@@ -25,25 +39,80 @@ export interface ThreadTarget {
   q: string | null;
 }
 
-export function threadView(
+export type PageLoader = (thread: number, offset: number, limit: number) => Promise<Post[]>;
+
+/** Builds the thread screen; resolves once the posts of its first screen are in. */
+export async function threadView(
   opened: OpenedThread,
   target: ThreadTarget,
   back: { label: string; go: () => void },
   onPosition: (post: string | null) => void,
-): View {
-  const { thread, posts } = opened;
-  const tree = buildTree(posts);
-  const collapsed = new Set<number>();
-  let hidden: Uint8Array = new Uint8Array(posts.length);
-  const items = posts.map((post, i) => postItem(post, i, tree));
+  loadPage: PageLoader = threadPosts,
+): Promise<View> {
+  const { thread, outline } = opened;
+  const tree = buildTree(outline);
+  const total = outline.length;
 
+  // ---- Bodies, page by page ------------------------------------------------------
+  const pages = new Map<number, Post[]>();
+  const loading = new Map<number, Promise<void>>();
+  const failed = new Set<number>();
+  let connected = true;
+
+  function fetchPage(page: number): Promise<void> {
+    const pending = loading.get(page);
+    if (pending) return pending;
+    const promise = loadPage(thread.id, page * PAGE_SIZE, PAGE_SIZE).then(
+      (posts) => {
+        pages.set(page, posts);
+        failed.delete(page);
+      },
+      (error: unknown) => {
+        failed.add(page);
+        if (connected) status.textContent = `Posts could not be loaded: ${asCommandError(error).message}`;
+      },
+    );
+    const settled = promise.finally(() => {
+      loading.delete(page);
+      if (connected && mounted) paint();
+    });
+    loading.set(page, settled);
+    return settled;
+  }
+
+  function postAt(index: number): Post | undefined {
+    return pages.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE];
+  }
+
+  // ---- What is shown: every post not inside a collapsed one ------------------------
+  const collapsed = new Set<number>();
+  let rows: number[] = [];
+  let rowOf = new Int32Array(total);
+  function layoutRows(): void {
+    const hidden = hiddenPosts(tree, collapsed);
+    rows = [];
+    rowOf = new Int32Array(total).fill(-1);
+    for (let i = 0; i < total; i++) {
+      if (hidden[i] === 1) continue;
+      rowOf[i] = rows.length;
+      rows.push(i);
+    }
+  }
+  layoutRows();
+
+  const pattern = target.q ? queryPattern(target.q) : null;
+  const targetIndex = target.post === null ? -1 : (tree.index.get(target.post) ?? -1);
+  /** The post focused with j/k/n/p/u or a click; kept in the DOM while it is. */
+  let focused = -1;
+
+  // ---- The screen ----------------------------------------------------------------
   const backButton = el("button", { type: "button", class: "back", title: `${back.label} (Esc)` }, `← ${back.label}`);
   backButton.addEventListener("click", back.go);
 
-  const list = el("ol", { class: "posts", "aria-label": "Posts" }, ...items);
+  const list = el("ol", { class: "posts", "aria-label": "Posts" });
   list.addEventListener("click", (event) => {
-    const target = event.target as Element | null;
-    const toggle = target?.closest<HTMLElement>("[data-toggle]");
+    const clicked = event.target as Element | null;
+    const toggle = clicked?.closest<HTMLElement>("[data-toggle]");
     if (toggle) {
       event.preventDefault();
       const index = Number(toggle.dataset.toggle);
@@ -51,9 +120,16 @@ export function threadView(
       focusPost(index);
       return;
     }
-    if (target?.closest("a[href], button")) return;
-    const post = target?.closest<HTMLElement>(".post");
-    if (post && !window.getSelection()?.toString()) post.focus({ preventScroll: true });
+    if (clicked?.closest("a[href], button")) return;
+    const post = clicked?.closest<HTMLElement>(".post");
+    if (post && !window.getSelection()?.toString()) {
+      focused = Number(post.dataset.index);
+      post.focus({ preventScroll: true });
+    }
+  });
+  list.addEventListener("focusin", (event) => {
+    const post = (event.target as Element | null)?.closest<HTMLElement>(".post");
+    if (post) focused = Number(post.dataset.index);
   });
 
   const heading = el("h1", { class: "thread-heading", tabindex: -1 }, thread.title || "Untitled thread");
@@ -77,7 +153,7 @@ export function threadView(
           thread.url ? el("a", { class: "thread-url", href: thread.url, title: `${thread.url} (opens in your browser)` }, thread.url) : null,
         ),
       ),
-      posts.length > 0 ? list : el("p", { class: "empty" }, "This thread has no posts."),
+      total > 0 ? list : el("p", { class: "empty" }, "This thread has no posts."),
     ),
     el(
       "footer",
@@ -96,17 +172,160 @@ export function threadView(
   );
   const status = root.querySelector(".statusbar-note") as HTMLElement;
 
+  // ---- The virtualized list --------------------------------------------------------
+  /** A first guess at a post's height, until it is rendered and measured. */
+  function estimate(index: number): number {
+    if (collapsed.has(index)) return 48;
+    const post = postAt(index);
+    if (!post) return 120;
+    const lines = Math.ceil(post.html.length / 90) + (post.html.match(/<(p|li|pre|blockquote)\b/g)?.length ?? 1);
+    return 56 + lines * 24;
+  }
+
+  const options = () => ({
+    count: rows.length,
+    getScrollElement: () => window,
+    estimateSize: (row: number) => estimate(rows[row] ?? 0),
+    getItemKey: (row: number) => rows[row] ?? row,
+    overscan: 4,
+    scrollMargin,
+    scrollPaddingStart: SCROLL_PADDING_TOP,
+    scrollPaddingEnd: SCROLL_PADDING_BOTTOM,
+    indexAttribute: "data-row",
+    rangeExtractor: (range: Range) => {
+      const shown = defaultRangeExtractor(range);
+      const row = focused >= 0 ? (rowOf[focused] ?? -1) : -1;
+      if (row >= 0 && !shown.includes(row)) {
+        shown.push(row);
+        shown.sort((a, b) => a - b);
+      }
+      return shown;
+    },
+    observeElementRect: observeWindowRect,
+    observeElementOffset: observeWindowOffset,
+    scrollToFn: windowScroll,
+    initialOffset: () => window.scrollY,
+    onChange: () => paint(),
+  });
+  let scrollMargin = 0;
+  const virtualizer = new Virtualizer<Window, HTMLElement>(options());
+  let mounted = false;
+  let unmount: (() => void) | null = null;
+
+  /** The elements in the list, by post index, and whether each shows its body. */
+  const rendered = new Map<number, { item: HTMLLIElement; loaded: boolean }>();
+  let painting = false;
+  let paintAgain = false;
+
+  function context(index: number): PostContext {
+    return {
+      threadId: thread.id,
+      index,
+      total,
+      ancestors: ancestors(tree, index),
+      replies: tree.descendants[index] ?? 0,
+      isOp: tree.op !== null && outline[index]?.author === tree.op,
+      collapsed: collapsed.has(index),
+      mark: index === targetIndex ? pattern : null,
+    };
+  }
+
+  function build(index: number): { item: HTMLLIElement; loaded: boolean } {
+    const post = postAt(index);
+    const ctx = context(index);
+    if (post) return { item: renderPost(post, ctx), loaded: true };
+    const entry = outline[index];
+    const page = Math.floor(index / PAGE_SIZE);
+    return { item: renderPending(entry as NonNullable<typeof entry>, ctx, failed.has(page) && !loading.has(page)), loaded: false };
+  }
+
+  /** Puts the posts the virtualizer asks for in the list, reusing those already there. */
+  function paint(): void {
+    if (!mounted) return;
+    if (painting) {
+      paintAgain = true;
+      return;
+    }
+    painting = true;
+    try {
+      do {
+        paintAgain = false;
+        paintOnce();
+      } while (paintAgain);
+    } finally {
+      painting = false;
+    }
+  }
+
+  function paintOnce(): void {
+    const items = virtualizer.getVirtualItems();
+    list.style.height = `${virtualizer.getTotalSize()}px`;
+    const wanted = new Set<number>();
+    const needed = new Set<number>();
+    const fresh: HTMLLIElement[] = [];
+    const order: HTMLLIElement[] = [];
+    for (const virtual of items) {
+      const index = rows[virtual.index];
+      if (index === undefined) continue;
+      wanted.add(index);
+      const page = Math.floor(index / PAGE_SIZE);
+      if (!pages.has(page) && !failed.has(page)) needed.add(page);
+      let entry = rendered.get(index);
+      if (!entry || (!entry.loaded && postAt(index))) {
+        const had = entry?.item;
+        const focusWasHere = had !== undefined && had.contains(document.activeElement);
+        entry = build(index);
+        if (had) had.replaceWith(entry.item);
+        if (focusWasHere) entry.item.focus({ preventScroll: true });
+        rendered.set(index, entry);
+        fresh.push(entry.item);
+      }
+      entry.item.dataset.row = String(virtual.index);
+      entry.item.style.transform = `translateY(${virtual.start - virtualizer.options.scrollMargin}px)`;
+      order.push(entry.item);
+    }
+    for (const [index, entry] of rendered) {
+      if (wanted.has(index)) continue;
+      entry.item.remove();
+      rendered.delete(index);
+    }
+    // Posts stay in thread order in the DOM (for reading order and Tab); those
+    // already in place are never moved, so the focused one keeps its focus.
+    let cursor = list.firstElementChild;
+    for (const item of order) {
+      if (item === cursor) cursor = cursor.nextElementSibling;
+      else if (item.parentElement !== list) list.insertBefore(item, cursor);
+    }
+    for (const item of fresh) virtualizer.measureElement(item);
+    for (const page of needed) void fetchPage(page);
+  }
+
+  function measureMargin(): void {
+    const next = list.getBoundingClientRect().top + window.scrollY;
+    if (Math.abs(next - scrollMargin) < 0.5) return;
+    scrollMargin = next;
+    update();
+  }
+
+  /** Tells the virtualizer about new rows or a new margin, and repaints. */
+  function update(): void {
+    virtualizer.setOptions(options());
+    virtualizer._willUpdate();
+    paint();
+  }
+
+  const onResize = (): void => measureMargin();
+  window.addEventListener("resize", onResize);
+
+  // ---- Collapse ------------------------------------------------------------------
   function setCollapsed(index: number, fold: boolean): void {
     if (fold) collapsed.add(index);
     else collapsed.delete(index);
-    const item = items[index];
-    if (item) showCollapsed(item, fold, tree.descendants[index] ?? 0);
-    const next = hiddenPosts(tree, collapsed);
-    for (let i = 0; i < items.length; i++) {
-      if (next[i] !== hidden[i]) (items[i] as HTMLElement).hidden = next[i] === 1;
-    }
-    hidden = next;
     const replies = tree.descendants[index] ?? 0;
+    const item = rendered.get(index)?.item;
+    if (item) showCollapsed(item, fold, replies);
+    layoutRows();
+    update();
     status.textContent = fold
       ? replies > 0
         ? `Collapsed: ${count(replies, "reply", "replies")} hidden`
@@ -114,39 +333,51 @@ export function threadView(
       : "Expanded";
   }
 
-  function indexOf(element: Element | null): number {
-    const post = element?.closest<HTMLElement>(".post");
-    return post && list.contains(post) ? Number(post.dataset.index) : -1;
-  }
-
-  /** The post being read: the focused one, else the one at the top of the screen. */
+  // ---- Moving around ---------------------------------------------------------------
+  /** The post being read: the focused one, or -1. */
   function currentIndex(): number {
-    const focused = indexOf(document.activeElement);
-    return focused >= 0 ? focused : -1;
+    const post = (document.activeElement as Element | null)?.closest?.<HTMLElement>(".post");
+    if (post && list.contains(post)) return Number(post.dataset.index);
+    return -1;
   }
 
   /** The first shown post whose lower edge is below the top bar. */
   function postOnScreen(): number {
-    const rect = list.getBoundingClientRect();
-    const x = Math.min(window.innerWidth - 1, Math.max(0, rect.left + rect.width / 2));
-    const under = indexOf(document.elementFromPoint(x, READING_LINE_PX));
-    if (under >= 0) return under;
-    return firstVisible(0, 1, (i) => (items[i] as HTMLElement).getBoundingClientRect().bottom > READING_LINE_PX);
+    const item = virtualizer.getVirtualItemForOffset(window.scrollY + READING_LINE_PX);
+    return item ? (rows[item.index] ?? -1) : (rows[0] ?? -1);
   }
 
-  function firstVisible(from: number, step: 1 | -1, accept: (i: number) => boolean = () => true): number {
-    for (let i = from; i >= 0 && i < items.length; i += step) {
-      if (hidden[i] !== 1 && accept(i)) return i;
+  /** Focuses post `index` (expanding what hides it) and scrolls it into view. */
+  function focusPost(index: number, align: "auto" | "start" | "center" = "auto"): boolean {
+    if (index < 0 || index >= total) return false;
+    for (const ancestor of ancestors(tree, index)) if (collapsed.has(ancestor)) collapsed.delete(ancestor);
+    if ((rowOf[index] ?? -1) < 0) {
+      layoutRows();
+      update();
+    }
+    const row = rowOf[index] ?? -1;
+    focused = index;
+    // New options: the range (memoised by the virtualizer) takes in the focused row.
+    update();
+    rendered.get(index)?.item.focus({ preventScroll: true });
+    reveal(row, align);
+    return true;
+  }
+
+  function reveal(row: number, align: "auto" | "start" | "center"): void {
+    const item = virtualizer.measurementsCache[row];
+    const room = window.innerHeight - SCROLL_PADDING_TOP - SCROLL_PADDING_BOTTOM;
+    // A post taller than the screen is shown from its start, not its end.
+    const tall = item !== undefined && item.size > room;
+    virtualizer.scrollToIndex(row, { align: tall && align === "auto" ? "start" : align });
+  }
+
+  function nextRow(from: number, step: 1 | -1, accept: (i: number) => boolean = () => true): number {
+    for (let row = from; row >= 0 && row < rows.length; row += step) {
+      const index = rows[row] ?? -1;
+      if (accept(index)) return index;
     }
     return -1;
-  }
-
-  function focusPost(index: number, block: ScrollLogicalPosition = "nearest"): boolean {
-    const item = items[index];
-    if (!item) return false;
-    item.focus({ preventScroll: true });
-    item.scrollIntoView({ block });
-    return true;
   }
 
   /** j/k/n/p: from the focused post, or from the one on screen when none is. */
@@ -154,11 +385,12 @@ export function threadView(
     const current = currentIndex();
     if (current < 0) {
       const start = postOnScreen();
-      const found = accept && !accept(start) ? firstVisible(start, direction, accept) : start;
+      if (start < 0) return false;
+      const found = accept && !accept(start) ? nextRow(rowOf[start] ?? 0, direction, accept) : start;
       return found >= 0 && focusPost(found);
     }
-    const next = firstVisible(current + direction, direction, accept);
-    return next >= 0 ? focusPost(next) : true;
+    const next = nextRow((rowOf[current] ?? 0) + direction, direction, accept);
+    return next >= 0 ? focusPost(next) : focusPost(current);
   }
 
   const topLevel = (i: number): boolean => (tree.parent[i] ?? -1) < 0;
@@ -169,10 +401,14 @@ export function threadView(
     positionTimer = window.setTimeout(() => {
       if (!root.isConnected) return;
       const index = postOnScreen();
-      onPosition(index >= 0 ? (posts[index]?.sourceId ?? null) : null);
+      onPosition(index >= 0 ? (outline[index]?.sourceId ?? null) : null);
     }, 250);
   };
   window.addEventListener("scroll", remember, { passive: true });
+
+  // The first screen's posts before the screen is shown: no placeholder flash.
+  const firstPage = Math.floor(Math.max(0, targetIndex) / PAGE_SIZE);
+  if (total > 0) await fetchPage(firstPage);
 
   return {
     root,
@@ -190,6 +426,10 @@ export function threadView(
           return step(1, topLevel);
         case "p":
           return step(-1, topLevel);
+        case "Home":
+          return focusPost(rows[0] ?? -1, "start");
+        case "End":
+          return focusPost(rows[rows.length - 1] ?? -1);
         case "u": {
           const current = currentIndex();
           const parent = current >= 0 ? (tree.parent[current] ?? -1) : -1;
@@ -206,120 +446,30 @@ export function threadView(
       }
     },
     focus() {
-      const index = target.post === null ? undefined : tree.index.get(target.post);
-      if (index === undefined) {
+      if (total > 0) {
+        mounted = true;
+        scrollMargin = list.getBoundingClientRect().top + window.scrollY;
+        virtualizer.setOptions(options());
+        unmount = virtualizer._didMount();
+        virtualizer._willUpdate();
+        paint();
+      }
+      if (targetIndex < 0) {
         window.scrollTo(0, 0);
         heading.focus({ preventScroll: true });
         return;
       }
-      const item = items[index];
-      if (!item) return;
-      const pattern = target.q ? queryPattern(target.q) : null;
-      if (target.q) {
-        item.classList.add("post--hit");
-        const body = item.querySelector<HTMLElement>(".post-body");
-        if (body && pattern) markMatches(body, pattern);
-      }
-      const block: ScrollLogicalPosition = target.q ? "center" : "start";
-      focusPost(index, block);
-      // Posts above are laid out lazily (content-visibility): settle, then align again.
-      requestAnimationFrame(() => requestAnimationFrame(() => item.isConnected && item.scrollIntoView({ block })));
+      focusPost(targetIndex, target.q ? "center" : "start");
     },
     leave() {
+      connected = false;
+      mounted = false;
+      unmount?.();
       window.removeEventListener("scroll", remember);
+      window.removeEventListener("resize", onResize);
       window.clearTimeout(positionTimer);
     },
   };
-}
-
-function postItem(post: Post, index: number, tree: Tree): HTMLLIElement {
-  const chain = ancestors(tree, index);
-  const replies = tree.descendants[index] ?? 0;
-  const isOp = tree.op !== null && post.author === tree.op;
-
-  const author = post.author
-    ? el("span", { class: "post-author" }, post.author)
-    : el("span", { class: "post-author post-author--anonymous" }, "anonymous");
-  const body = el("div", { class: "post-body" });
-  // Sanitised by the core (allow-list) before it was stored.
-  body.innerHTML = post.html;
-  for (const link of body.querySelectorAll<HTMLAnchorElement>("a[href]")) {
-    link.title = link.href;
-    link.rel = "noreferrer noopener";
-  }
-
-  const toggle = el(
-    "button",
-    {
-      type: "button",
-      class: "collapse-toggle",
-      "data-toggle": index,
-      "aria-expanded": "true",
-      title: replies > 0 ? `Collapse this post and its ${count(replies, "reply", "replies")} (Space)` : "Collapse this post (Space)",
-    },
-    "−",
-  );
-  const rails = chain.slice(0, MAX_RAILS).map((ancestor) =>
-    el("span", { class: "rail", "data-toggle": ancestor, title: "Collapse this branch", "aria-hidden": "true" }),
-  );
-
-  const item = el(
-    "li",
-    {
-      class: `post${post.deleted ? " post--deleted" : ""}${isOp ? " post--op" : ""}`,
-      tabindex: -1,
-      id: `post-${post.sourceId}`,
-      "data-index": index,
-      "data-depth": chain.length,
-      "data-post-id": post.sourceId,
-      "data-replies": replies,
-      "aria-level": chain.length + 1,
-    },
-    el("div", { class: "post-rails" }, ...rails),
-    el(
-      "article",
-      { class: "post-main" },
-      el(
-        "header",
-        { class: "post-head" },
-        toggle,
-        author,
-        isOp ? el("span", { class: "op-badge", title: "Original poster: wrote the first post" }, "OP") : null,
-        post.createdAt !== null
-          ? el(
-              "time",
-              { class: "post-time", datetime: isoDate(post.createdAt), title: formatDateTime(post.createdAt) },
-              relativeTime(post.createdAt),
-            )
-          : null,
-        post.deleted ? el("span", { class: "post-flag" }, "deleted") : null,
-        el("span", { class: "post-folded", "data-toggle": index, hidden: true }),
-        el("span", { class: "post-id" }, `#${post.sourceId}`),
-      ),
-      body,
-      post.deleted && body.textContent?.trim() === "" ? el("p", { class: "post-placeholder" }, "This post was deleted.") : null,
-    ),
-  );
-  return item;
-}
-
-function showCollapsed(item: HTMLElement, fold: boolean, replies: number): void {
-  item.classList.toggle("post--collapsed", fold);
-  const toggle = item.querySelector<HTMLElement>(".collapse-toggle");
-  const folded = item.querySelector<HTMLElement>(".post-folded");
-  if (toggle) {
-    toggle.textContent = fold ? "+" : "−";
-    toggle.setAttribute("aria-expanded", String(!fold));
-    toggle.title = fold
-      ? "Expand (Space)"
-      : replies > 0
-        ? `Collapse this post and its ${count(replies, "reply", "replies")} (Space)`
-        : "Collapse this post (Space)";
-  }
-  if (folded) {
-    folded.hidden = !fold;
-    folded.textContent = replies > 0 ? `${count(replies, "reply", "replies")} hidden` : "collapsed";
-  }
 }
 
 function hint(keys: string[], what: string): HTMLElement {

@@ -4,7 +4,7 @@ use rusqlite::{params, OptionalExtension, Row};
 
 use super::Library;
 use crate::error::{Error, ErrorKind, Result};
-use crate::model::{Highlight, Label, Post, Quote, SearchHit, ThreadSummary};
+use crate::model::{Highlight, Label, Post, PostOutline, Quote, SearchHit, ThreadSummary};
 
 const THREAD_COLUMNS: &str = "t.id, t.title, t.source, t.url,
     (SELECT count(*) FROM posts p WHERE p.thread_id = t.id),
@@ -96,6 +96,26 @@ impl Library {
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(params![thread_id, limit, offset], post_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// A thread's posts in thread order without their bodies: the outline a reader
+    /// lays out first; the bodies come from [`Library::posts_page`] (same order, so
+    /// the outline's index is the page offset).
+    pub fn outline(&self, thread_id: i64) -> Result<Vec<PostOutline>> {
+        self.thread(thread_id)?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT source_id, parent_id, depth, author, deleted FROM posts WHERE thread_id = ?1 ORDER BY position",
+        )?;
+        let rows = stmt.query_map([thread_id], |r| {
+            Ok(PostOutline {
+                source_id: r.get(0)?,
+                parent: r.get(1)?,
+                depth: r.get(2)?,
+                author: r.get(3)?,
+                deleted: r.get(4)?,
+            })
+        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
