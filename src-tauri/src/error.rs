@@ -18,6 +18,7 @@ pub enum ErrorKind {
     Database,
     TooLarge,
     Unsupported,
+    Network,
     Internal,
 }
 
@@ -58,6 +59,7 @@ impl From<threadmark_core::Error> for Error {
             Core::Database => ErrorKind::Database,
             Core::TooLarge => ErrorKind::TooLarge,
             Core::Unsupported => ErrorKind::Unsupported,
+            Core::Network => ErrorKind::Network,
         };
         Error {
             kind,

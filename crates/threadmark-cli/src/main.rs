@@ -8,9 +8,11 @@ mod output;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use threadmark_core::export::{self, ExportFormat};
+use threadmark_core::fetch::{self, FetchOptions};
 use threadmark_core::import::{self, ImportOptions};
 use threadmark_core::{
     default_library_path, Error, ErrorKind, Library, NewHighlight, Result, SourceFormat,
@@ -46,9 +48,26 @@ enum Command {
         /// Make the file the new version of this thread (highlights are kept).
         #[arg(long, value_name = "THREAD")]
         into: Option<i64>,
-        /// Refuse inputs larger than this many bytes.
-        #[arg(long, value_name = "BYTES", default_value_t = import::DEFAULT_MAX_BYTES, hide = true)]
+        /// Refuse inputs larger than this many bytes [default: 512 MiB].
+        #[arg(long, value_name = "BYTES", env = "THREADMARK_MAX_BYTES", default_value_t = import::DEFAULT_MAX_BYTES, hide_default_value = true)]
         max_bytes: u64,
+    },
+    /// Save a thread from the web: a Hacker News item, a Reddit thread, a Lobsters story or a Discourse topic URL; prints the thread's id (a thread saved before is updated).
+    Fetch {
+        /// The thread's address, e.g. https://news.ycombinator.com/item?id=8863.
+        url: String,
+        /// The thread's title (default: the source's).
+        #[arg(long)]
+        title: Option<String>,
+        /// Refuse answers larger than this many bytes [default: 512 MiB].
+        #[arg(long, value_name = "BYTES", env = "THREADMARK_MAX_BYTES", default_value_t = import::DEFAULT_MAX_BYTES, hide_default_value = true)]
+        max_bytes: u64,
+        /// Give up on a request after this many seconds.
+        #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+        timeout: u64,
+        /// Send every request to this origin instead of the site's (a mirror or a test server).
+        #[arg(long, value_name = "URL", env = "THREADMARK_FETCH_BASE", hide = true)]
+        base_url: Option<String>,
     },
     /// List saved threads.
     List {
@@ -189,6 +208,32 @@ fn run(cli: Cli) -> Result<()> {
             };
             let mut lib = open_library(cli.db)?;
             let ids = lib.import_docs(&docs, into).map_err(|e| e.in_file(&file))?;
+            for id in ids {
+                writeln!(out, "{id}")?;
+            }
+        }
+        Command::Fetch {
+            url,
+            title,
+            max_bytes,
+            timeout,
+            base_url,
+        } => {
+            let options = FetchOptions {
+                base: base_url,
+                timeout: Duration::from_secs(timeout.max(1)),
+                max_bytes,
+                ..Default::default()
+            };
+            // Fetch first: a failed fetch never opens (or creates) the library.
+            let mut doc = fetch::fetch_blocking(&url, &options)?;
+            if let Some(title) = title {
+                doc.title = title;
+            }
+            let mut lib = open_library(cli.db)?;
+            let ids = lib
+                .import_docs(std::slice::from_ref(&doc), None)
+                .map_err(|e| e.in_file(&url))?;
             for id in ids {
                 writeln!(out, "{id}")?;
             }

@@ -22,6 +22,8 @@ pub enum ErrorKind {
     TooLarge,
     /// A feature or format this build does not handle.
     Unsupported,
+    /// Fetching from the network failed (no connection, timeout, an HTTP error).
+    Network,
 }
 
 impl ErrorKind {
@@ -34,6 +36,7 @@ impl ErrorKind {
             ErrorKind::Database => "database",
             ErrorKind::TooLarge => "too_large",
             ErrorKind::Unsupported => "unsupported",
+            ErrorKind::Network => "network",
         }
     }
 }

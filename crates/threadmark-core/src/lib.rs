@@ -12,6 +12,7 @@ pub mod anchor;
 pub mod body;
 pub mod error;
 pub mod export;
+pub mod fetch;
 pub mod import;
 pub mod model;
 mod paths;

@@ -632,3 +632,72 @@ fn attribution_lines_and_signatures_are_marked() {
     let html = body.render().html;
     assert!(html.contains("<blockquote><p>Hi,</p>\n\n<p><em>On Tue, 2011-03-01 at 18:02 +0530, Abhishek Kona wrote:</em></p>"), "{html}");
 }
+
+/// `email_long_quote.txt` nests `>` 58,968 deep (on a line that quotes nothing, so
+/// it yields no quote block; a variant gives that line words). As a mail body and
+/// as a text dump it reads, renders, stores and drops on a 2 MiB stack (the default
+/// of a spawned thread and of a test), its quotes capped at `MAX_QUOTE_DEPTH`.
+#[test]
+fn long_quote_runs_on_a_small_stack() {
+    let text = email("email_long_quote.txt");
+    let lines: Vec<&str> = text.lines().collect();
+    let deepest = lines
+        .iter()
+        .map(|l| l.chars().take_while(|&c| c == '>').count())
+        .max()
+        .unwrap();
+    assert_eq!(deepest, 58_968);
+    assert_eq!(lines[4].len(), 58_968);
+    let mut worded = lines.clone();
+    let deep_words = format!("{} deep words", lines[4]);
+    worded[4] = &deep_words;
+    let worded = worded.join("\n");
+    let cap = mail::body::MAX_QUOTE_DEPTH;
+    // (quote depths as a mail body, as a text dump, as stored; a sample of text)
+    let run = |text: String| {
+        std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || {
+                let body = body_from_text(&text);
+                let r = body.render();
+                let mail: Vec<usize> = r.quotes.iter().map(|q| q.depth).collect();
+                assert!(r.text.starts_with("Hi folks"));
+                assert!(r.text.contains("asdf"));
+                drop(body);
+                let docs =
+                    parse_bytes("long.txt", text.as_bytes(), &ImportOptions::default()).unwrap();
+                assert_eq!(docs[0].source, "text");
+                let dump: Vec<usize> = docs
+                    .iter()
+                    .flat_map(|d| &d.posts)
+                    .flat_map(|p| p.body.render().quotes)
+                    .map(|q| q.depth)
+                    .collect();
+                let mut lib = Library::open_in_memory().unwrap();
+                let id = lib.import_docs(&docs, None).unwrap()[0];
+                let stored: Vec<i64> = lib
+                    .quote_blocks(id, true)
+                    .unwrap()
+                    .iter()
+                    .map(|q| q.depth)
+                    .collect();
+                let texts: Vec<String> =
+                    lib.posts(id).unwrap().into_iter().map(|p| p.text).collect();
+                drop(docs);
+                (mail, dump, stored, texts.join("\n"))
+            })
+            .unwrap()
+            .join()
+            .unwrap()
+    };
+    let (mail, dump, stored, _) = run(text.clone());
+    assert!(mail.is_empty(), "{mail:?}");
+    assert!(dump.is_empty(), "{dump:?}");
+    assert!(stored.is_empty(), "{stored:?}");
+    let (mail, dump, stored, texts) = run(worded);
+    let nested: Vec<usize> = (1..=cap).collect();
+    assert_eq!(mail, nested);
+    assert_eq!(dump, nested);
+    assert_eq!(stored, nested.iter().map(|&d| d as i64).collect::<Vec<_>>());
+    assert!(texts.contains("deep words"));
+}

@@ -368,3 +368,43 @@ fn deleted_leaves_go_and_deleted_parents_stay() {
         [("t1_d".to_string(), 1), ("t3_x".to_string(), 3)]
     );
 }
+
+/// A Reddit thread whose comments nest `levels` deep, each the only reply of the
+/// one before (five JSON levels per comment: thing, data, replies, data, children).
+fn deep_reddit(levels: usize) -> String {
+    let mut s = String::from(
+        r#"[{"kind":"Listing","data":{"children":[{"kind":"t3","data":{"id":"deep","name":"t3_deep","title":"Deep","selftext":"top","author":"op","created_utc":1}}]}},{"kind":"Listing","data":{"children":["#,
+    );
+    for i in 0..levels {
+        s.push_str(&format!(
+            r#"{{"kind":"t1","data":{{"id":"c{i}","name":"t1_c{i}","author":"u{}","body":"level {}","created_utc":{},"replies":{{"kind":"Listing","data":{{"children":["#,
+            i % 5,
+            i + 1,
+            i + 2
+        ));
+    }
+    s.push_str(&"]}}}}".repeat(levels));
+    s.push_str("]}}]");
+    s
+}
+
+#[test]
+fn deep_replies_import_or_fail_cleanly() {
+    // 1,500 comment levels (7,500 JSON levels) import, on a test thread's stack.
+    let json = deep_reddit(1_500);
+    let docs = parse_bytes("deep.json", json.as_bytes(), &ImportOptions::default()).unwrap();
+    assert_eq!(docs[0].posts.len(), 1_501);
+    assert_eq!(docs[0].posts[1_500].parent.as_deref(), Some("t1_c1498"));
+    let mut lib = Library::open_in_memory().unwrap();
+    let ids = lib.import_docs(&docs, None).unwrap();
+    assert_eq!(lib.posts(ids[0]).unwrap().last().unwrap().depth, 1_500);
+    // 100,000 levels: one clear line naming the place, no stack overflow.
+    let json = deep_reddit(100_000);
+    let e = parse_bytes("deep.json", json.as_bytes(), &ImportOptions::default()).unwrap_err();
+    let msg = e.to_string();
+    assert!(msg.starts_with("deep.json: line 1, column "), "{msg}");
+    assert!(
+        msg.ends_with("invalid JSON: nested deeper than 10000 levels"),
+        "{msg}"
+    );
+}

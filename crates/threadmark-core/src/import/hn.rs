@@ -616,7 +616,10 @@ pub(crate) fn parse_timestamp(s: &str) -> Option<i64> {
 /// Parse a saved `news.ycombinator.com/item?id=` page.
 pub fn parse_html(bytes: &[u8]) -> Result<ThreadDoc> {
     let text = String::from_utf8_lossy(bytes);
-    let doc = Html::parse_document(&text);
+    let doc = Html::parse_document(&super::html::cap_nesting(
+        &text,
+        super::html::MAX_HTML_DEPTH,
+    ));
     let one = |css: &str| doc.select(&selector(css)).next();
 
     // The story.

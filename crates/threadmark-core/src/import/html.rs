@@ -69,9 +69,123 @@ pub fn to_body(html: &str) -> Body {
     .body
 }
 
+/// Elements nested deeper than this are dropped before any HTML parser sees them:
+/// html5ever's tree building takes time quadratic in the depth of open elements.
+pub const MAX_HTML_DEPTH: usize = 256;
+
+/// Elements that never hold content (no end tag).
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr",
+];
+/// Elements a sibling closes implicitly (`<p>a<p>b`): they do not add depth.
+const IMPLIED_END: &[&str] = &[
+    "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "rp", "rt", "thead", "tbody",
+    "tfoot", "colgroup", "caption",
+];
+/// Elements whose content is text up to their end tag.
+const RAW_TEXT: &[&str] = &["script", "style", "textarea", "title", "xmp"];
+
+/// Drop the start and end tags of elements nested deeper than `max` (their text is
+/// kept), in one pass over the bytes, before parsing. Tags a sibling closes
+/// implicitly and void elements do not count; text, comments and attributes are
+/// copied as they are.
+pub fn cap_nesting(html: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    let bytes = html.as_bytes();
+    let mut out: Option<String> = None;
+    let mut copied = 0; // bytes of `html` already copied into `out`
+    let mut open: Vec<bool> = Vec::new(); // per open element: kept in the output
+    let mut i = 0;
+    let name_end = |from: usize| {
+        from + bytes[from..]
+            .iter()
+            .position(|b| !(b.is_ascii_alphanumeric() || *b == b'-'))
+            .unwrap_or(bytes.len() - from)
+    };
+    // The index after the `>` closing a tag starting at `from`, honouring quotes.
+    let tag_end = |from: usize| {
+        let mut quote = None;
+        for (k, &b) in bytes[from..].iter().enumerate() {
+            match (quote, b) {
+                (Some(q), b) if b == q => quote = None,
+                (Some(_), _) => {}
+                (None, b'"' | b'\'') => quote = Some(b),
+                (None, b'>') => return Some(from + k + 1),
+                _ => {}
+            }
+        }
+        None
+    };
+    while let Some(lt) = bytes[i..].iter().position(|&b| b == b'<').map(|p| i + p) {
+        let next = bytes.get(lt + 1).copied().unwrap_or(0);
+        if next == b'!' {
+            // A comment or a doctype: skip it whole.
+            let end = if bytes[lt..].starts_with(b"<!--") {
+                html[lt + 4..].find("-->").map(|p| lt + 4 + p + 3)
+            } else {
+                tag_end(lt)
+            };
+            i = end.unwrap_or(bytes.len());
+            continue;
+        }
+        let closing = next == b'/';
+        let name_start = lt + 1 + usize::from(closing);
+        if !bytes.get(name_start).is_some_and(u8::is_ascii_alphabetic) {
+            i = lt + 1;
+            continue;
+        }
+        let name = html[name_start..name_end(name_start)].to_ascii_lowercase();
+        let Some(end) = tag_end(name_start) else {
+            break;
+        };
+        let counted = !VOID.contains(&name.as_str()) && !IMPLIED_END.contains(&name.as_str());
+        let self_closing = bytes[..end].ends_with(b"/>");
+        let keep = if closing {
+            if counted {
+                open.pop().unwrap_or(true)
+            } else {
+                true
+            }
+        } else if counted && !self_closing {
+            let keep = open.len() < max;
+            open.push(keep);
+            keep
+        } else {
+            true
+        };
+        let mut after = end;
+        if !closing && RAW_TEXT.contains(&name.as_str()) {
+            // Copy the raw text up to its end tag as it is.
+            let close = format!("</{name}");
+            after = (end..bytes.len())
+                .find(|&k| {
+                    bytes[k] == b'<'
+                        && bytes
+                            .get(k..k + close.len())
+                            .is_some_and(|t| t.eq_ignore_ascii_case(close.as_bytes()))
+                })
+                .unwrap_or(bytes.len());
+        }
+        if !keep {
+            let buf = out.get_or_insert_with(|| String::with_capacity(html.len()));
+            buf.push_str(&html[copied..lt]);
+            copied = end;
+        }
+        i = after;
+    }
+    match out {
+        None => std::borrow::Cow::Borrowed(html),
+        Some(mut buf) => {
+            buf.push_str(&html[copied..]);
+            std::borrow::Cow::Owned(buf)
+        }
+    }
+}
+
 /// Sanitize and convert `html` to a body.
 pub fn convert(html: &str, options: Options) -> Converted {
-    let clean = sanitize(html);
+    let html = cap_nesting(html, MAX_HTML_DEPTH);
+    let clean = sanitize(&html);
     let doc = Html::parse_fragment(&clean);
     let mut c = Converter::new(options);
     let root = doc.root_element();
@@ -792,6 +906,12 @@ impl std::ops::Deref for DeepValue {
     }
 }
 
+impl std::ops::DerefMut for DeepValue {
+    fn deref_mut(&mut self) -> &mut Value {
+        &mut self.0
+    }
+}
+
 impl Drop for DeepValue {
     fn drop(&mut self) {
         drop_iteratively(std::mem::take(&mut self.0));
@@ -940,6 +1060,54 @@ mod tests {
             .unwrap();
         assert_eq!(c.0, "deep");
         assert!(c.1 <= MAX_NESTING);
+    }
+
+    #[test]
+    fn nesting_is_capped_before_parsing() {
+        // Depth counts start tags that need an end tag; void elements, tags a
+        // sibling closes, comments, attributes with `>` and raw text do not.
+        let html = "<p>a<p>b<br><!-- <div><div> --><div title=\"x>y\"><i>c</i></div><script><b><b></script>";
+        assert_eq!(
+            cap_nesting(html, 1),
+            html.replace("<i>", "").replace("</i>", "")
+        );
+        assert_eq!(cap_nesting(html, 2), html);
+        let deep = format!(
+            "{}x{}",
+            "<blockquote><B>".repeat(3),
+            "</B></blockquote>".repeat(3)
+        );
+        assert_eq!(
+            cap_nesting(&deep, 3),
+            "<blockquote><B><blockquote>x</blockquote></B></blockquote>"
+        );
+        // 100,000 levels: dropped before the parser, which then sees a shallow tree.
+        let n = 100_000;
+        let html = format!(
+            "<p>top</p>{}deep{}<p>after</p>",
+            "<blockquote><b>".repeat(n),
+            "</b></blockquote>".repeat(n)
+        );
+        let capped = cap_nesting(&html, MAX_HTML_DEPTH);
+        assert_eq!(capped.matches("<blockquote>").count(), MAX_HTML_DEPTH / 2);
+        assert_eq!(capped.matches("</blockquote>").count(), MAX_HTML_DEPTH / 2);
+        let r = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || {
+                let c = convert(
+                    &html,
+                    Options {
+                        quote_markers: false,
+                    },
+                );
+                let r = c.body.render();
+                (r.text, r.quotes.iter().map(|q| q.depth).max())
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        assert_eq!(r.0, "top\n\ndeep\n\nafter");
+        assert!(r.1.unwrap() <= MAX_NESTING, "{:?}", r.1);
     }
 
     #[test]

@@ -51,13 +51,15 @@ fn trim_start(bytes: &[u8]) -> &[u8] {
     &bytes[start..]
 }
 
-fn looks_like_json(bytes: &[u8]) -> bool {
+pub(crate) fn looks_like_json(bytes: &[u8]) -> bool {
     matches!(trim_start(bytes).first(), Some(b'{' | b'['))
 }
 
-/// Parse JSON, naming the line and column of the first error.
-pub fn parse_json(bytes: &[u8]) -> Result<Value> {
-    serde_json::from_slice(bytes).map_err(json_error)
+/// Parse JSON of any nesting depth up to [`html::MAX_JSON_DEPTH`] (deeper is a
+/// clear error), naming the line and column of the first error. The value drops
+/// without recursion.
+pub fn parse_json(bytes: &[u8]) -> Result<html::DeepValue> {
+    html::parse_json_deep(bytes)
 }
 
 /// A JSON parse error as one line: the cause, at its line and column.
@@ -120,6 +122,21 @@ fn unknown_json() -> Error {
     )
 }
 
+/// Build threads from a parsed JSON document of a known format.
+pub fn parse_value(format: SourceFormat, value: &Value) -> Result<Vec<ThreadDoc>> {
+    let format = match format {
+        SourceFormat::Auto => detect_json(value).ok_or_else(unknown_json)?,
+        forced => forced,
+    };
+    Ok(match format {
+        SourceFormat::Hn => vec![hn::parse_json(value)?],
+        SourceFormat::Reddit => vec![reddit::parse(value)?],
+        SourceFormat::Lobsters => vec![lobsters::parse(value)?],
+        SourceFormat::Discourse => vec![discourse::parse(value)?],
+        _ => unreachable_format(format)?,
+    })
+}
+
 /// Parse `bytes` (named `name` in errors) into threads.
 pub fn parse_bytes(name: &str, bytes: &[u8], options: &ImportOptions) -> Result<Vec<ThreadDoc>> {
     let result = (|| {
@@ -133,17 +150,7 @@ pub fn parse_bytes(name: &str, bytes: &[u8], options: &ImportOptions) -> Result<
             && looks_like_json(bytes));
         let mut docs = if json_format {
             let value = parse_json(bytes)?;
-            let format = match options.format {
-                SourceFormat::Auto => detect_json(&value).ok_or_else(unknown_json)?,
-                forced => forced,
-            };
-            match format {
-                SourceFormat::Hn => vec![hn::parse_json(&value)?],
-                SourceFormat::Reddit => vec![reddit::parse(&value)?],
-                SourceFormat::Lobsters => vec![lobsters::parse(&value)?],
-                SourceFormat::Discourse => vec![discourse::parse(&value)?],
-                _ => unreachable_format(format)?,
-            }
+            parse_value(options.format, &value)?
         } else {
             let format = match options.format {
                 SourceFormat::Auto => detect(bytes)?,

@@ -15,6 +15,7 @@
 //! posts by [`group`]'s rules, and a post's source id is the 1-based number of the
 //! line it starts on.
 
+use super::mail::body::MAX_QUOTE_DEPTH;
 use crate::body::{linkify, Block, Body};
 use crate::error::{Error, Result};
 use crate::model::{PostDoc, ThreadDoc};
@@ -73,7 +74,8 @@ pub fn decode(bytes: &[u8]) -> Result<&str> {
     })
 }
 
-/// Split a quote marker off a line: `(depth, rest)`.
+/// Split a quote marker off a line: `(depth, rest)`. Depths over
+/// [`MAX_QUOTE_DEPTH`] read as that depth (the block tree is walked recursively).
 fn quote_marker(line: &str) -> (usize, &str) {
     let mut depth = 0;
     let mut rest = line.trim_start();
@@ -81,7 +83,10 @@ fn quote_marker(line: &str) -> (usize, &str) {
         depth += 1;
         rest = after.trim_start_matches([' ', '\t']);
     }
-    (depth, if depth > 0 { rest } else { line })
+    (
+        depth.min(MAX_QUOTE_DEPTH),
+        if depth > 0 { rest } else { line },
+    )
 }
 
 /// The paragraphs of a dump, in either layout.
