@@ -288,3 +288,140 @@ fn highlight_add_and_list() {
     let listed = json(tm(&db).args(["list", "--json"]));
     assert_eq!(listed[0]["highlights"], 1);
 }
+
+#[path = "../../threadmark-core/tests/http_server.rs"]
+mod http_server;
+
+fn corpus_file(name: &str) -> PathBuf {
+    let p = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/corpus/"
+    ))
+    .join(name);
+    assert!(p.is_file(), "the corpus file {} is missing", p.display());
+    p
+}
+
+fn one_line_error(assert: assert_cmd::assert::Assert) -> String {
+    let assert = assert.failure().code(1).stdout("");
+    let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    err
+}
+
+#[test]
+fn size_limit_refuses_big_inputs_without_reading_them() {
+    let (dir, db) = imported();
+    let seed_len = std::fs::metadata(seed()).unwrap().len();
+    let cause = format!("file is {seed_len} bytes, over the import limit of 1000 bytes");
+    // The limit from the environment, from the flag, and on standard input.
+    let err = one_line_error(
+        tm(&db)
+            .env("THREADMARK_MAX_BYTES", "1000")
+            .arg("import")
+            .arg(seed())
+            .assert(),
+    );
+    assert!(
+        err.contains(&seed().display().to_string()) && err.contains(&cause),
+        "{err}"
+    );
+    let err = one_line_error(
+        tm(&db)
+            .args(["import", "--max-bytes", "1000"])
+            .arg(seed())
+            .assert(),
+    );
+    assert!(err.contains(&cause), "{err}");
+    let err = one_line_error(
+        tm(&db)
+            .args(["import", "-", "--max-bytes", "1000"])
+            .write_stdin(std::fs::read(seed()).unwrap())
+            .assert(),
+    );
+    assert!(
+        err.contains("<stdin>") && err.contains("over the import limit of 1000 bytes"),
+        "{err}"
+    );
+    // The default is 512 MiB: a 600 MiB (sparse) file is refused from its size
+    // alone, before any of it is read.
+    let big = dir.path().join("big.txt");
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(600 << 20)
+        .unwrap();
+    let err = one_line_error(tm(&db).arg("import").arg(&big).assert());
+    assert!(
+        err.contains(&format!(
+            "file is {} bytes, over the import limit of {} bytes",
+            600u64 << 20,
+            512u64 << 20
+        )),
+        "{err}"
+    );
+    // Nothing changed; under the limit it imports.
+    let list = json(tm(&db).args(["list", "--json"]));
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    tm(&db)
+        .env("THREADMARK_MAX_BYTES", (seed_len + 1).to_string())
+        .arg("import")
+        .arg(seed())
+        .assert()
+        .success()
+        .stdout("2\n");
+}
+
+#[test]
+fn fetch_saves_and_updates_a_thread_by_url() {
+    use http_server::{Reply, Server};
+    let story = std::fs::read(corpus_file("lobsters/post_details_tdfoqh.2025-depth.json")).unwrap();
+    let server = Server::start(move |target, _| match target {
+        "/s/tdfoqh.json" => Reply::json(story.clone()),
+        _ => Reply::status(404, "text/html", "<p>gone"),
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("lib.sqlite3");
+    let fetch = |url: &str| {
+        let mut c = tm(&db);
+        c.env("THREADMARK_FETCH_BASE", &server.origin)
+            .args(["fetch", url]);
+        c
+    };
+    // A failed fetch does not create the library.
+    let err = one_line_error(fetch("https://lobste.rs/s/nosuch").assert());
+    assert!(
+        err.starts_with(&format!(
+            "threadmark: {}/s/nosuch.json: HTTP 404 Not Found",
+            server.origin
+        )),
+        "{err}"
+    );
+    assert!(!db.exists());
+    let err = one_line_error(fetch("https://example.com/blog").assert());
+    assert!(
+        err.contains("not a thread address Threadmark can fetch"),
+        "{err}"
+    );
+
+    let url = "https://lobste.rs/s/tdfoqh/ranking_comments_by_sum_replies_scores";
+    fetch(url).assert().success().stdout("1\n");
+    fetch(url).assert().success().stdout("1\n");
+    let list = json(tm(&db).args(["list", "--json"]));
+    let threads = list.as_array().unwrap();
+    assert_eq!(threads.len(), 1);
+    assert_eq!(threads[0]["source"], "lobsters");
+    assert_eq!(threads[0]["posts"], 11);
+    assert_eq!(
+        threads[0]["title"],
+        "Ranking comments by sum of replies' scores"
+    );
+    let agents: Vec<String> = server
+        .requests()
+        .into_iter()
+        .filter_map(|r| r.user_agent)
+        .collect();
+    assert!(
+        agents.iter().all(|a| a.starts_with("Threadmark/")),
+        "{agents:?}"
+    );
+}
