@@ -169,21 +169,29 @@ struct Comment {
     children: Vec<usize>,
 }
 
-/// The story id of a generated thread.
-pub const STORY_ID: u64 = 40_000_000;
+/// The story id of the thread [`hn_algolia`] makes from `seed`; its comments
+/// take the ids after it. Different seeds are different threads.
+pub fn story_id(seed: u64) -> u64 {
+    40_000_000 + (seed % 1_000) * 1_000_000
+}
 
 /// A Hacker News thread of `posts` posts (the story plus `posts - 1` comments) in
-/// the Algolia items JSON shape. About 700 bytes a post, as on HN.
+/// the Algolia items JSON shape. About 700 bytes a post, as on HN. The first `n`
+/// posts of a thread are the same for any `posts` ≥ `n` (same seed): a longer
+/// thread is the shorter one after more replies came in.
 pub fn hn_algolia(posts: usize, seed: u64) -> String {
     let mut rng = Rng::new(seed);
     let words = Words::new(4_000);
-    let authors: Vec<String> = (0..(posts / 4).max(8))
+    // A fixed cast, so that a longer thread of the same seed starts with the same
+    // posts as a shorter one (a thread that grew).
+    let authors: Vec<String> = (0..2_000)
         .map(|i| format!("{}{}", words.vocab[50 + (i * 7919) % 3_900], i % 97))
         .collect();
+    let story = story_id(seed);
     let start_time: i64 = 1_735_689_600 + (seed % 1_000) as i64 * 86_400;
     let mut nodes: Vec<Comment> = Vec::with_capacity(posts);
     nodes.push(Comment {
-        id: STORY_ID,
+        id: story,
         parent: 0,
         depth: 0,
         author: authors[0].clone(),
@@ -265,7 +273,7 @@ pub fn hn_algolia(posts: usize, seed: u64) -> String {
         let depth = nodes[parent].depth + 1;
         let time = nodes[parent].time + 30 + rng.below(3_600) as i64;
         nodes.push(Comment {
-            id: STORY_ID + i as u64,
+            id: story + i as u64,
             parent,
             depth,
             author: authors[rng.below(authors.len())].clone(),
@@ -345,7 +353,7 @@ fn open_item(n: &Comment, nodes: &[Comment], title: &str, out: &mut String) {
     } else {
         let _ = write!(out, ",\"parent_id\":{},\"points\":null", nodes[n.parent].id);
     }
-    let _ = write!(out, ",\"story_id\":{STORY_ID},\"text\":");
+    let _ = write!(out, ",\"story_id\":{},\"text\":", nodes[0].id);
     if story {
         out.push_str("null,\"title\":");
         json_str(title, out);
@@ -422,6 +430,23 @@ mod tests {
         let quotes: usize = rendered.iter().map(|r| r.quotes.len()).sum();
         assert!((120..280).contains(&quotes), "{quotes} quotes");
         assert!(rendered.iter().all(|r| !r.html.contains("&amp;#x27;")));
+        // A longer thread of the same seed continues this one.
+        let longer = parse_bytes(
+            "l.json",
+            hn_algolia(1_100, 7).as_bytes(),
+            &ImportOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(longer[0].source_key, doc.source_key);
+        let later: std::collections::BTreeMap<&str, String> = longer[0]
+            .posts
+            .iter()
+            .map(|p| (p.source_id.as_str(), p.body.render().text))
+            .collect();
+        assert_eq!(later.len(), 1_100);
+        for p in &doc.posts {
+            assert_eq!(later.get(p.source_id.as_str()), Some(&p.body.render().text));
+        }
         let replies = doc.posts.iter().filter(|p| p.parent.is_some()).count();
         assert_eq!(replies, 999, "every comment has a parent");
     }

@@ -14,6 +14,7 @@ mod hn;
 mod invariant;
 mod lobsters;
 mod mail;
+mod migrate;
 mod reddit;
 mod seed;
 mod store;

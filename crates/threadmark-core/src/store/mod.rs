@@ -101,6 +101,12 @@ impl Library {
 
     fn prepare(&mut self) -> Result<()> {
         self.conn.busy_timeout(BUSY_TIMEOUT)?;
+        // Write transactions take the write lock when they begin. A deferred one
+        // that reads first and then writes fails at once with "database is locked"
+        // (no busy wait) if another connection, the app's or the CLI's, committed
+        // in between; an immediate one waits up to BUSY_TIMEOUT instead.
+        self.conn
+            .set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
         // journal_mode returns a row; in-memory databases answer "memory".
         let _mode: String = self
             .conn
