@@ -241,7 +241,7 @@ fn approximate(
     index: &HashMap<u64, Vec<u32>>,
 ) -> Option<(usize, usize, usize, f64)> {
     if n.len() < K * 2 {
-        return None;
+        return short_in_ancestors(n, ancestors, all, starts);
     }
     let post_of = |pos: usize| starts.partition_point(|&s| s <= pos) - 1;
     // Shared k-grams per earlier post, with the span of text they touch.
@@ -296,6 +296,37 @@ fn approximate(
         };
         if better {
             best = Some((j, from + s - post_start, from + e - post_start, score));
+        }
+    }
+    best
+}
+
+/// The lowest score of an approximate match for a short quote (fewer than `2 * K`
+/// characters, too few k-grams to find candidates by): at most one edit in ten.
+pub const MIN_SCORE_SHORT: f64 = 0.9;
+
+/// Approximate search for a short quote, in the quoting post's ancestors only
+/// (a short passage is too likely to resemble some unrelated post): the best span
+/// of each ancestor, the highest score winning, nearest ancestor on ties.
+fn short_in_ancestors(
+    n: &[char],
+    ancestors: &[usize],
+    all: &[char],
+    starts: &[usize],
+) -> Option<(usize, usize, usize, f64)> {
+    if n.len() < K {
+        return None;
+    }
+    let mut best: Option<(usize, usize, usize, f64)> = None;
+    for &j in ancestors {
+        let post_start = starts[j];
+        let post_end = starts.get(j + 1).map_or(all.len(), |&s| s - 1);
+        let Some((s, e, edits)) = best_span(n, &all[post_start..post_end]) else {
+            continue;
+        };
+        let score = 1.0 - edits as f64 / n.len() as f64;
+        if score >= MIN_SCORE_SHORT && best.is_none_or(|b| score > b.3 + 1e-9) {
+            best = Some((j, s, e, score));
         }
     }
     best
@@ -462,6 +493,43 @@ mod tests {
         assert_eq!(got.post, 0);
         assert_eq!((got.start, got.end), (0, a.chars().count()));
         assert_eq!(r[4][0], None, "below the threshold a quote is external");
+    }
+
+    #[test]
+    fn short_quotes_match_approximately_in_ancestors_only() {
+        let a = "Lots of reasons:\n\n- Risk of YouTube Ads.\n\n- Gifs are shorter.";
+        let fix = "Risk of YouTube Aids.\n\nFTFY";
+        let far = "Risk of YouPube Aidz!!\n\nno";
+        let fq = [span(fix, "Risk of YouTube Aids.")];
+        let rq = [span(far, "Risk of YouPube Aidz!!")];
+        let posts = [
+            PostText {
+                text: a,
+                parent: None,
+                quotes: &[],
+            },
+            PostText {
+                text: fix,
+                parent: Some(0),
+                quotes: &fq,
+            },
+            PostText {
+                text: fix,
+                parent: None,
+                quotes: &fq,
+            },
+            PostText {
+                text: far,
+                parent: Some(0),
+                quotes: &rq,
+            },
+        ];
+        let r = resolve(&posts);
+        let got = r[1][0].as_ref().expect("one letter changed, in the parent");
+        assert_eq!((got.post, got.start, got.end), (0, 20, 40));
+        assert!(got.score >= MIN_SCORE_SHORT && got.score < 1.0);
+        assert_eq!(r[2][0], None, "not an ancestor: external");
+        assert_eq!(r[3][0], None, "too many edits for a short quote");
     }
 
     #[test]

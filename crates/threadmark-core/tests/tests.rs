@@ -15,6 +15,7 @@ mod invariant;
 mod lobsters;
 mod mail;
 mod migrate;
+mod quote_accuracy;
 mod reddit;
 mod seed;
 mod store;
