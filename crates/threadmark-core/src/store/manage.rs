@@ -45,8 +45,8 @@ impl Library {
     }
 
     /// Import text the user pasted, detecting its format; `title` overrides the
-    /// derived one. A pasted web address is refused with a clear message: fetching
-    /// threads is not available yet.
+    /// derived one. A pasted web address is refused with a clear message: it is
+    /// fetched instead ([`crate::fetch`]).
     pub fn import_pasted(&mut self, text: &str, title: Option<&str>) -> Result<Vec<i64>> {
         let trimmed = text.trim();
         if trimmed.is_empty() {
@@ -58,7 +58,7 @@ impl Library {
         if is_web_address(trimmed) {
             return Err(Error::new(
                 ErrorKind::Unsupported,
-                "fetching a thread from a web address is not available yet: save the page (or its JSON) and open the file, or paste the thread's text",
+                "this is a web address, not a thread's text: fetch it instead (the paste dialog fetches a pasted address; on the command line, `threadmark fetch URL`)",
             )
             .in_file(PASTED_NAME));
         }
@@ -141,7 +141,7 @@ mod tests {
     }
 
     #[test]
-    fn pasted_web_address_says_fetching_is_not_available() {
+    fn pasted_web_address_is_refused_as_text() {
         let mut lib = Library::open_in_memory().unwrap();
         for url in [
             "https://news.ycombinator.com/item?id=1",
@@ -150,7 +150,7 @@ mod tests {
             let e = lib.import_pasted(url, None).unwrap_err();
             assert_eq!(e.kind(), ErrorKind::Unsupported);
             let message = e.to_string();
-            assert!(message.contains("not available yet"), "{message}");
+            assert!(message.contains("web address, not a thread's text: fetch it"), "{message}");
             assert!(!message.contains('\n'), "one line: {message}");
         }
         assert!(lib.is_empty().unwrap(), "nothing was imported");
