@@ -189,3 +189,48 @@ fn quote_accuracy_report() {
     let os: Vec<&Outcome> = all.iter().collect();
     row("**all**", &os);
 }
+
+#[test]
+fn quoted_by_lists_the_replies_quoting_a_post_and_a_span_of_it() {
+    let mut lib = Library::open_in_memory().unwrap();
+    let id = lib
+        .import_bytes(
+            "seed.txt",
+            super::seed().as_bytes(),
+            threadmark_core::SourceFormat::Text,
+            None,
+        )
+        .unwrap()[0];
+    let posts = |qs: &[Quote]| qs.iter().map(|q| q.post.clone()).collect::<Vec<_>>();
+    assert_eq!(
+        posts(&lib.quoted_by(id, "85", None).unwrap()),
+        ["92", "117"]
+    );
+    assert_eq!(
+        posts(&lib.quoted_by(id, "132", None).unwrap()),
+        ["136", "144"]
+    );
+    assert!(lib.quoted_by(id, "86", None).unwrap().is_empty());
+    // Post 1 (the interview excerpts) is quoted twice by post 156, in two places.
+    let both = lib.quoted_by(id, "1", None).unwrap();
+    assert_eq!(posts(&both), ["156", "156"]);
+    let first = (both[0].source_start.unwrap(), both[0].source_end.unwrap());
+    let second = (both[1].source_start.unwrap(), both[1].source_end.unwrap());
+    assert!(first.1 <= second.0, "{first:?} {second:?}");
+    let source = lib.post(id, "1").unwrap().text;
+    let span: String = source
+        .chars()
+        .skip(second.0 as usize)
+        .take((second.1 - second.0) as usize)
+        .collect();
+    assert!(span.starts_with("But in fact"), "{span:?}");
+    let only = lib.quoted_by(id, "1", Some(second)).unwrap();
+    assert_eq!(only.len(), 1);
+    assert_eq!(only[0].text, both[1].text);
+    assert!(lib
+        .quoted_by(id, "1", Some((0, first.0)))
+        .unwrap()
+        .is_empty());
+    let err = lib.quoted_by(id, "9999", None).unwrap_err();
+    assert_eq!(err.kind(), threadmark_core::ErrorKind::NotFound, "{err}");
+}

@@ -159,6 +159,41 @@ impl Library {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// The quoted passages (depth 1) that resolved to post `source` of a thread, in
+    /// thread order: who quotes it, and which span of it (`source_start..source_end`).
+    /// With `span` (code points of the source's text), only the quotes whose span
+    /// overlaps it. `not_found` when the thread or the post does not exist.
+    pub fn quoted_by(
+        &self,
+        thread_id: i64,
+        source: &str,
+        span: Option<(i64, i64)>,
+    ) -> Result<Vec<Quote>> {
+        self.post(thread_id, source)?;
+        let (from, to) = span.unwrap_or((i64::MIN, i64::MAX));
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT p.source_id, q.start, q.\"end\", q.text, s.source_id, q.source_start, q.source_end, q.score, q.depth
+             FROM quotes q JOIN posts p ON p.id = q.post_id JOIN posts s ON s.id = q.source_post
+             WHERE q.thread_id = ?1 AND s.source_id = ?2 AND q.depth = 1
+               AND q.source_start < ?4 AND q.source_end > ?3
+             ORDER BY p.position, q.start",
+        )?;
+        let rows = stmt.query_map(params![thread_id, source, from, to], |r| {
+            Ok(Quote {
+                post: r.get(0)?,
+                start: r.get(1)?,
+                end: r.get(2)?,
+                text: r.get(3)?,
+                source: r.get(4)?,
+                source_start: r.get(5)?,
+                source_end: r.get(6)?,
+                score: r.get(7)?,
+                depth: r.get(8)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// A thread's highlights in thread order (orphans, whose post is gone, last).
     pub fn highlights(&self, thread_id: i64) -> Result<Vec<Highlight>> {
         self.thread(thread_id)?;
