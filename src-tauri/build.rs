@@ -13,6 +13,7 @@ const COMMANDS: &[&str] = &[
     "delete_thread",
     "import_text",
     "import_file",
+    "fetch_url",
 ];
 
 fn main() {

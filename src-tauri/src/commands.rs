@@ -100,7 +100,7 @@ pub async fn delete_thread(state: State<'_, LibraryState>, id: i64) -> Result<()
 }
 
 /// Imports pasted text (any format Threadmark reads); returns the new threads' ids.
-/// A pasted web address is refused as `unsupported`: fetching is not available yet.
+/// A pasted web address is refused as `unsupported`: `fetch_url` fetches it.
 #[tauri::command]
 pub async fn import_text(
     state: State<'_, LibraryState>,
@@ -108,6 +108,26 @@ pub async fn import_text(
     title: Option<String>,
 ) -> Result<Vec<i64>> {
     Ok(state.library()?.import_pasted(&text, title.as_deref())?)
+}
+
+/// Fetches a thread from the web (a Hacker News item, a Reddit thread, a Lobsters
+/// story or a Discourse topic URL) and saves it, `title` overriding its own; returns
+/// its id (a thread saved before is updated). The library is locked only once the
+/// thread is downloaded; failures are `network`, `not_found`, `unsupported`,
+/// `too_large` or `bad_input` with a one-line message naming the address.
+#[tauri::command]
+pub async fn fetch_url(
+    state: State<'_, LibraryState>,
+    url: String,
+    title: Option<String>,
+) -> Result<Vec<i64>> {
+    use threadmark_core::fetch::{fetch, FetchOptions};
+    let mut doc = fetch(&url, &FetchOptions::from_env()).await?;
+    if let Some(title) = title.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        doc.title = title.to_string();
+    }
+    let ids = state.library()?.import_docs(std::slice::from_ref(&doc), None);
+    Ok(ids.map_err(|e| e.in_file(url.trim()))?)
 }
 
 /// Imports a file the user chose in the open dialog or dropped on the window;

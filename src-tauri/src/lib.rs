@@ -32,6 +32,7 @@ pub fn app<R: Runtime>(builder: Builder<R>, library: LibraryState) -> Builder<R>
             commands::rename_thread,
             commands::delete_thread,
             commands::import_text,
+            commands::fetch_url,
             commands::import_file,
         ])
 }

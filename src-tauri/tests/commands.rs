@@ -307,12 +307,75 @@ fn import_text_adds_a_thread_and_refuses_a_url() {
             "import_text",
             json!({ "text": "https://news.ycombinator.com/item?id=1", "title": null }),
         )
-        .expect_err("no fetching yet");
+        .expect_err("an address is fetched, not imported as text");
     assert_eq!(url["kind"], "unsupported", "{url}");
     assert!(url["message"]
         .as_str()
         .expect("message")
-        .contains("not available yet"));
+        .contains("web address, not a thread's text: fetch it"));
+}
+
+#[path = "../../crates/threadmark-core/tests/http_server.rs"]
+mod http_server;
+
+/// `fetch_url` downloads from a 127.0.0.1 server standing in for Lobsters (through
+/// `THREADMARK_FETCH_BASE`, which only this test sets) and saves the story once.
+#[test]
+fn fetch_url_saves_a_thread_and_reports_errors_in_one_line() {
+    use http_server::{Reply, Server};
+    let story = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../shared/corpus/lobsters/post_details_tdfoqh.2023-indent_level.json"
+    ))
+    .expect("the corpus file");
+    let server = Server::start(move |target, _| match target {
+        "/s/tdfoqh.json" => Reply::json(story.clone()),
+        _ => Reply::status(404, "text/html", "<p>gone"),
+    });
+    std::env::set_var("THREADMARK_FETCH_BASE", &server.origin);
+    let fixture = Fixture::new();
+    let url = "https://lobste.rs/s/tdfoqh/ranking_comments_by_sum_replies_scores";
+    let ids = fixture
+        .invoke("fetch_url", json!({ "url": url, "title": null }))
+        .expect("fetch_url");
+    let again = fixture
+        .invoke("fetch_url", json!({ "url": url, "title": "Ranking" }))
+        .expect("fetch_url again");
+    assert_eq!(
+        ids, again,
+        "a thread fetched again is updated, not duplicated"
+    );
+    let opened = fixture
+        .invoke("open_thread", json!({ "id": ids[0] }))
+        .expect("open the fetched thread");
+    assert_eq!(opened["thread"]["title"], "Ranking");
+    assert_eq!(opened["thread"]["source"], "lobsters");
+    assert_eq!(opened["outline"].as_array().expect("outline").len(), 11);
+
+    let missing = fixture
+        .invoke(
+            "fetch_url",
+            json!({ "url": "https://lobste.rs/s/gone", "title": null }),
+        )
+        .expect_err("404");
+    assert_eq!(missing["kind"], "not_found", "{missing}");
+    let message = missing["message"].as_str().expect("message");
+    assert!(
+        message.contains("/s/gone.json: HTTP 404 Not Found"),
+        "{message}"
+    );
+    let unknown = fixture
+        .invoke(
+            "fetch_url",
+            json!({ "url": "https://example.com/x", "title": null }),
+        )
+        .expect_err("unknown site");
+    assert_eq!(unknown["kind"], "unsupported", "{unknown}");
+    assert_eq!(
+        server.targets().len(),
+        3,
+        "nothing requested for the unknown site"
+    );
 }
 
 #[test]

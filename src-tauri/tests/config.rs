@@ -93,6 +93,7 @@ fn the_only_capability_grants_exactly_the_app_commands() {
         "allow-delete-thread",
         "allow-import-text",
         "allow-import-file",
+        "allow-fetch-url",
         // The open-file dialog only: no save, message or ask dialogs.
         "dialog:allow-open",
         // Drag-and-drop of files arrives as events.

@@ -4,10 +4,16 @@
 
 import { button, openModal } from "./dialogs";
 import { el } from "./dom";
-import { asCommandError, importFile, importText, pickFile } from "./ipc";
+import { asCommandError, fetchUrl, importFile, importText, pickFile } from "./ipc";
 import { toast } from "./toast";
 
 const FORMATS = "Plain text, Hacker News, Reddit, Lobsters or Discourse JSON, a saved Hacker News page, or a mailbox.";
+const FETCHABLE = "Or paste the address of a Hacker News, Reddit, Lobsters or Discourse thread to download it.";
+
+/** Whether pasted text is one web address (fetched) rather than a thread's text. */
+export function isWebAddress(text: string): boolean {
+  return /^https?:\/\/\S+$/i.test(text.trim());
+}
 
 /** The open-file dialog, then the import. */
 export async function importFromDialog(): Promise<number[] | null> {
@@ -48,12 +54,18 @@ export function pasteDialog(text = ""): Promise<number[] | null> {
       placeholder: "Paste the thread here",
     });
     area.value = text;
+    const status = el("p", { class: "dialog-status", role: "status", hidden: true });
+    const submitLabel = () => {
+      const ok = modal.dialog.querySelector<HTMLButtonElement>('button[value="ok"]');
+      if (ok) ok.textContent = isWebAddress(area.value) ? "Fetch" : "Import";
+    };
     const title = el("input", { class: "paste-title", name: "title", type: "text", maxlength: 500, placeholder: "Title (optional: taken from the text)", "aria-label": "Title" });
     const modal = openModal({
       title: "Paste a thread",
       body: [
-        el("p", { class: "dialog-hint" }, FORMATS, " Web addresses cannot be fetched yet."),
+        el("p", { class: "dialog-hint" }, FORMATS, " ", FETCHABLE),
         area,
+        status,
         el("label", { class: "field" }, el("span", {}, "Title"), title),
       ],
       actions: [button("Cancel", { value: "cancel" }), button("Import", { value: "ok", kind: "primary" })],
@@ -63,6 +75,22 @@ export function pasteDialog(text = ""): Promise<number[] | null> {
           modal.setError("Paste a thread's text first.");
           area.focus();
           return false;
+        }
+        if (isWebAddress(area.value)) {
+          const url = area.value.trim();
+          status.textContent = `Fetching ${url}…`;
+          status.hidden = false;
+          modal.setError(null);
+          try {
+            result = await fetchUrl(url, title.value.trim() || null);
+            return true;
+          } catch (error) {
+            modal.setError(asCommandError(error).message);
+            area.focus();
+            return false;
+          } finally {
+            status.hidden = true;
+          }
         }
         try {
           result = await importText(area.value, title.value.trim() || null);
@@ -75,6 +103,8 @@ export function pasteDialog(text = ""): Promise<number[] | null> {
       },
       onClose: () => resolve(result),
     });
+    area.addEventListener("input", submitLabel);
+    submitLabel();
     // Enter in the text area is a new line; Ctrl+Enter imports.
     area.addEventListener("keydown", (event) => {
       if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {

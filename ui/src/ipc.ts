@@ -55,10 +55,17 @@ export function deleteThread(id: number): Promise<void> {
   return call<void>("delete_thread", { id });
 }
 
-/** Imports pasted text; resolves to the new threads' ids. A web address is refused
- *  (kind "unsupported"): fetching is not available yet. */
+/** Imports pasted text; resolves to the new threads' ids. A bare web address is
+ *  refused (kind "unsupported"): fetch it with fetchUrl. */
 export function importText(text: string, title: string | null): Promise<number[]> {
   return call<number[]>("import_text", { text, title });
+}
+
+/** Downloads a thread (Hacker News, Reddit, Lobsters or Discourse address) and
+ *  saves it; resolves to its id (a thread saved before is updated). Rejects with
+ *  kind "network", "not_found", "unsupported", "too_large" or "bad_input". */
+export function fetchUrl(url: string, title: string | null): Promise<number[]> {
+  return call<number[]>("fetch_url", { url, title });
 }
 
 /** Imports a file by path; resolves to the new threads' ids. */

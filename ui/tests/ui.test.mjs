@@ -145,6 +145,16 @@ function mockTauri(data) {
             throw { kind: "unsupported", message: "pasted text: fetching a thread from a web address is not available yet: save the page (or its JSON) and open the file, or paste the thread's text" };
           }
           return addThread(args.title ?? args.text.trim().split("\n")[0].slice(0, 80), args.text.trim().split(/\n\s*\n/));
+        case "fetch_url":
+          // A download takes a moment; item 404 is missing, other sites are not known.
+          await new Promise((resolve) => setTimeout(resolve, 400));
+          if (args.url.endsWith("item?id=404")) {
+            throw { kind: "not_found", message: "https://hn.algolia.com/api/v1/items/404: HTTP 404 Not Found: no such thread (deleted, private, or a wrong address)" };
+          }
+          if (!/^https:\/\/news\.ycombinator\.com\/item\?id=\d+$/.test(args.url)) {
+            throw { kind: "unsupported", message: `${args.url}: not a thread address Threadmark can fetch` };
+          }
+          return addThread(args.title ?? "Fetched from Hacker News", ["The story.", "A comment."]);
         case "import_file":
           if (args.path.endsWith(".bad")) throw { kind: "bad_input", message: `${args.path}: line 1, column 1: invalid JSON: expected value` };
           return addThread(args.path.split("/").pop(), ["From a file."]);
@@ -682,26 +692,46 @@ describe("import", () => {
     }
   });
 
-  test("a pasted web address says fetching is not available yet", async () => {
-    const { page, close } = await openApp();
+  test("a pasted web address is fetched, with a visible state and a clear error", async () => {
+    const { page, problems, close } = await openApp();
     try {
       await page.locator(".thread-row").first().waitFor();
       // A paste anywhere outside a text field opens the dialog with the text in it.
       await page.evaluate(() => {
         const data = new DataTransfer();
-        data.setData("text/plain", "https://news.ycombinator.com/item?id=1");
+        data.setData("text/plain", "https://news.ycombinator.com/item?id=404");
         document.body.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true }));
       });
       const dialog = page.getByRole("dialog", { name: "Paste a thread" });
       await dialog.waitFor();
-      assert.equal(await dialog.locator("textarea").inputValue(), "https://news.ycombinator.com/item?id=1");
-      await dialog.getByRole("button", { name: "Import" }).click();
+      assert.equal(await dialog.locator("textarea").inputValue(), "https://news.ycombinator.com/item?id=404");
+      // An address is fetched, not imported as text.
+      await dialog.getByRole("button", { name: "Fetch" }).click();
+      const status = dialog.getByRole("status");
+      await status.waitFor();
+      assert.equal(await status.textContent(), "Fetching https://news.ycombinator.com/item?id=404…");
+      assert.equal(await dialog.getByRole("button", { name: "Fetch" }).isDisabled(), true);
+      await page.screenshot({ path: path.join(screenshots, "threadmark-ui-fetching.png") });
       const error = dialog.locator(".dialog-error");
       await error.waitFor();
-      assert.match((await error.textContent()) ?? "", /not available yet/);
-      await page.keyboard.press("Escape");
+      assert.match((await error.textContent()) ?? "", /HTTP 404 Not Found: no such thread/);
+      assert.equal(await status.isHidden(), true);
+      await page.screenshot({ path: path.join(screenshots, "threadmark-ui-fetch-error.png") });
+      // Text that is not an address is imported as before: the button says so.
+      await dialog.locator("textarea").fill("Some words");
+      assert.equal(await dialog.getByRole("button", { name: "Import" }).count(), 1);
+      // A good address: fetched and shown in the library.
+      await dialog.locator("textarea").fill("  https://news.ycombinator.com/item?id=8863 ");
+      await dialog.getByRole("button", { name: "Fetch" }).click();
       await dialog.waitFor({ state: "detached" });
-      assert.equal(await page.locator(".thread-row").count(), fixture.threads.length);
+      await page.locator('.thread-row[data-thread-id="100"]').waitFor();
+      assert.match((await page.locator('.thread-row[data-thread-id="100"]').textContent()) ?? "", /Fetched from Hacker News/);
+      assert.deepEqual(await calls(page, "fetch_url"), [
+        { url: "https://news.ycombinator.com/item?id=404", title: null },
+        { url: "https://news.ycombinator.com/item?id=8863", title: null },
+      ]);
+      assert.deepEqual(await calls(page, "import_text"), []);
+      assert.deepEqual(problems, []);
     } finally {
       await close();
     }

@@ -84,6 +84,26 @@ impl Default for FetchOptions {
     }
 }
 
+impl FetchOptions {
+    /// The defaults, with `THREADMARK_FETCH_BASE` (send every request there) and
+    /// `THREADMARK_MAX_BYTES` (the size limit) from the environment when set.
+    pub fn from_env() -> Self {
+        let mut options = FetchOptions {
+            base: std::env::var("THREADMARK_FETCH_BASE")
+                .ok()
+                .filter(|b| !b.trim().is_empty()),
+            ..Default::default()
+        };
+        if let Some(max) = std::env::var("THREADMARK_MAX_BYTES")
+            .ok()
+            .and_then(|m| m.trim().parse().ok())
+        {
+            options.max_bytes = max;
+        }
+        options
+    }
+}
+
 /// A thread address Threadmark can fetch.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Site {
