@@ -14,6 +14,21 @@ const COMMANDS: &[&str] = &[
     "import_text",
     "import_file",
     "fetch_url",
+    "labels",
+    "add_label",
+    "update_label",
+    "reorder_labels",
+    "label_usage",
+    "delete_label",
+    "thread_highlights",
+    "add_highlight",
+    "set_highlight_label",
+    "set_highlight_note",
+    "delete_highlight",
+    "undelete_highlight",
+    "reattach_highlight",
+    "add_link",
+    "delete_link",
 ];
 
 fn main() {

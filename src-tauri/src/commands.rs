@@ -136,3 +136,206 @@ pub async fn fetch_url(
 pub async fn import_file(state: State<'_, LibraryState>, path: PathBuf) -> Result<Vec<i64>> {
     Ok(state.library()?.import_path(&path)?)
 }
+
+// ---------------------------------------------------------------------------
+// Highlights, labels and links.
+
+use crate::dto as d;
+
+/// The labels in their order.
+#[tauri::command]
+pub async fn labels(state: State<'_, LibraryState>) -> Result<Vec<d::Label>> {
+    Ok(state
+        .library()?
+        .labels()?
+        .into_iter()
+        .map(d::Label::from)
+        .collect())
+}
+
+/// Adds a label after the others.
+#[tauri::command]
+pub async fn add_label(state: State<'_, LibraryState>, label: d::LabelInput) -> Result<d::Label> {
+    Ok(state.library()?.add_label(&label_spec(label))?.into())
+}
+
+/// Changes a label's name, colour and shortcut.
+#[tauri::command]
+pub async fn update_label(
+    state: State<'_, LibraryState>,
+    id: i64,
+    label: d::LabelInput,
+) -> Result<d::Label> {
+    Ok(state
+        .library()?
+        .update_label(id, &label_spec(label))?
+        .into())
+}
+
+fn label_spec(l: d::LabelInput) -> threadmark_core::LabelSpec {
+    threadmark_core::LabelSpec {
+        name: l.name,
+        color: l.color,
+        shortcut: l.shortcut,
+    }
+}
+
+/// Puts the labels in the given order (every label id once).
+#[tauri::command]
+pub async fn reorder_labels(
+    state: State<'_, LibraryState>,
+    ids: Vec<i64>,
+) -> Result<Vec<d::Label>> {
+    let labels = state.library()?.reorder_labels(&ids)?;
+    Ok(labels.into_iter().map(d::Label::from).collect())
+}
+
+/// How many highlights carry a label (asked before deleting it).
+#[tauri::command]
+pub async fn label_usage(state: State<'_, LibraryState>, id: i64) -> Result<i64> {
+    Ok(state.library()?.label_usage(id)?)
+}
+
+/// Deletes a label. Its highlights `then`: "move" (to label `moveTo`), "unlabel"
+/// or "delete". Returns how many highlights that touched.
+#[tauri::command]
+pub async fn delete_label(
+    state: State<'_, LibraryState>,
+    id: i64,
+    then: String,
+    move_to: Option<i64>,
+) -> Result<i64> {
+    use threadmark_core::LabelRemoval;
+    let then = match (then.as_str(), move_to) {
+        ("move", Some(to)) => LabelRemoval::MoveTo(to),
+        ("unlabel", _) => LabelRemoval::Unlabel,
+        ("delete", _) => LabelRemoval::DeleteHighlights,
+        _ => {
+            return Err(threadmark_core::Error::bad_input(format!(
+                "delete_label: {then:?} is not move (with moveTo), unlabel or delete"
+            ))
+            .into())
+        }
+    };
+    Ok(state.library()?.delete_label(id, then)? as i64)
+}
+
+/// A thread's highlights and the links between them.
+#[tauri::command]
+pub async fn thread_highlights(
+    state: State<'_, LibraryState>,
+    thread: i64,
+) -> Result<d::ThreadHighlights> {
+    let library = state.library()?;
+    Ok(d::ThreadHighlights {
+        highlights: library
+            .highlights(thread)?
+            .into_iter()
+            .map(d::Highlight::from)
+            .collect(),
+        links: library
+            .links(thread)?
+            .into_iter()
+            .map(d::Link::from)
+            .collect(),
+    })
+}
+
+/// Highlights `start..end` (code points of the canonical text) of a post.
+#[tauri::command]
+pub async fn add_highlight(
+    state: State<'_, LibraryState>,
+    thread: i64,
+    post: String,
+    start: usize,
+    end: usize,
+    label: Option<String>,
+) -> Result<d::Highlight> {
+    let mut library = state.library()?;
+    Ok(library
+        .highlight_span(thread, &post, start, end, label.as_deref())?
+        .into())
+}
+
+/// Sets a highlight's label (null: none).
+#[tauri::command]
+pub async fn set_highlight_label(
+    state: State<'_, LibraryState>,
+    id: i64,
+    label: Option<String>,
+) -> Result<d::Highlight> {
+    let edit = threadmark_core::HighlightEdit {
+        label: Some(label),
+        ..Default::default()
+    };
+    Ok(state.library()?.update_highlight(id, &edit)?.into())
+}
+
+/// Sets a highlight's note (Markdown) and tags.
+#[tauri::command]
+pub async fn set_highlight_note(
+    state: State<'_, LibraryState>,
+    id: i64,
+    note: String,
+    tags: Vec<String>,
+) -> Result<d::Highlight> {
+    let edit = threadmark_core::HighlightEdit {
+        note: Some(note),
+        tags: Some(tags),
+        ..Default::default()
+    };
+    Ok(state.library()?.update_highlight(id, &edit)?.into())
+}
+
+/// Deletes a highlight; what it returns undoes that with `undelete_highlight`.
+#[tauri::command]
+pub async fn delete_highlight(
+    state: State<'_, LibraryState>,
+    id: i64,
+) -> Result<d::DeletedHighlight> {
+    Ok(state.library()?.delete_highlight(id)?.into())
+}
+
+/// Puts a deleted highlight back with its tags and links.
+#[tauri::command]
+pub async fn undelete_highlight(
+    state: State<'_, LibraryState>,
+    deleted: d::DeletedHighlight,
+) -> Result<d::Highlight> {
+    let deleted = threadmark_core::DeletedHighlight::try_from(deleted)?;
+    Ok(state.library()?.undelete_highlight(&deleted)?.into())
+}
+
+/// Attaches a highlight (an orphan) to a new selection in a post.
+#[tauri::command]
+pub async fn reattach_highlight(
+    state: State<'_, LibraryState>,
+    id: i64,
+    post: String,
+    start: usize,
+    end: usize,
+) -> Result<d::Highlight> {
+    Ok(state
+        .library()?
+        .reattach_highlight(id, &post, start, end)?
+        .into())
+}
+
+/// Links highlight `from` to highlight `to`: "supports", "rebuts", "answers" or
+/// "qualifies".
+#[tauri::command]
+pub async fn add_link(
+    state: State<'_, LibraryState>,
+    from: i64,
+    kind: String,
+    to: i64,
+) -> Result<d::Link> {
+    let kind = threadmark_core::LinkKind::parse(&kind)?;
+    Ok(state.library()?.add_link(from, kind, to)?.into())
+}
+
+/// Deletes a link.
+#[tauri::command]
+pub async fn delete_link(state: State<'_, LibraryState>, id: i64) -> Result<()> {
+    Ok(state.library()?.delete_link(id)?)
+}

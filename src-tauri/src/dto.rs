@@ -239,3 +239,213 @@ mod tests {
         assert_eq!(snippet_parts(""), []);
     }
 }
+
+// ---------------------------------------------------------------------------
+// Highlights, labels and links.
+
+/// A highlight: a span of a post's canonical text (code points) with its label,
+/// note and tags, and how it was found at the last re-import.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/bindings/")]
+pub struct Highlight {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub uuid: String,
+    /// The post's source id.
+    pub post: String,
+    pub exact: String,
+    pub prefix: String,
+    pub suffix: String,
+    /// Code points of the post's canonical text.
+    #[ts(type = "number")]
+    pub start: i64,
+    #[ts(type = "number")]
+    pub end: i64,
+    pub label: Option<String>,
+    /// Markdown as the user wrote it.
+    pub note: String,
+    /// The note rendered and sanitized by the core: safe to insert as HTML.
+    pub note_html: String,
+    pub tags: Vec<String>,
+    #[ts(type = "\"anchored\" | \"moved\" | \"fuzzy\" | \"orphaned\"")]
+    pub state: String,
+    #[ts(type = "number")]
+    pub created_at: i64,
+    #[ts(type = "number")]
+    pub updated_at: i64,
+}
+
+impl From<threadmark_core::model::Highlight> for Highlight {
+    fn from(h: threadmark_core::model::Highlight) -> Self {
+        Highlight {
+            note_html: threadmark_core::notes::note_html(&h.note),
+            id: h.id,
+            uuid: h.uuid,
+            post: h.post,
+            exact: h.exact,
+            prefix: h.prefix,
+            suffix: h.suffix,
+            start: h.start,
+            end: h.end,
+            label: h.label,
+            note: h.note,
+            tags: h.tags,
+            state: h.state,
+            created_at: h.created_at,
+            updated_at: h.updated_at,
+        }
+    }
+}
+
+impl From<Highlight> for threadmark_core::model::Highlight {
+    fn from(h: Highlight) -> Self {
+        threadmark_core::model::Highlight {
+            id: h.id,
+            uuid: h.uuid,
+            post: h.post,
+            exact: h.exact,
+            prefix: h.prefix,
+            suffix: h.suffix,
+            start: h.start,
+            end: h.end,
+            label: h.label,
+            note: h.note,
+            tags: h.tags,
+            state: h.state,
+            created_at: h.created_at,
+            updated_at: h.updated_at,
+        }
+    }
+}
+
+/// A label for highlights.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/bindings/")]
+pub struct Label {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub name: String,
+    /// `#rrggbb`.
+    pub color: String,
+    /// One key, or null.
+    pub shortcut: Option<String>,
+    #[ts(type = "number")]
+    pub position: i64,
+}
+
+impl From<threadmark_core::Label> for Label {
+    fn from(l: threadmark_core::Label) -> Self {
+        Label {
+            id: l.id,
+            name: l.name,
+            color: l.color,
+            shortcut: l.shortcut,
+            position: l.position,
+        }
+    }
+}
+
+/// A label's editable fields, from the labels editor.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/bindings/")]
+pub struct LabelInput {
+    pub name: String,
+    /// `#rgb` or `#rrggbb`.
+    pub color: String,
+    pub shortcut: Option<String>,
+}
+
+/// A link between two highlights: `from` supports / rebuts / answers / qualifies `to`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/bindings/")]
+pub struct Link {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub uuid: String,
+    /// Highlight ids.
+    #[ts(type = "number")]
+    pub from: i64,
+    #[ts(type = "number")]
+    pub to: i64,
+    #[ts(type = "\"supports\" | \"rebuts\" | \"answers\" | \"qualifies\"")]
+    pub kind: String,
+    #[ts(type = "number")]
+    pub created_at: i64,
+}
+
+impl From<threadmark_core::Link> for Link {
+    fn from(l: threadmark_core::Link) -> Self {
+        Link {
+            id: l.id,
+            uuid: l.uuid,
+            from: l.from,
+            to: l.to,
+            kind: l.kind.as_str().to_string(),
+            created_at: l.created_at,
+        }
+    }
+}
+
+impl TryFrom<Link> for threadmark_core::Link {
+    type Error = threadmark_core::Error;
+    fn try_from(l: Link) -> threadmark_core::Result<Self> {
+        Ok(threadmark_core::Link {
+            id: l.id,
+            uuid: l.uuid,
+            from: l.from,
+            to: l.to,
+            kind: threadmark_core::LinkKind::parse(&l.kind)?,
+            created_at: l.created_at,
+        })
+    }
+}
+
+/// A thread's highlights (thread order, orphans last) and the links between them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/bindings/")]
+pub struct ThreadHighlights {
+    pub highlights: Vec<Highlight>,
+    pub links: Vec<Link>,
+}
+
+/// What `delete_highlight` returns: everything needed to undo it with
+/// `undelete_highlight`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/bindings/")]
+pub struct DeletedHighlight {
+    #[ts(type = "number")]
+    pub thread_id: i64,
+    pub highlight: Highlight,
+    pub links: Vec<Link>,
+}
+
+impl From<threadmark_core::DeletedHighlight> for DeletedHighlight {
+    fn from(d: threadmark_core::DeletedHighlight) -> Self {
+        DeletedHighlight {
+            thread_id: d.thread_id,
+            highlight: d.highlight.into(),
+            links: d.links.into_iter().map(Link::from).collect(),
+        }
+    }
+}
+
+impl TryFrom<DeletedHighlight> for threadmark_core::DeletedHighlight {
+    type Error = threadmark_core::Error;
+    fn try_from(d: DeletedHighlight) -> threadmark_core::Result<Self> {
+        Ok(threadmark_core::DeletedHighlight {
+            thread_id: d.thread_id,
+            highlight: d.highlight.into(),
+            links: d
+                .links
+                .into_iter()
+                .map(threadmark_core::Link::try_from)
+                .collect::<threadmark_core::Result<_>>()?,
+        })
+    }
+}

@@ -94,6 +94,22 @@ fn the_only_capability_grants_exactly_the_app_commands() {
         "allow-import-text",
         "allow-import-file",
         "allow-fetch-url",
+        // Highlights, labels and links.
+        "allow-labels",
+        "allow-add-label",
+        "allow-update-label",
+        "allow-reorder-labels",
+        "allow-label-usage",
+        "allow-delete-label",
+        "allow-thread-highlights",
+        "allow-add-highlight",
+        "allow-set-highlight-label",
+        "allow-set-highlight-note",
+        "allow-delete-highlight",
+        "allow-undelete-highlight",
+        "allow-reattach-highlight",
+        "allow-add-link",
+        "allow-delete-link",
         // The open-file dialog only: no save, message or ask dialogs.
         "dialog:allow-open",
         // Drag-and-drop of files arrives as events.

@@ -99,22 +99,23 @@ pub struct Match {
 struct Pattern {
     len: usize,
     blocks: usize,
-    ascii: Vec<Vec<u64>>,
+    /// `blocks` words per ASCII character, flat.
+    ascii: Vec<u64>,
     other: HashMap<char, Vec<u64>>,
 }
 
 impl Pattern {
     fn new(pattern: &[char]) -> Pattern {
         let blocks = pattern.len().div_ceil(64).max(1);
-        let mut ascii = vec![vec![0u64; blocks]; 128];
+        let mut ascii = vec![0u64; 128 * blocks];
         let mut other: HashMap<char, Vec<u64>> = HashMap::new();
         for (i, &c) in pattern.iter().enumerate() {
-            let row = if (c as u32) < 128 {
-                &mut ascii[c as usize]
+            let bit = 1u64 << (i % 64);
+            if (c as u32) < 128 {
+                ascii[c as usize * blocks + i / 64] |= bit;
             } else {
-                other.entry(c).or_insert_with(|| vec![0u64; blocks])
-            };
-            row[i / 64] |= 1u64 << (i % 64);
+                other.entry(c).or_insert_with(|| vec![0u64; blocks])[i / 64] |= bit;
+            }
         }
         Pattern {
             len: pattern.len(),
@@ -126,7 +127,7 @@ impl Pattern {
 
     fn eq(&self, c: char, block: usize) -> u64 {
         if (c as u32) < 128 {
-            self.ascii[c as usize][block]
+            self.ascii[c as usize * self.blocks + block]
         } else {
             self.other.get(&c).map_or(0, |v| v[block])
         }
@@ -434,23 +435,29 @@ impl Texts {
                 _ => Vec::new(),
             };
         }
-        let mut shared: HashMap<u32, usize> = HashMap::new();
+        let mut shared = vec![0u32; self.posts.len()];
+        let mut touched: Vec<u32> = Vec::new();
         let grams = quote.len() - K + 1;
+        let mut seen: std::collections::HashSet<u64> = std::collections::HashSet::new();
         for g in 0..grams {
-            for &p in index
-                .get(&gram_hash(&quote[g..g + K]))
-                .map_or(&[][..], Vec::as_slice)
-            {
-                *shared.entry(p).or_default() += 1;
+            let h = gram_hash(&quote[g..g + K]);
+            if !seen.insert(h) {
+                continue;
+            }
+            for &p in index.get(&h).map_or(&[][..], Vec::as_slice) {
+                if shared[p as usize] == 0 {
+                    touched.push(p);
+                }
+                shared[p as usize] += 1;
             }
         }
         // With a quarter of the quote edited, at least a fifth of its k-grams
         // typically survive (each edit breaks at most K of them).
-        let needed = (grams / 5).max(1);
-        let mut posts: Vec<(usize, u32)> = shared
+        let needed = (seen.len() / 5).max(1) as u32;
+        let mut posts: Vec<(u32, u32)> = touched
             .into_iter()
-            .filter(|&(_, n)| n >= needed)
-            .map(|(p, n)| (n, p))
+            .map(|p| (shared[p as usize], p))
+            .filter(|&(n, _)| n >= needed)
             .collect();
         posts.sort_by_key(|&(n, p)| (std::cmp::Reverse(n), p));
         posts.truncate(limit);
@@ -549,8 +556,16 @@ pub fn anchor(selector: &Selector, home: Option<usize>, origin: usize, texts: &T
         if found.as_ref().is_some_and(|f| d > f.0) {
             break;
         }
-        if let Some(m) = match_quote(texts.post(i), &exact, &ctx, 0) {
-            if m.errors == 0 && found.as_ref().is_none_or(|f| m.score > f.2.score + 1e-12) {
+        let text = texts.post(i);
+        for at in occurrences(text, &exact) {
+            let score = score_at(text, n, at, at + n, 0, &ctx);
+            if found.as_ref().is_none_or(|f| score > f.2.score + 1e-12) {
+                let m = QuoteMatch {
+                    start: at,
+                    end: at + n,
+                    errors: 0,
+                    score,
+                };
                 found = Some((d, i, m));
             }
         }

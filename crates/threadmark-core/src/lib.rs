@@ -15,6 +15,7 @@ pub mod export;
 pub mod fetch;
 pub mod import;
 pub mod model;
+pub mod notes;
 mod paths;
 pub mod quotes;
 mod store;

@@ -466,3 +466,15 @@ impl Library {
         self.highlight(id)
     }
 }
+
+impl Library {
+    /// Re-anchor every highlight of a thread against its posts as they are now (an
+    /// import does this by itself; this is for tools and benchmarks).
+    pub fn reanchor_thread(&mut self, thread_id: i64) -> Result<()> {
+        self.thread(thread_id)?;
+        let tx = self.conn.transaction()?;
+        reanchor(&tx, thread_id)?;
+        tx.commit()?;
+        Ok(())
+    }
+}
