@@ -93,6 +93,22 @@ pub struct PostDoc {
     pub created_at: Option<i64>,
     pub body: Body,
     pub deleted: bool,
+    /// Replies the source counted under this post but did not include (Reddit's
+    /// "load more comments" stubs).
+    pub missing_replies: u32,
+    /// For each quote of the body, in the order of `Body::render().quotes`, the
+    /// post the source says it quotes, when it says so (Discourse's `data-post`);
+    /// empty when the source names none. The resolver trusts what is given here.
+    pub quote_sources: Vec<Option<QuoteSource>>,
+}
+
+/// Where the source says a quote comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QuoteSource {
+    /// A post of this thread, by its source id.
+    Post(String),
+    /// Somewhere outside this thread (another topic).
+    External,
 }
 
 /// A stored thread as listed in the library.
@@ -127,6 +143,11 @@ pub struct Post {
     /// The canonical text: the anchor space of highlights and quotes.
     pub text: String,
     pub deleted: bool,
+    /// Replies the source did not include (see [`PostDoc::missing_replies`]).
+    pub missing_replies: i64,
+    /// What the last re-import did to this post: `new`, `edited` or `removed`
+    /// (gone from the source, kept here); `None` when unchanged or never re-imported.
+    pub change: Option<String>,
 }
 
 /// A post without its body: what a reader needs up front to lay out a long thread

@@ -332,6 +332,24 @@ fn short_in_ancestors(
     best
 }
 
+/// Find a quote in the one post its source names (Discourse's `data-post`): the
+/// span in `source` (code points) and its score, exact after normalization (1.0)
+/// or approximate (at least [`MIN_SCORE`]); `None` if the words are not there.
+pub fn locate(quote: &str, source: &str) -> Option<(usize, usize, f64)> {
+    let (q, _) = normalize(quote);
+    let n = needle(&q);
+    let (text, map) = normalize(source);
+    if n.is_empty() || text.is_empty() {
+        return None;
+    }
+    if let Some(at) = text.windows(n.len()).position(|w| w == n) {
+        return Some((map[at], map[at + n.len() - 1] + 1, 1.0));
+    }
+    let (s, e, edits) = best_span(n, &text)?;
+    let score = 1.0 - edits as f64 / n.len() as f64;
+    (score >= MIN_SCORE && e > s).then(|| (map[s], map[e - 1] + 1, score))
+}
+
 /// Semi-global edit distance (Sellers): the span of `text` closest to `pattern`.
 /// Returns `(start, end, edits)`.
 pub(crate) fn best_span(pattern: &[char], text: &[char]) -> Option<(usize, usize, usize)> {

@@ -141,3 +141,47 @@ fn sandbox_topic_and_topic_1149() {
         quotes: &[],
     });
 }
+
+/// The quote sources Discourse names are trusted when the thread is stored: each
+/// quote of post 4, 8 and 19 is linked to the post its aside names.
+#[test]
+fn named_quote_sources_are_trusted_in_the_library() {
+    use threadmark_core::import::{parse_bytes, ImportOptions};
+    let file = "discourse/discourse_topic_1148.json";
+    let docs = parse_bytes(file, &read(file), &ImportOptions::default()).unwrap();
+    let given = |n: &str| {
+        docs[0]
+            .posts
+            .iter()
+            .find(|p| p.source_id == n)
+            .unwrap()
+            .quote_sources
+            .clone()
+    };
+    use threadmark_core::model::QuoteSource::Post;
+    assert_eq!(given("4"), [Some(Post("3".into())), Some(Post("3".into()))]);
+    assert_eq!(given("8"), [Some(Post("7".into())), None]);
+    assert!(given("7").is_empty());
+    let mut lib = threadmark_core::Library::open_in_memory().unwrap();
+    let id = lib.import_docs(&docs, None).unwrap()[0];
+    let quotes = lib.quotes(id).unwrap();
+    let sources = |n: &str| {
+        quotes
+            .iter()
+            .filter(|q| q.post == n)
+            .map(|q| q.source.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(sources("4"), [Some("3".to_string()), Some("3".to_string())]);
+    assert_eq!(sources("19"), [Some("18".to_string())]);
+    assert_eq!(sources("8")[0], Some("7".to_string()));
+    for q in quotes
+        .iter()
+        .filter(|q| ["4", "19"].contains(&q.post.as_str()))
+    {
+        assert!(
+            q.score.unwrap() > 0.0,
+            "{q:?}: the quoted words are found in the named post"
+        );
+    }
+}

@@ -408,3 +408,91 @@ fn deep_replies_import_or_fail_cleanly() {
         "{msg}"
     );
 }
+
+/// The "more" stubs' counts reach the stored posts (the view shows "N replies not
+/// saved"), for every corpus file, and only on the posts that have them.
+#[test]
+fn missing_replies_are_stored_per_post() {
+    let mut lib = Library::open_in_memory().unwrap();
+    for e in FILES {
+        let docs = parse_bytes(e.file, &read(e.file), &ImportOptions::default()).unwrap();
+        let id = lib.import_docs(&docs, None).unwrap()[0];
+        let stored: Vec<(String, u32)> = lib
+            .posts(id)
+            .unwrap()
+            .into_iter()
+            .filter(|p| p.missing_replies > 0)
+            .map(|p| (p.source_id, p.missing_replies as u32))
+            .collect();
+        let mut want: Vec<(String, u32)> =
+            e.missing.iter().map(|(k, n)| (k.to_string(), *n)).collect();
+        let mut got = stored;
+        want.sort();
+        got.sort();
+        assert_eq!(got, want, "{}", e.file);
+        assert!(
+            lib.posts(id).unwrap().iter().all(|p| p.change.is_none()),
+            "first import: no change marks"
+        );
+    }
+}
+
+/// Re-importing a thread marks what changed since the previous import: new and
+/// edited posts, and removed ones (kept); an unchanged re-import clears the marks
+/// of the posts still there.
+#[test]
+fn reimport_marks_new_edited_and_removed_posts() {
+    let file = "reddit/57dw9a.interaction02.comments.json";
+    let doc = parse_bytes(file, &read(file), &ImportOptions::default())
+        .unwrap()
+        .remove(0);
+    assert!(doc.posts.len() >= 4);
+    let mut lib = Library::open_in_memory().unwrap();
+    let id = lib.import_docs(std::slice::from_ref(&doc), None).unwrap()[0];
+
+    // Next version: the last post gone, the second edited, one reply added.
+    let mut next = doc.clone();
+    let gone = next.posts.pop().unwrap();
+    let edited = next.posts[1].source_id.clone();
+    next.posts[1].body =
+        threadmark_core::body::Body(vec![threadmark_core::body::Block::Paragraph(vec![
+            threadmark_core::body::Inline::Text("Edited since.".into()),
+        ])]);
+    let mut added = next.posts[0].clone();
+    added.source_id = "t1_new0001".into();
+    added.parent = Some(next.posts[0].source_id.clone());
+    next.posts.push(added);
+    assert_eq!(
+        lib.import_docs(std::slice::from_ref(&next), None).unwrap(),
+        [id]
+    );
+    let marks = |lib: &Library| -> Vec<(String, String)> {
+        lib.posts(id)
+            .unwrap()
+            .into_iter()
+            .filter_map(|p| p.change.map(|c| (p.source_id, c)))
+            .collect()
+    };
+    let mut got = marks(&lib);
+    got.sort();
+    let mut want = vec![
+        (edited.clone(), "edited".to_string()),
+        (gone.source_id.clone(), "removed".to_string()),
+        ("t1_new0001".to_string(), "new".to_string()),
+    ];
+    want.sort();
+    assert_eq!(got, want);
+    let kept = lib
+        .posts(id)
+        .unwrap()
+        .into_iter()
+        .find(|p| p.source_id == gone.source_id)
+        .unwrap();
+    assert!(kept.deleted, "a removed post is kept, marked deleted");
+    // The same version again: nothing new or edited; the removed post stays removed.
+    lib.import_docs(std::slice::from_ref(&next), None).unwrap();
+    assert_eq!(
+        marks(&lib),
+        [(gone.source_id.clone(), "removed".to_string())]
+    );
+}

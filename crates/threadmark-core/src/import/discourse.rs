@@ -127,6 +127,8 @@ pub fn parse_with_quote_sources(value: &Value) -> Result<(ThreadDoc, Vec<Vec<Opt
                 .and_then(parse_timestamp),
             body,
             deleted: p.get("deleted_at").is_some_and(|d| !d.is_null()),
+            missing_replies: 0,
+            quote_sources: Vec::new(),
         });
         sources.push(converted.quote_sources);
     }

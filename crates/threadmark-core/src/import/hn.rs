@@ -538,6 +538,8 @@ fn finish(items: Vec<Item>, story: Story) -> ThreadDoc {
             created_at: item.time,
             body,
             deleted: item.deleted,
+            missing_replies: 0,
+            quote_sources: Vec::new(),
         });
     }
     ThreadDoc {

@@ -77,6 +77,8 @@ pub fn parse(value: &Value) -> Result<ThreadDoc> {
             description,
         ),
         deleted: false,
+        missing_replies: 0,
+        quote_sources: Vec::new(),
     }];
 
     let comments = match story.get("comments") {
@@ -145,6 +147,8 @@ pub fn parse(value: &Value) -> Result<ThreadDoc> {
                 .and_then(parse_timestamp),
             body: html_body(&str_field(o, "comment").unwrap_or_default()),
             deleted,
+            missing_replies: 0,
+            quote_sources: Vec::new(),
         });
     }
     Ok(ThreadDoc {

@@ -16,7 +16,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::model::{SourceFormat, ThreadDoc};
+use crate::model::{QuoteSource, SourceFormat, ThreadDoc};
 
 /// The default limit on the size of one imported file: 512 MiB.
 pub const DEFAULT_MAX_BYTES: u64 = 512 * 1024 * 1024;
@@ -130,11 +130,49 @@ pub fn parse_value(format: SourceFormat, value: &Value) -> Result<Vec<ThreadDoc>
     };
     Ok(match format {
         SourceFormat::Hn => vec![hn::parse_json(value)?],
-        SourceFormat::Reddit => vec![reddit::parse(value)?],
+        SourceFormat::Reddit => {
+            let (mut doc, missing) = reddit::parse_with_missing(value)?;
+            for post in &mut doc.posts {
+                post.missing_replies = missing.get(&post.source_id).copied().unwrap_or(0);
+            }
+            vec![doc]
+        }
         SourceFormat::Lobsters => vec![lobsters::parse(value)?],
-        SourceFormat::Discourse => vec![discourse::parse(value)?],
+        SourceFormat::Discourse => {
+            let (mut doc, sources) = discourse::parse_with_quote_sources(value)?;
+            given_quote_sources(&mut doc, sources);
+            vec![doc]
+        }
         _ => unreachable_format(format)?,
     })
+}
+
+/// Carry the sources Discourse names for its quotes into the posts: a post of this
+/// topic that the thread holds, or external for another topic. A quote naming a
+/// post the thread does not hold is left to the resolver.
+fn given_quote_sources(doc: &mut ThreadDoc, sources: Vec<Vec<Option<html::QuoteRef>>>) {
+    let ids: std::collections::HashSet<String> =
+        doc.posts.iter().map(|p| p.source_id.clone()).collect();
+    let topic = doc.source_key.clone();
+    for (post, refs) in doc.posts.iter_mut().zip(sources) {
+        post.quote_sources = refs
+            .into_iter()
+            .map(|r| {
+                let r = r?;
+                let same_topic = match (&r.topic, &topic) {
+                    (Some(quoted), Some(this)) => quoted == this,
+                    _ => true,
+                };
+                if !same_topic {
+                    return Some(QuoteSource::External);
+                }
+                r.post.filter(|p| ids.contains(p)).map(QuoteSource::Post)
+            })
+            .collect();
+        if post.quote_sources.iter().all(Option::is_none) {
+            post.quote_sources.clear();
+        }
+    }
 }
 
 /// Parse `bytes` (named `name` in errors) into threads.

@@ -289,6 +289,8 @@ pub fn parse_with_missing(value: &Value) -> Result<(ThreadDoc, BTreeMap<String, 
         created_at: time_of(post),
         body: Body(root_blocks),
         deleted: root_deleted,
+        missing_replies: 0,
+        quote_sources: Vec::new(),
     });
     for (node, kept) in nodes.into_iter().zip(keep) {
         if !kept {
@@ -308,6 +310,8 @@ pub fn parse_with_missing(value: &Value) -> Result<(ThreadDoc, BTreeMap<String, 
             author: node.author,
             created_at: node.created_at,
             deleted: node.deleted,
+            missing_replies: 0,
+            quote_sources: Vec::new(),
         });
     }
     let doc = ThreadDoc {

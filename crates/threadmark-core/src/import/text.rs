@@ -338,6 +338,8 @@ pub fn parse(bytes: &[u8], title: Option<&str>) -> Result<ThreadDoc> {
             created_at: None,
             body: body(&post.paragraphs),
             deleted: false,
+            missing_replies: 0,
+            quote_sources: Vec::new(),
         })
         .collect();
     Ok(ThreadDoc {

@@ -25,7 +25,7 @@ fn thread_row(r: &Row<'_>) -> rusqlite::Result<ThreadSummary> {
 }
 
 const POST_COLUMNS: &str =
-    "id, source_id, parent_id, position, depth, author, created_at, html, text, deleted";
+    "id, source_id, parent_id, position, depth, author, created_at, html, text, deleted, missing_replies, change";
 
 fn post_row(r: &Row<'_>) -> rusqlite::Result<Post> {
     Ok(Post {
@@ -39,6 +39,8 @@ fn post_row(r: &Row<'_>) -> rusqlite::Result<Post> {
         html: r.get(7)?,
         text: r.get(8)?,
         deleted: r.get(9)?,
+        missing_replies: r.get(10)?,
+        change: r.get(11)?,
     })
 }
 

@@ -10,8 +10,8 @@ use rusqlite::{params, OptionalExtension, Transaction};
 
 use super::{now, Library};
 use crate::error::{Error, Result};
-use crate::model::ThreadDoc;
-use crate::quotes::{resolve, PostText, Resolution};
+use crate::model::{QuoteSource, ThreadDoc};
+use crate::quotes::{locate, resolve, PostText, Resolution};
 
 /// A post ready to store: rendered, with its place in the tree.
 struct Prepared {
@@ -23,6 +23,7 @@ struct Prepared {
     html: String,
     text: String,
     deleted: bool,
+    missing_replies: i64,
     quotes: Vec<crate::body::QuoteSpan>,
     /// One entry per quote of depth 1, in order: what it resolved to.
     resolved: Vec<Option<Resolution>>,
@@ -56,6 +57,7 @@ fn prepare(doc: &ThreadDoc) -> Result<Vec<Prepared>> {
             html: rendered.html,
             text: rendered.text,
             deleted: post.deleted,
+            missing_replies: i64::from(post.missing_replies),
             quotes: rendered.quotes,
             resolved: Vec::new(),
         });
@@ -73,12 +75,66 @@ fn prepare(doc: &ThreadDoc) -> Result<Vec<Prepared>> {
             quotes: &p.quotes,
         })
         .collect();
-    let resolved = resolve(&texts);
+    let mut resolved = resolve(&texts);
     drop(texts);
+    trust_given_sources(doc, &out, &index_of, &mut resolved);
     for (post, r) in out.iter_mut().zip(resolved) {
         post.resolved = r;
     }
     Ok(out)
+}
+
+/// Where the source names a quote's origin (Discourse's `data-post`), that wins
+/// over the resolver's guess: a quote of another topic is external; a quote of an
+/// earlier post of this thread is placed in that post (its span found there, or the
+/// whole post with score 0 when the words were edited past recognition).
+fn trust_given_sources(
+    doc: &ThreadDoc,
+    out: &[Prepared],
+    index_of: &HashMap<&str, usize>,
+    resolved: &mut [Vec<Option<Resolution>>],
+) {
+    for (i, (post, prepared)) in doc.posts.iter().zip(out).enumerate() {
+        let top_level = prepared
+            .quotes
+            .iter()
+            .enumerate()
+            .filter(|(_, q)| q.depth == 1);
+        for (k, (q, quote)) in top_level.enumerate() {
+            let Some(Some(given)) = post.quote_sources.get(q) else {
+                continue;
+            };
+            let Some(slot) = resolved[i].get_mut(k) else {
+                continue;
+            };
+            *slot = match given {
+                QuoteSource::External => None,
+                QuoteSource::Post(id) => match index_of.get(id.as_str()) {
+                    Some(&j) if j < i => {
+                        let text: String = prepared
+                            .text
+                            .chars()
+                            .skip(quote.start)
+                            .take(quote.end - quote.start)
+                            .collect();
+                        let (start, end, score) = locate(&text, &out[j].text).unwrap_or((
+                            0,
+                            out[j].text.chars().count(),
+                            0.0,
+                        ));
+                        Some(Resolution {
+                            post: j,
+                            start,
+                            end,
+                            score,
+                        })
+                    }
+                    // Not saved here, or not earlier: the resolver's answer stands.
+                    _ => continue,
+                },
+            };
+        }
+    }
 }
 
 impl Library {
@@ -184,11 +240,25 @@ fn store_thread(
 
     // The final order: the new posts, with posts that disappeared kept right after
     // the post that preceded them before.
-    let old: Vec<(i64, String)> = {
-        let mut stmt =
-            tx.prepare("SELECT id, source_id FROM posts WHERE thread_id = ?1 ORDER BY position")?;
-        let rows = stmt.query_map([thread_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let old: Vec<(i64, String, String)> = {
+        let mut stmt = tx.prepare(
+            "SELECT id, source_id, text FROM posts WHERE thread_id = ?1 ORDER BY position",
+        )?;
+        let rows = stmt.query_map([thread_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         rows.collect::<rusqlite::Result<_>>()?
+    };
+    // What this import changes, against the previous one (nothing on a first import).
+    let old_text: HashMap<&str, &str> = old
+        .iter()
+        .map(|(_, sid, text)| (sid.as_str(), text.as_str()))
+        .collect();
+    let change_of = |post: &Prepared| -> Option<&'static str> {
+        existing?;
+        match old_text.get(post.source_id.as_str()) {
+            None => Some("new"),
+            Some(&text) if text != post.text => Some("edited"),
+            Some(_) => None,
+        }
     };
     let mut removed: Vec<(usize, i64)> = Vec::new(); // (insert before index in `order`, row id)
     {
@@ -198,7 +268,7 @@ fn store_thread(
             .map(|(i, p)| (p.source_id.as_str(), i))
             .collect();
         let mut after: Option<usize> = None;
-        for (row, sid) in &old {
+        for (row, sid, _) in &old {
             match index_of.get(sid.as_str()) {
                 Some(&i) => after = Some(i),
                 None => removed.push((after.map_or(0, |a| a + 1), *row)),
@@ -214,15 +284,17 @@ fn store_thread(
     let mut row_ids: Vec<i64> = Vec::with_capacity(posts.len());
     let mut removed_iter = removed.into_iter().peekable();
     let mut upsert = tx.prepare(
-        "INSERT INTO posts (thread_id, source_id, parent_id, position, depth, author, created_at, html, text, deleted)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+        "INSERT INTO posts (thread_id, source_id, parent_id, position, depth, author, created_at, html, text, deleted, missing_replies, change)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
          ON CONFLICT (thread_id, source_id) DO UPDATE SET
            parent_id = excluded.parent_id, position = excluded.position, depth = excluded.depth,
            author = excluded.author, created_at = excluded.created_at, html = excluded.html,
-           text = excluded.text, deleted = excluded.deleted
+           text = excluded.text, deleted = excluded.deleted,
+           missing_replies = excluded.missing_replies, change = excluded.change
          RETURNING id",
     )?;
-    let mut park = tx.prepare("UPDATE posts SET position = ?1, deleted = 1 WHERE id = ?2")?;
+    let mut park = tx
+        .prepare("UPDATE posts SET position = ?1, deleted = 1, change = 'removed' WHERE id = ?2")?;
     let mut clear_quotes = tx.prepare("DELETE FROM quotes WHERE post_id = ?1")?;
     let mut add_quote = tx.prepare(
         "INSERT INTO quotes (thread_id, post_id, start, \"end\", depth, text, source_post, source_start, source_end, score)
@@ -248,7 +320,9 @@ fn store_thread(
                 post.created_at,
                 post.html,
                 post.text,
-                post.deleted
+                post.deleted,
+                post.missing_replies,
+                change_of(post),
             ],
             |r| r.get(0),
         )?;

@@ -634,6 +634,8 @@ pub fn thread(messages: Vec<Message>, source: &'static str) -> Vec<ThreadDoc> {
                     created_at: m.date,
                     body: m.body,
                     deleted: false,
+                    missing_replies: 0,
+                    quote_sources: Vec::new(),
                 },
             ));
         }
