@@ -56,6 +56,14 @@ pub struct Post {
     /// post's canonical text, the space highlights and quotes are measured in.
     pub html: String,
     pub deleted: bool,
+    /// Replies the source counted but did not include (Reddit's "more" stubs): the
+    /// view says "N replies not saved".
+    #[ts(type = "number")]
+    pub missing_replies: i64,
+    /// What the last re-import did to the post: "new", "edited" or "removed" (gone
+    /// from the source, kept here); null when unchanged or never re-imported.
+    #[ts(type = "\"new\" | \"edited\" | \"removed\" | null")]
+    pub change: Option<String>,
 }
 
 /// One post of an opened thread without its body, in thread order: enough to lay
@@ -207,6 +215,8 @@ impl From<threadmark_core::Post> for Post {
             created_at: p.created_at,
             html: p.html,
             deleted: p.deleted,
+            missing_replies: p.missing_replies,
+            change: p.change,
         }
     }
 }

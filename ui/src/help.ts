@@ -36,6 +36,17 @@ const SHORTCUTS: [string, [string[], string][]][] = [
     ],
   ],
   [
+    "Highlights",
+    [
+      [["1", "…", "5"], "Highlight the selection with that label (or the label's own key)"],
+      [["h"], "Show or hide the highlights panel"],
+      [["m"], "Argument map: highlights grouped by claim"],
+      [["l"], "Edit the labels"],
+      [["Enter"], "On a highlight: its menu (label, note, links, delete)"],
+      [["Esc"], "Close the toolbar or the menu"],
+    ],
+  ],
+  [
     "Search results",
     [
       [["j", "k"], "Next / previous result"],

@@ -132,3 +132,83 @@ function isCommandError(value: unknown): value is CommandError {
     typeof (value as { message?: unknown }).message === "string"
   );
 }
+
+// ---- Highlights, labels and links ---------------------------------------------------
+
+import type { DeletedHighlight } from "./bindings/DeletedHighlight";
+import type { Highlight } from "./bindings/Highlight";
+import type { Label } from "./bindings/Label";
+import type { LabelInput } from "./bindings/LabelInput";
+import type { Link } from "./bindings/Link";
+import type { ThreadHighlights } from "./bindings/ThreadHighlights";
+
+export type { DeletedHighlight, Highlight, Label, LabelInput, Link, ThreadHighlights };
+export type LinkKind = Link["kind"];
+/** What becomes of a deleted label's highlights. */
+export type LabelRemoval = { then: "move"; moveTo: number } | { then: "unlabel" } | { then: "delete" };
+
+/** The labels in their order. */
+export function labels(): Promise<Label[]> {
+  return call<Label[]>("labels");
+}
+
+export function addLabel(label: LabelInput): Promise<Label> {
+  return call<Label>("add_label", { label });
+}
+
+export function updateLabel(id: number, label: LabelInput): Promise<Label> {
+  return call<Label>("update_label", { id, label });
+}
+
+export function reorderLabels(ids: number[]): Promise<Label[]> {
+  return call<Label[]>("reorder_labels", { ids });
+}
+
+/** How many highlights (in every thread) carry the label. */
+export function labelUsage(id: number): Promise<number> {
+  return call<number>("label_usage", { id });
+}
+
+/** Deletes a label; resolves to how many highlights that touched. */
+export function deleteLabel(id: number, removal: LabelRemoval): Promise<number> {
+  return call<number>("delete_label", { id, then: removal.then, moveTo: removal.then === "move" ? removal.moveTo : null });
+}
+
+/** A thread's highlights (thread order, orphans last) and their links. */
+export function threadHighlights(thread: number): Promise<ThreadHighlights> {
+  return call<ThreadHighlights>("thread_highlights", { thread });
+}
+
+/** Highlights code points start..end of a post's canonical text. */
+export function addHighlight(thread: number, post: string, start: number, end: number, label: string | null): Promise<Highlight> {
+  return call<Highlight>("add_highlight", { thread, post, start, end, label });
+}
+
+export function setHighlightLabel(id: number, label: string | null): Promise<Highlight> {
+  return call<Highlight>("set_highlight_label", { id, label });
+}
+
+export function setHighlightNote(id: number, note: string, tags: string[]): Promise<Highlight> {
+  return call<Highlight>("set_highlight_note", { id, note, tags });
+}
+
+/** Deletes a highlight; the result undoes it with undeleteHighlight. */
+export function deleteHighlight(id: number): Promise<DeletedHighlight> {
+  return call<DeletedHighlight>("delete_highlight", { id });
+}
+
+export function undeleteHighlight(deleted: DeletedHighlight): Promise<Highlight> {
+  return call<Highlight>("undelete_highlight", { deleted });
+}
+
+export function reattachHighlight(id: number, post: string, start: number, end: number): Promise<Highlight> {
+  return call<Highlight>("reattach_highlight", { id, post, start, end });
+}
+
+export function addLink(from: number, kind: LinkKind, to: number): Promise<Link> {
+  return call<Link>("add_link", { from, kind, to });
+}
+
+export function deleteLink(id: number): Promise<void> {
+  return call<void>("delete_link", { id });
+}

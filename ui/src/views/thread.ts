@@ -22,6 +22,7 @@ import { queryPattern } from "../marks";
 import { topbar } from "../topbar";
 import { ancestors, buildTree, hiddenPosts } from "../tree";
 import { type PostContext, renderPending, renderPost, showCollapsed } from "./post";
+import { threadHighlighting } from "./highlights-panel";
 import type { View } from "./view";
 
 /** Posts fetched per call: the first screen of a thread needs one page. */
@@ -410,9 +411,13 @@ export async function threadView(
   const firstPage = Math.floor(Math.max(0, targetIndex) / PAGE_SIZE);
   if (total > 0) await fetchPage(firstPage);
 
+  // Highlights: marks (a post decorator), the selection toolbar, the side panel.
+  const highlighting = threadHighlighting(thread.id, root, (id) => focusPost(outline.findIndex((p) => p.sourceId === id), "center"));
+
   return {
     root,
     onKey(event) {
+      if (highlighting.onKey(event)) return true;
       switch (event.key) {
         case "Escape":
         case "Backspace":
@@ -462,6 +467,7 @@ export async function threadView(
       focusPost(targetIndex, target.q ? "center" : "start");
     },
     leave() {
+      highlighting.leave();
       connected = false;
       mounted = false;
       unmount?.();

@@ -1,0 +1,234 @@
+// The side panel of a thread (key h): its highlights in thread order, filtered by
+// label and tag, each jumping to its place; the links of each; an Orphans section
+// (highlights whose text is gone: quote and note, with Re-attach and Delete); and
+// the argument map (key m), highlights grouped under the claims they are linked to.
+
+import { el } from "../dom";
+import { type Session, LINK_KINDS, attachHighlighting, dot, noteBlock, short } from "../highlighting";
+import type { Highlight } from "../ipc";
+import { openLabelsEditor } from "./labels";
+
+type Tab = "list" | "map";
+
+export interface Panel {
+  readonly root: HTMLElement;
+  toggle(tab?: Tab): void;
+  isOpen(): boolean;
+  leave(): void;
+}
+
+export function highlightsPanel(session: Session): Panel {
+  const labelFilter = new Set<string>();
+  let tagFilter = "";
+  let tab: Tab = "list";
+  const root = el("aside", { class: "hl-panel", "aria-label": "Highlights", hidden: true });
+  const body = el("div", { class: "hl-panel-body" });
+  const tabs = el("div", { class: "hl-panel-tabs", role: "tablist" });
+  const close = el("button", { type: "button", class: "hl-tool hl-tool--small", "aria-label": "Close the panel (h)" }, "×");
+  close.addEventListener("click", () => panel.toggle());
+  const editLabels = el("button", { type: "button", class: "hl-tool hl-tool--small", title: "Edit the labels (l)" }, "Labels…");
+  editLabels.addEventListener("click", () => openLabelsEditor(() => void session.reload()));
+  root.append(el("header", { class: "hl-panel-head" }, tabs, editLabels, close), body);
+
+  function tabButton(which: Tab, text: string): HTMLElement {
+    const b = el("button", { type: "button", role: "tab", class: "hl-tab", "aria-selected": String(tab === which) }, text);
+    b.addEventListener("click", () => {
+      tab = which;
+      draw();
+    });
+    return b;
+  }
+
+  function draw(): void {
+    if (root.hidden) return;
+    tabs.replaceChildren(tabButton("list", "Highlights"), tabButton("map", "Argument map"));
+    body.replaceChildren(...(tab === "list" ? list() : map()));
+  }
+
+  function item(h: Highlight, extra: (Node | null)[] = []): HTMLElement {
+    const jump = el(
+      "button",
+      { type: "button", class: "hl-item-quote", title: h.state === "orphaned" ? "Its text is gone from the thread" : `Go to post #${h.post}` },
+      `“${short(h.exact, 160)}”`,
+    );
+    if (h.state !== "orphaned") jump.addEventListener("click", () => session.goToHighlight(h));
+    else jump.disabled = true;
+    const menu = el("button", { type: "button", class: "hl-tool hl-tool--small" }, "Edit…");
+    menu.addEventListener("click", () => session.openMenu(h, menu));
+    const links = session.links
+      .filter((l) => l.from === h.id || l.to === h.id)
+      .map((l) => {
+        const k = LINK_KINDS.find((x) => x.kind === l.kind);
+        const other = session.highlights.find((x) => x.id === (l.from === h.id ? l.to : l.from));
+        return el("li", {}, `${l.from === h.id ? (k?.verb ?? l.kind) : (k?.inverse ?? l.kind)} “${short(other?.exact ?? "?", 50)}”`);
+      });
+    const li = el(
+      "li",
+      { class: `hl-item hl-item--${h.state}`, "data-hl": h.id },
+      el(
+        "div",
+        { class: "hl-item-head" },
+        dot(session.labelColor(h.label)),
+        el("span", { class: "hl-item-label" }, h.label ?? "No label"),
+        el("span", { class: "hl-item-post" }, `#${h.post}`),
+        h.state === "moved" || h.state === "fuzzy" ? el("span", { class: "hl-item-state", title: h.state === "fuzzy" ? "The text changed at the last re-import; the new text is used" : "Found elsewhere at the last re-import" }, h.state) : null,
+        h.state !== "orphaned" ? menu : null,
+      ),
+      jump,
+      h.noteHtml ? noteBlock(h.noteHtml) : null,
+      h.tags.length ? el("p", { class: "hl-tags" }, ...h.tags.map((t) => el("span", { class: "hl-tag" }, t))) : null,
+      links.length ? el("ul", { class: "hl-item-links" }, ...links) : null,
+      ...extra,
+    );
+    return li;
+  }
+
+  function list(): Node[] {
+    const all = session.highlights;
+    const shown = all.filter(
+      (h) => (labelFilter.size === 0 || labelFilter.has(h.label ?? "")) && (!tagFilter || h.tags.includes(tagFilter)),
+    );
+    const chips = el(
+      "div",
+      { class: "hl-filters", role: "group", "aria-label": "Filter by label" },
+      ...session.labels.map((l) => {
+        const on = labelFilter.has(l.name);
+        const n = all.filter((h) => h.label === l.name).length;
+        const chip = el("button", { type: "button", class: `hl-chip${on ? " hl-chip--on" : ""}`, "aria-pressed": String(on) }, dot(l.color), `${l.name} ${n}`);
+        chip.addEventListener("click", () => {
+          if (on) labelFilter.delete(l.name);
+          else labelFilter.add(l.name);
+          draw();
+        });
+        return chip;
+      }),
+    );
+    const tags = [...new Set(all.flatMap((h) => h.tags))].sort();
+    const tagSelect = el(
+      "select",
+      { class: "field hl-tag-filter", "aria-label": "Filter by tag" },
+      el("option", { value: "" }, "All tags"),
+      ...tags.map((t) => el("option", { value: t }, t)),
+    );
+    tagSelect.value = tagFilter;
+    tagSelect.addEventListener("change", () => {
+      tagFilter = tagSelect.value;
+      draw();
+    });
+    const live = shown.filter((h) => h.state !== "orphaned");
+    const orphans = shown.filter((h) => h.state === "orphaned");
+    const out: Node[] = [chips];
+    if (tags.length) out.push(tagSelect);
+    if (all.length === 0) {
+      out.push(el("p", { class: "hl-empty" }, "No highlights yet. Select text in a post, then press a label's key (1–5) or click a label."));
+      return out;
+    }
+    out.push(
+      el("p", { class: "hl-count" }, `${live.length} of ${all.filter((h) => h.state !== "orphaned").length} highlights`),
+      el("ol", { class: "hl-list" }, ...live.map((h) => item(h))),
+    );
+    if (orphans.length) {
+      out.push(
+        el("h3", { class: "hl-orphans-title" }, `Orphans (${orphans.length})`),
+        el("p", { class: "hl-orphans-help" }, "Their text is no longer in the thread. Re-attach one to new text, or delete it."),
+        el(
+          "ol",
+          { class: "hl-list hl-orphans" },
+          ...orphans.map((h) => {
+            const again = el("button", { type: "button", class: "hl-tool" }, "Re-attach…");
+            again.addEventListener("click", () => session.startReattach(h));
+            const drop = el("button", { type: "button", class: "hl-tool hl-tool--danger" }, "Delete");
+            drop.addEventListener("click", () => void session.remove(h));
+            return item(h, [el("div", { class: "hl-item-actions" }, again, drop)]);
+          }),
+        ),
+      );
+    }
+    return out;
+  }
+
+  function map(): Node[] {
+    const hs = session.highlights;
+    const claimLike = (h: Highlight): boolean =>
+      h.label?.toLowerCase() === "claim" || (session.links.some((l) => l.to === h.id) && !session.links.some((l) => l.from === h.id));
+    const claims = hs.filter(claimLike);
+    const placed = new Set<number>(claims.map((c) => c.id));
+    const sections = claims.map((c) => {
+      const groups = LINK_KINDS.map((k) => {
+        const members = session.links
+          .filter((l) => l.to === c.id && l.kind === k.kind)
+          .map((l) => hs.find((h) => h.id === l.from))
+          .filter((h): h is Highlight => h !== undefined);
+        for (const m of members) placed.add(m.id);
+        return members.length
+          ? el("div", { class: "map-group" }, el("h4", {}, `${k.inverse[0]?.toUpperCase()}${k.inverse.slice(1)}`), el("ol", { class: "hl-list" }, ...members.map((m) => item(m))))
+          : null;
+      });
+      return el("section", { class: "map-claim" }, el("ol", { class: "hl-list" }, item(c)), ...groups);
+    });
+    const rest = hs.filter((h) => !placed.has(h.id));
+    const out: Node[] = [];
+    if (claims.length === 0) out.push(el("p", { class: "hl-empty" }, "No claims yet. Label a highlight Claim, then link evidence and rebuttals to it from their menu (Link to…)."));
+    out.push(...sections);
+    if (rest.length) out.push(el("h3", { class: "hl-orphans-title" }, "Not linked to a claim"), el("ol", { class: "hl-list" }, ...rest.map((h) => item(h))));
+    return out;
+  }
+
+  const stop = session.onChange(draw);
+  const panel: Panel = {
+    root,
+    toggle(which) {
+      if (which && !root.hidden && tab !== which) {
+        tab = which;
+        draw();
+        return;
+      }
+      if (which) tab = which;
+      root.hidden = !root.hidden;
+      document.body.classList.toggle("hl-panel-open", !root.hidden);
+      draw();
+      if (!root.hidden) tabs.querySelector<HTMLElement>("[aria-selected=true]")?.focus();
+    },
+    isOpen: () => !root.hidden,
+    leave() {
+      stop();
+      document.body.classList.remove("hl-panel-open");
+      root.remove();
+    },
+  };
+  return panel;
+}
+
+/** Highlighting, its panel and its keys for the thread view `root`: h toggles the
+ *  panel, m the argument map, l the labels editor; label keys apply to a selection. */
+export function threadHighlighting(
+  threadId: number,
+  root: HTMLElement,
+  goToPost: (sourceId: string) => boolean,
+): { onKey(event: KeyboardEvent): boolean; leave(): void } {
+  const hl = attachHighlighting(threadId, root, goToPost);
+  const panel = highlightsPanel(hl.session);
+  root.append(panel.root);
+  return {
+    onKey(event) {
+      if (hl.onKey(event)) return true;
+      switch (event.key) {
+        case "h":
+          panel.toggle("list");
+          return true;
+        case "m":
+          panel.toggle("map");
+          return true;
+        case "l":
+          openLabelsEditor(() => void hl.session.reload());
+          return true;
+        default:
+          return false;
+      }
+    },
+    leave() {
+      panel.leave();
+      hl.leave();
+    },
+  };
+}

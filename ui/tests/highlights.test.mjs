@@ -1,0 +1,407 @@
+// Highlighting in the built frontend (ui/dist), headless Chromium, Tauri IPC mocked
+// with a small in-page library of highlights, labels and links that behaves like the
+// core (code-point offsets, undo of a delete, orphans, re-attach).
+//
+// Run: npm run build && npm run test:ui   (scripts/ui-test.sh does both)
+
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import http from "node:http";
+import path from "node:path";
+import { after, before, describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const dist = path.resolve(here, "../dist");
+const tauriConf = path.resolve(here, "../../src-tauri/tauri.conf.json");
+const screenshots = process.env.THREADMARK_SCREENSHOTS ?? "/tmp";
+const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml", ".png": "image/png" };
+
+const LABELS = [
+  { id: 1, name: "Claim", color: "#e0a100", shortcut: "1", position: 0 },
+  { id: 2, name: "Evidence", color: "#2f9e44", shortcut: "2", position: 1 },
+  { id: 3, name: "Rebuttal", color: "#e03131", shortcut: "3", position: 2 },
+  { id: 4, name: "Question", color: "#1c7ed6", shortcut: "4", position: 3 },
+  { id: 5, name: "Concession", color: "#9c36b5", shortcut: "5", position: 4 },
+];
+
+// Post 2 holds an emoji before the text to highlight: UTF-16 and code points differ.
+const POSTS = [
+  { id: 1, sourceId: "1", parent: null, position: 0, depth: 0, author: "ada", createdAt: 1_730_000_000, html: "<p>Local-first apps keep one file per library.</p>\n\n<p>Backups are a copy of that file.</p>", deleted: false },
+  { id: 2, sourceId: "2", parent: "1", position: 1, depth: 1, author: "bob", createdAt: 1_730_000_100, html: "<p>🎉 Copies taken while writing can be torn, so use the backup API.</p>", deleted: false },
+  { id: 3, sourceId: "3", parent: null, position: 2, depth: 0, author: "cy", createdAt: 1_730_000_200, html: "<p>WAL mode lets readers and a writer work at once.</p>", deleted: false },
+];
+
+const ORPHAN = {
+  id: 50, uuid: "u-50", post: "9", exact: "a sentence that was edited away", prefix: "", suffix: "", start: 0, end: 31,
+  label: "Question", note: "Was this ever answered?", noteHtml: "<p>Was this ever answered?</p>", tags: ["open"], state: "orphaned", createdAt: 1, updatedAt: 1,
+};
+
+async function appCsp() {
+  const conf = JSON.parse(await readFile(tauriConf, "utf8"));
+  return Object.entries(conf.app.security.csp).map(([d, s]) => `${d} ${s}`).join("; ");
+}
+
+function mockTauri(data) {
+  const calls = [];
+  window.__calls = calls;
+  let next = 100;
+  const textOf = (post) => new DOMParser().parseFromString(post.html, "text/html").body.textContent ?? "";
+  const cps = (s) => [...s];
+  const state = { labels: data.labels, highlights: data.highlights, links: [] };
+  const stored = (h) => ({ ...h, noteHtml: h.note ? `<p>${h.note.replace(/[<>&]/g, "")}</p>` : "" });
+  window.__TAURI_EVENT_PLUGIN_INTERNALS__ = { unregisterListener() {} };
+  window.__TAURI_INTERNALS__ = {
+    metadata: { currentWindow: { label: "main" }, currentWebview: { windowLabel: "main", label: "main" } },
+    transformCallback(callback) {
+      const id = next++;
+      window[`_${id}`] = callback;
+      return id;
+    },
+    unregisterCallback(id) {
+      delete window[`_${id}`];
+    },
+    convertFileSrc: (f) => f,
+    async invoke(cmd, args) {
+      calls.push({ cmd, args: structuredClone(args) });
+      // Across the real IPC everything is copied: no shared objects.
+      return structuredClone(await answer(cmd, structuredClone(args)));
+    },
+  };
+  async function answer(cmd, args) {
+    {
+      const find = (id) => {
+        const h = state.highlights.find((x) => x.id === id);
+        if (!h) throw { kind: "not_found", message: `no highlight ${id}` };
+        return h;
+      };
+      switch (cmd) {
+        case "list_threads":
+          return [{ id: 7, title: "Backups of a local-first library", source: "text", url: null, posts: 3, highlights: 1, importedAt: 1_730_000_000, lastOpenedAt: null }];
+        case "library_info":
+          return { path: "/tmp/library.sqlite3" };
+        case "open_thread":
+          return {
+            thread: { id: 7, title: "Backups of a local-first library", source: "text", url: null, posts: 3, highlights: 1, importedAt: 1_730_000_000, lastOpenedAt: null },
+            outline: data.posts.map(({ sourceId, parent, depth, author, deleted }) => ({ sourceId, parent, depth, author, deleted })),
+          };
+        case "thread_posts":
+          return data.posts.slice(args.offset, args.offset + args.limit);
+        case "thread_quotes":
+        case "quoted_by":
+          return [];
+        case "labels":
+          return state.labels;
+        case "thread_highlights":
+          return { highlights: state.highlights, links: state.links };
+        case "add_highlight": {
+          const post = data.posts.find((p) => p.sourceId === args.post);
+          const chars = cps(textOf(post));
+          if (args.start >= args.end || args.end > chars.length) throw { kind: "bad_input", message: "the selection is outside the post" };
+          const h = stored({
+            id: next++, uuid: `u-${next}`, post: args.post, exact: chars.slice(args.start, args.end).join(""), prefix: "", suffix: "",
+            start: args.start, end: args.end, label: args.label, note: "", tags: [], state: "anchored", createdAt: 1, updatedAt: 1,
+          });
+          state.highlights.push(h);
+          return h;
+        }
+        case "set_highlight_label": {
+          const h = find(args.id);
+          h.label = args.label;
+          return h;
+        }
+        case "set_highlight_note": {
+          const h = find(args.id);
+          Object.assign(h, stored({ ...h, note: args.note, tags: args.tags }));
+          return h;
+        }
+        case "delete_highlight": {
+          const h = find(args.id);
+          state.highlights = state.highlights.filter((x) => x !== h);
+          const links = state.links.filter((l) => l.from === h.id || l.to === h.id);
+          state.links = state.links.filter((l) => !links.includes(l));
+          return { threadId: 7, highlight: h, links };
+        }
+        case "undelete_highlight":
+          state.highlights.push(args.deleted.highlight);
+          state.links.push(...args.deleted.links);
+          return args.deleted.highlight;
+        case "reattach_highlight": {
+          const h = find(args.id);
+          const post = data.posts.find((p) => p.sourceId === args.post);
+          Object.assign(h, { post: args.post, start: args.start, end: args.end, exact: cps(textOf(post)).slice(args.start, args.end).join(""), state: "anchored" });
+          return h;
+        }
+        case "add_link": {
+          const link = { id: next++, uuid: `l-${next}`, from: args.from, to: args.to, kind: args.kind, createdAt: 1 };
+          state.links.push(link);
+          return link;
+        }
+        case "delete_link":
+          state.links = state.links.filter((l) => l.id !== args.id);
+          return null;
+        case "update_label": {
+          const l = state.labels.find((x) => x.id === args.id);
+          for (const h of state.highlights.filter((x) => x.label === l.name)) h.label = args.label.name;
+          Object.assign(l, { name: args.label.name, color: args.label.color.toLowerCase(), shortcut: args.label.shortcut });
+          return l;
+        }
+        case "add_label": {
+          const l = { id: next++, name: args.label.name, color: args.label.color, shortcut: args.label.shortcut, position: state.labels.length };
+          state.labels.push(l);
+          return l;
+        }
+        case "label_usage":
+          return state.highlights.filter((h) => h.label === state.labels.find((l) => l.id === args.id)?.name).length;
+        case "delete_label": {
+          const gone = state.labels.find((l) => l.id === args.id);
+          const to = state.labels.find((l) => l.id === args.moveTo);
+          for (const h of state.highlights.filter((x) => x.label === gone.name)) h.label = args.then === "move" ? to.name : null;
+          state.labels = state.labels.filter((l) => l !== gone);
+          return 0;
+        }
+        case "reorder_labels":
+          state.labels = args.ids.map((id, i) => ({ ...state.labels.find((l) => l.id === id), position: i }));
+          return state.labels;
+        default:
+          return null;
+      }
+    }
+  }
+}
+
+let server;
+let browser;
+let baseUrl;
+
+before(async () => {
+  const csp = await appCsp();
+  server = http.createServer(async (req, res) => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const file = path.join(dist, url.pathname === "/" ? "index.html" : path.normalize(url.pathname));
+    if (!file.startsWith(dist)) return void res.writeHead(403).end();
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { "content-type": TYPES[path.extname(file)] ?? "application/octet-stream", "content-security-policy": csp });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  baseUrl = `http://127.0.0.1:${server.address().port}/`;
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"] });
+});
+
+after(async () => {
+  await browser?.close();
+  await new Promise((resolve) => (server ? server.close(resolve) : resolve()));
+});
+
+async function openThread({ colorScheme = "light", highlights = [] } = {}) {
+  const context = await browser.newContext({ colorScheme, viewport: { width: 1200, height: 800 } });
+  const page = await context.newPage();
+  const problems = [];
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(`console: ${m.text()}`);
+  });
+  await page.addInitScript(mockTauri, { labels: structuredClone(LABELS), posts: POSTS, highlights: structuredClone(highlights) });
+  await page.goto(`${baseUrl}#/thread/7`);
+  await page.locator('.post[data-post-id="2"] .post-body').waitFor();
+  return { page, problems, close: () => context.close() };
+}
+
+/** Selects `text` inside post `post` (as a user's drag would). */
+async function select(page, post, text, endPost = null, endText = null) {
+  await page.evaluate(
+    ([post, text, endPost, endText]) => {
+      const locate = (id, needle) => {
+        const body = document.querySelector(`.post[data-post-id="${id}"] .post-body`);
+        const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+          const at = n.data.indexOf(needle);
+          if (at >= 0) return [n, at];
+        }
+        throw new Error(`${needle} not in post ${id}`);
+      };
+      const [a, at] = locate(post, text);
+      const range = document.createRange();
+      range.setStart(a, at);
+      if (endPost) {
+        const [b, bt] = locate(endPost, endText);
+        range.setEnd(b, bt + endText.length);
+      } else range.setEnd(a, at + text.length);
+      const sel = window.getSelection();
+      sel.removeAllRanges();
+      sel.addRange(range);
+    },
+    [post, text, endPost, endText],
+  );
+}
+
+const calls = (page, cmd) => page.evaluate((cmd) => window.__calls.filter((c) => c.cmd === cmd).map((c) => c.args), cmd);
+
+describe("highlighting", () => {
+  test("a selection shows the toolbar; a label key marks it at once, in code points", async () => {
+    const { page, problems, close } = await openThread();
+    await select(page, "2", "torn, so use the backup API");
+    const bar = page.locator(".hl-toolbar");
+    await bar.waitFor();
+    assert.deepEqual(await bar.locator(".hl-tool[data-label]").allTextContents(), ["Claim1", "Evidence2", "Rebuttal3", "Question4", "Concession5"]);
+    await page.screenshot({ path: path.join(screenshots, "threadmark-hl-toolbar-light.png") });
+    await page.keyboard.press("2");
+    const mark = page.locator('.post[data-post-id="2"] mark.hl');
+    await mark.waitFor();
+    assert.equal(await mark.textContent(), "torn, so use the backup API");
+    const [args] = await calls(page, "add_highlight");
+    // "🎉 Copies taken while writing can be " is 36 code points (37 UTF-16 units).
+    assert.deepEqual(args, { thread: 7, post: "2", start: 36, end: 63, label: "Evidence" });
+    assert.equal(await mark.evaluate((m) => m.style.getPropertyValue("--hl")), "#2f9e44");
+    // The post's text is unchanged by the mark.
+    assert.equal(
+      await page.locator('.post[data-post-id="2"] .post-body').textContent(),
+      "🎉 Copies taken while writing can be torn, so use the backup API.",
+    );
+    assert.deepEqual(problems, []);
+    await close();
+  });
+
+  test("a selection across two posts is refused with a message", async () => {
+    const { page, close } = await openThread();
+    await select(page, "1", "Backups are", "2", "Copies taken");
+    const bar = page.locator(".hl-toolbar--refused");
+    await bar.waitFor();
+    assert.match(await bar.textContent(), /within one post/);
+    await page.keyboard.press("1");
+    assert.deepEqual(await calls(page, "add_highlight"), []);
+    assert.equal(await page.locator("mark.hl").count(), 0);
+    await close();
+  });
+
+  test("clicking a label in the toolbar, then the mark's menu: relabel, note, delete and undo", async () => {
+    const { page, problems, close } = await openThread();
+    await select(page, "3", "readers and a writer");
+    await page.locator('.hl-toolbar .hl-tool[data-label="Claim"]').click();
+    const mark = page.locator('.post[data-post-id="3"] mark.hl');
+    await mark.waitFor();
+    await mark.click();
+    const menu = page.locator(".hl-menu");
+    await menu.waitFor();
+    await menu.locator(".hl-tool", { hasText: "Question" }).click();
+    await page.waitForFunction(() => window.__calls.some((c) => c.cmd === "set_highlight_label"));
+    assert.equal(await mark.evaluate((m) => m.style.getPropertyValue("--hl")), "#1c7ed6");
+    // Note and tags.
+    await mark.click();
+    await page.locator(".hl-menu .hl-tool", { hasText: "note" }).click();
+    await page.locator("dialog textarea[name=note]").fill("Is **that** true for WAL2?");
+    await page.locator("dialog input[name=tags]").fill("wal, sqlite");
+    await page.locator("dialog button", { hasText: "Save" }).click();
+    await page.locator("dialog").waitFor({ state: "detached" });
+    const [note] = await calls(page, "set_highlight_note");
+    assert.deepEqual(note.tags, ["wal", "sqlite"]);
+    // Delete, then Undo from the toast.
+    await mark.click();
+    await page.locator(".hl-menu .hl-tool", { hasText: "Delete" }).click();
+    await page.locator(".toast", { hasText: "Highlight deleted." }).waitFor();
+    assert.equal(await page.locator("mark.hl").count(), 0);
+    await page.locator(".toast .toast-action", { hasText: "Undo" }).click();
+    await page.locator('.post[data-post-id="3"] mark.hl').waitFor();
+    assert.equal((await calls(page, "undelete_highlight")).length, 1);
+    assert.deepEqual(problems, []);
+    await close();
+  });
+
+  test("the panel lists highlights in thread order, filters by label, jumps, and handles orphans", async () => {
+    const highlights = [
+      { id: 11, uuid: "a", post: "3", exact: "readers", prefix: "", suffix: "", start: 14, end: 21, label: "Claim", note: "", noteHtml: "", tags: ["wal"], state: "anchored", createdAt: 1, updatedAt: 1 },
+      { id: 10, uuid: "b", post: "1", exact: "one file", prefix: "", suffix: "", start: 22, end: 30, label: "Evidence", note: "", noteHtml: "", tags: [], state: "moved", createdAt: 1, updatedAt: 1 },
+      ORPHAN,
+    ];
+    for (const scheme of ["light", "dark"]) {
+      const { page, problems, close } = await openThread({ colorScheme: scheme, highlights });
+      await page.locator("mark.hl").first().waitFor();
+      await page.keyboard.press("h");
+      const panel = page.locator(".hl-panel");
+      await panel.waitFor();
+      // Thread order is the core's order (it sends them sorted); orphans apart.
+      assert.deepEqual(await panel.locator(".hl-list:not(.hl-orphans) > .hl-item .hl-item-label").allTextContents(), ["Claim", "Evidence"]);
+      assert.match(await panel.locator(".hl-orphans").textContent(), /edited away.*Was this ever answered\?/s);
+      await page.screenshot({ path: path.join(screenshots, `threadmark-hl-panel-${scheme}.png`) });
+      await panel.locator(".hl-chip", { hasText: "Evidence" }).click();
+      assert.deepEqual(await panel.locator(".hl-list:not(.hl-orphans) > .hl-item .hl-item-label").allTextContents(), ["Evidence"]);
+      await panel.locator(".hl-item-quote", { hasText: "one file" }).click();
+      await page.waitForFunction(() => document.activeElement?.matches?.('mark.hl[data-hl="10"]'));
+      await panel.locator(".hl-chip", { hasText: "Evidence" }).click();
+      // Re-attach the orphan to a new selection.
+      await panel.locator(".hl-orphans .hl-tool", { hasText: "Re-attach" }).click();
+      await select(page, "1", "Backups are a copy");
+      await page.locator(".hl-toolbar .hl-tool", { hasText: "Re-attach here" }).click();
+      await page.waitForFunction(() => window.__calls.some((c) => c.cmd === "reattach_highlight"));
+      const [re] = await calls(page, "reattach_highlight");
+      assert.deepEqual(re, { id: 50, post: "1", start: 45, end: 63 });
+      await page.locator('mark.hl[data-hl="50"]').waitFor();
+      assert.equal(await panel.locator(".hl-orphans").count(), 0);
+      assert.deepEqual(problems, []);
+      await close();
+    }
+  });
+
+  test("links show at both ends and group the argument map by claim", async () => {
+    const highlights = [
+      { id: 11, uuid: "a", post: "3", exact: "readers", prefix: "", suffix: "", start: 14, end: 21, label: "Claim", note: "", noteHtml: "", tags: [], state: "anchored", createdAt: 1, updatedAt: 1 },
+      { id: 12, uuid: "c", post: "2", exact: "torn", prefix: "", suffix: "", start: 36, end: 40, label: "Evidence", note: "", noteHtml: "", tags: [], state: "anchored", createdAt: 1, updatedAt: 1 },
+    ];
+    const { page, problems, close } = await openThread({ highlights });
+    await page.locator('mark.hl[data-hl="12"]').click();
+    await page.locator(".hl-menu .hl-tool", { hasText: "Link to" }).click();
+    await page.locator("dialog select[name=kind]").selectOption("supports");
+    await page.locator("dialog select[name=target]").selectOption("11");
+    await page.locator("dialog button", { hasText: "Link" }).click();
+    await page.locator("dialog").waitFor({ state: "detached" });
+    await page.locator('mark.hl[data-hl="11"]').click();
+    assert.match(await page.locator(".hl-menu .hl-links").textContent(), /supported by “torn”/);
+    await page.keyboard.press("Escape");
+    await page.keyboard.press("m");
+    const map = page.locator(".hl-panel .map-claim");
+    await map.waitFor();
+    assert.match(await map.textContent(), /readers.*Supported by.*torn/s);
+    assert.deepEqual(problems, []);
+    await close();
+  });
+
+  test("the labels editor renames, refuses a taken key, and asks what becomes of a deleted label's highlights", async () => {
+    const highlights = [{ id: 11, uuid: "a", post: "3", exact: "readers", prefix: "", suffix: "", start: 14, end: 21, label: "Claim", note: "", noteHtml: "", tags: [], state: "anchored", createdAt: 1, updatedAt: 1 }];
+    for (const scheme of ["light", "dark"]) {
+      const { page, close } = await openThread({ colorScheme: scheme, highlights });
+      await page.locator("mark.hl").first().waitFor();
+      await page.keyboard.press("l");
+      const dialog = page.locator("dialog.dialog--labels");
+      await dialog.locator(".labels-row").first().waitFor();
+      await page.screenshot({ path: path.join(screenshots, `threadmark-hl-labels-${scheme}.png`) });
+      if (scheme === "dark") {
+        await close();
+        continue;
+      }
+      const name = dialog.locator('.labels-row[data-label-id="1"] input[name=name]');
+      await name.fill("Thesis");
+      await name.press("Enter");
+      await page.waitForFunction(() => window.__calls.some((c) => c.cmd === "update_label"));
+      const key = dialog.locator('.labels-row[data-label-id="2"] input[name=key]');
+      await key.fill("j");
+      await key.press("Enter");
+      assert.match(await dialog.locator(".dialog-error").textContent(), /already a Threadmark key/);
+      await dialog.locator('.labels-row[data-label-id="1"] button[name=delete]').click();
+      const ask = page.locator("dialog", { hasText: "What becomes of it?" });
+      await ask.waitFor();
+      await ask.locator("select[name=moveTo]").selectOption("4");
+      await ask.locator("button", { hasText: "Delete label" }).click();
+      await page.waitForFunction(() => window.__calls.some((c) => c.cmd === "delete_label"));
+      const [del] = await calls(page, "delete_label");
+      assert.deepEqual(del, { id: 1, then: "move", moveTo: 4 });
+      await close();
+    }
+  });
+});
