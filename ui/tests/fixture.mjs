@@ -43,6 +43,8 @@ const post = (n, fields) => ({
   createdAt: 1_730_000_000 + n * 60,
   html: "",
   deleted: false,
+  missingReplies: 0,
+  change: null,
   ...fields,
 });
 
@@ -76,11 +78,12 @@ export const posts = {
       html:
         "<p>How do you back up a SQLite file while the app runs?</p><pre><code>sqlite3 lib.db \".backup copy.db\"</code></pre><p>See <a href=\"https://sqlite.org/backup.html\">the backup API</a>.</p>",
     }),
-    post(2, { parent: "1", depth: 1, author: "bob", html: "<p>VACUUM INTO works too, and it compacts the copy.</p>" }),
+    // Re-imported: post 2 was edited and has replies Reddit left out, 6 is new.
+    post(2, { parent: "1", depth: 1, author: "bob", html: "<p>VACUUM INTO works too, and it compacts the copy.</p>", missingReplies: 3, change: "edited" }),
     post(3, { parent: "2", depth: 2, author: "ada", html: "<p>Does VACUUM INTO block writers for long?</p>" }),
     post(4, { parent: "2", depth: 2, author: "carol", html: "<p>Use &lt;b&gt;tags&lt;/b&gt; in your notes, not in backups.</p>" }),
-    post(5, { parent: "1", depth: 1, author: "dave", html: "<p>[deleted]</p>", deleted: true }),
-    post(6, { author: "erin", html: "<p>Litestream streams the WAL to object storage.</p>" }),
+    post(5, { parent: "1", depth: 1, author: "dave", html: "<p>[deleted]</p>", deleted: true, missingReplies: 1, change: "removed" }),
+    post(6, { author: "erin", html: "<p>Litestream streams the WAL to object storage.</p>", change: "new" }),
     post(7, { parent: "6", depth: 1, author: "ada", html: "<p>Thanks, Litestream looks right for backups.</p>" }),
   ],
 };

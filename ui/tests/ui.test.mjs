@@ -399,6 +399,22 @@ describe("thread tree", () => {
     }
   });
 
+  test("replies not saved and what a re-import changed are shown on the post", async () => {
+    const { page, problems, close } = await openApp({ hash: "#/thread/9" });
+    try {
+      await page.locator(".post").first().waitFor();
+      const missing = await page.locator(".post").evaluateAll((els) => els.map((el) => el.querySelector(".post-missing")?.textContent ?? null));
+      assert.deepEqual(missing, [null, "3 replies not saved", null, null, "1 reply not saved", null, null]);
+      const changes = await page.locator(".post").evaluateAll((els) => els.map((el) => el.querySelector(".post-head .post-change")?.textContent ?? null));
+      assert.deepEqual(changes, [null, "edited", null, null, "removed", "new", null]);
+      assert.match((await page.locator('.post[data-post-id="6"] .post-change').getAttribute("title")) ?? "", /New since the previous import/);
+      await page.locator('.post[data-post-id="2"]').screenshot({ path: path.join(screenshots, "threadmark-ui-post-changes.png") });
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  });
+
   test("collapse hides a subtree, shows how many posts it hides, and j skips them", async () => {
     const { page, problems, close } = await openApp({ hash: "#/thread/9" });
     try {

@@ -24,4 +24,14 @@ createdAt: number | null,
  * Sanitised by the core: safe to insert as HTML. Its `textContent` is the
  * post's canonical text, the space highlights and quotes are measured in.
  */
-html: string, deleted: boolean, };
+html: string, deleted: boolean, 
+/**
+ * Replies the source counted but did not include (Reddit's "more" stubs): the
+ * view says "N replies not saved".
+ */
+missingReplies: number, 
+/**
+ * What the last re-import did to the post: "new", "edited" or "removed" (gone
+ * from the source, kept here); null when unchanged or never re-imported.
+ */
+change: "new" | "edited" | "removed" | null, };

@@ -71,6 +71,14 @@ export function renderPost(post: Post, ctx: PostContext): HTMLLIElement {
   if (post.deleted && body.textContent?.trim() === "") {
     body.after(el("p", { class: "post-placeholder" }, "This post was deleted."));
   }
+  if (post.missingReplies > 0) {
+    const missing = `${count(post.missingReplies, "reply", "replies")} not saved`;
+    body.after(el("p", { class: "post-missing", title: "The source left these replies out of the saved thread" }, missing));
+  }
+  if (post.change) {
+    const titles = { new: "New since the previous import", edited: "Edited since the previous import", removed: "Gone from the source since the previous import; kept here" };
+    item.querySelector(".post-id")?.before(el("span", { class: `post-change post-change--${post.change}`, title: titles[post.change] }, post.change));
+  }
   for (const decorate of decorators) decorate(item, body, post, ctx);
   return item;
 }
