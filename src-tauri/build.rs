@@ -7,6 +7,8 @@ const COMMANDS: &[&str] = &[
     "list_threads",
     "open_thread",
     "thread_posts",
+    "thread_quotes",
+    "quoted_by",
     "library_info",
     "search",
     "rename_thread",

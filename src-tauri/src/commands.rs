@@ -60,6 +60,34 @@ pub async fn thread_posts(
     Ok(posts.into_iter().map(Post::from).collect())
 }
 
+/// Every quoted passage of a thread (outer quote blocks), in thread order, with the
+/// post and span each resolved to (`source: null`: external); `not_found` if there
+/// is no such thread.
+#[tauri::command]
+pub async fn thread_quotes(
+    state: State<'_, LibraryState>,
+    id: i64,
+) -> Result<Vec<crate::dto::QuoteLink>> {
+    let quotes = state.library()?.quotes(id)?;
+    Ok(quotes.into_iter().map(Into::into).collect())
+}
+
+/// The quoted passages that resolved to post `post` of thread `id` (with `start`
+/// and `end`, only those overlapping that span of it), in thread order; `not_found`
+/// if there is no such thread or post.
+#[tauri::command]
+pub async fn quoted_by(
+    state: State<'_, LibraryState>,
+    id: i64,
+    post: String,
+    start: Option<i64>,
+    end: Option<i64>,
+) -> Result<Vec<crate::dto::QuoteLink>> {
+    let span = start.zip(end);
+    let quotes = state.library()?.quoted_by(id, &post, span)?;
+    Ok(quotes.into_iter().map(Into::into).collect())
+}
+
 /// Where the library file is.
 #[tauri::command]
 pub async fn library_info(state: State<'_, LibraryState>) -> Result<LibraryInfo> {

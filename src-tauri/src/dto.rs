@@ -66,6 +66,44 @@ pub struct Post {
     pub change: Option<String>,
 }
 
+/// A quoted passage of a post and where it was found. Offsets are code points of
+/// the posts' canonical text (the `textContent` of their HTML).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/bindings/")]
+pub struct QuoteLink {
+    /// The quoting post's source id.
+    pub post: String,
+    #[ts(type = "number")]
+    pub start: i64,
+    #[ts(type = "number")]
+    pub end: i64,
+    pub text: String,
+    /// The quoted post's source id; null for an external quote.
+    pub source: Option<String>,
+    #[ts(type = "number | null")]
+    pub source_start: Option<i64>,
+    #[ts(type = "number | null")]
+    pub source_end: Option<i64>,
+    /// 1.0 for an exact match after normalizing, less for an approximate one.
+    pub score: Option<f64>,
+}
+
+impl From<threadmark_core::Quote> for QuoteLink {
+    fn from(q: threadmark_core::Quote) -> Self {
+        QuoteLink {
+            post: q.post,
+            start: q.start,
+            end: q.end,
+            text: q.text,
+            source: q.source,
+            source_start: q.source_start,
+            source_end: q.source_end,
+            score: q.score,
+        }
+    }
+}
+
 /// One post of an opened thread without its body, in thread order: enough to lay
 /// out the tree, count what a collapse hides and move between posts. The bodies
 /// come page by page from `thread_posts` (the outline's index is the offset).

@@ -27,6 +27,8 @@ pub fn app<R: Runtime>(builder: Builder<R>, library: LibraryState) -> Builder<R>
             commands::list_threads,
             commands::open_thread,
             commands::thread_posts,
+            commands::thread_quotes,
+            commands::quoted_by,
             commands::library_info,
             commands::search,
             commands::rename_thread,

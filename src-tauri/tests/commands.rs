@@ -400,3 +400,55 @@ fn import_file_reads_the_path_and_reports_errors_in_one_line() {
         "{message}"
     );
 }
+
+#[test]
+fn thread_quotes_and_quoted_by_link_passages_to_their_sources() {
+    let fixture = Fixture::new();
+    let id = sample_thread(&fixture)["id"].clone();
+    let quotes = fixture
+        .invoke("thread_quotes", json!({ "id": id }))
+        .expect("thread_quotes");
+    let quotes = quotes.as_array().expect("an array");
+    // Line 4 of the sample quotes the bakery owner's post on line 2.
+    let first = &quotes[0];
+    assert_eq!(first["post"], "4", "{first}");
+    assert_eq!(first["source"], "2", "{first}");
+    assert!(first["text"]
+        .as_str()
+        .expect("text")
+        .starts_with("Last summer's two car-free Saturdays"));
+    assert_eq!(first["score"], 1.0);
+    for field in ["start", "end", "sourceStart", "sourceEnd"] {
+        assert!(first[field].is_i64(), "{field}: {first}");
+    }
+    // The traffic survey is not in the thread: external.
+    let survey = quotes
+        .iter()
+        .find(|q| {
+            q["text"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("Weekend through-traffic"))
+        })
+        .expect("the survey quote");
+    assert!(survey["source"].is_null(), "{survey}");
+    assert!(survey["sourceStart"].is_null(), "{survey}");
+
+    let by = fixture
+        .invoke("quoted_by", json!({ "id": id, "post": "2" }))
+        .expect("quoted_by");
+    let by = by.as_array().expect("an array");
+    assert_eq!(by.len(), 1, "{by:?}");
+    assert_eq!(by[0]["post"], "4");
+    // A span of post 2 the quote does not cover: nobody quotes it.
+    let none = fixture
+        .invoke(
+            "quoted_by",
+            json!({ "id": id, "post": "2", "start": 0, "end": 5 }),
+        )
+        .expect("quoted_by a span");
+    assert_eq!(none, json!([]));
+    let error = fixture
+        .invoke("quoted_by", json!({ "id": id, "post": "nope" }))
+        .expect_err("no such post");
+    assert_eq!(error["kind"], "not_found", "{error}");
+}
