@@ -106,11 +106,13 @@ enum Command {
         /// Export every thread.
         #[arg(long)]
         all: bool,
-        /// md, json, w3c (Web Annotation JSON-LD) or csv.
-        #[arg(long, value_parser = ["md", "json", "w3c", "csv"])]
+        /// md, json, w3c (Web Annotation JSON-LD), csv, html (a standalone page) or
+        /// argdown (the argument map).
+        #[arg(long, value_parser = ["md", "json", "w3c", "csv", "html", "argdown"])]
         format: String,
-        /// Write here instead of standard output (written whole or not at all).
-        #[arg(short, long, value_name = "FILE")]
+        /// Write here instead of standard output (written whole or not at all). With
+        /// --all and md, html or argdown: a folder, one file per thread.
+        #[arg(short, long, value_name = "FILE|DIR")]
         output: Option<PathBuf>,
     },
     /// Merge a JSON export (`export --format json`) into the library, without duplicates.
@@ -295,10 +297,20 @@ fn run(cli: Cli) -> Result<()> {
             } else {
                 thread.into_iter().collect()
             };
-            let text = export::export(&lib, &ids, ExportFormat::parse(&format)?)?;
+            let format = ExportFormat::parse(&format)?;
             match output {
-                Some(path) => write_whole(&path, text.as_bytes())?,
-                None => out.write_all(text.as_bytes())?,
+                Some(dir) if all && format.per_thread() => {
+                    for path in export::save_folder(&lib, &ids, format, &dir)? {
+                        writeln!(out, "{}", path.display())?;
+                    }
+                }
+                Some(path) => write_whole(&path, export::export(&lib, &ids, format)?.as_bytes())?,
+                None if all && format == ExportFormat::Html => {
+                    return Err(Error::bad_input(
+                        "an HTML export is one page per thread: give the library a folder with -o DIR",
+                    ));
+                }
+                None => out.write_all(export::export(&lib, &ids, format)?.as_bytes())?,
             }
         }
         Command::Highlight(HighlightCommand::Add {

@@ -17,7 +17,9 @@ mod mail;
 mod migrate;
 mod quote_accuracy;
 mod reddit;
+mod security;
 mod seed;
+mod snapshots;
 mod store;
 
 use std::path::PathBuf;

@@ -1,14 +1,20 @@
 //! Exports of threads: Markdown (Obsidian-friendly), a JSON backup, W3C Web
-//! Annotation JSON-LD and CSV.
+//! Annotation JSON-LD, CSV, a standalone HTML page and an Argdown argument map.
 //!
-//! Exports read only from the library; they never change it.
+//! Exports read only from the library; they never change it. Text from threads is
+//! always written as text: escaped for the format (HTML, Markdown, Argdown) or as a
+//! quoted field (JSON, CSV), never as markup.
 
 use serde_json::{json, Value};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
+pub mod argdown;
 mod csv;
+pub mod html;
 mod w3c;
+
+use std::path::{Path, PathBuf};
 
 pub use w3c::w3c_collection;
 
@@ -27,6 +33,8 @@ pub enum ExportFormat {
     Json,
     W3c,
     Csv,
+    Html,
+    Argdown,
 }
 
 impl ExportFormat {
@@ -37,13 +45,38 @@ impl ExportFormat {
             "json" => Ok(ExportFormat::Json),
             "w3c" => Ok(ExportFormat::W3c),
             "csv" => Ok(ExportFormat::Csv),
+            "html" => Ok(ExportFormat::Html),
+            "argdown" | "ad" => Ok(ExportFormat::Argdown),
             other => Err(Error::new(
                 crate::ErrorKind::Unsupported,
                 format!(
-                    "unknown export format {other:?}; this build exports md, json, w3c and csv"
+                    "unknown export format {other:?}; this build exports md, json, w3c, csv, html and argdown"
                 ),
             )),
         }
+    }
+
+    /// Every format's `--format` name.
+    pub const NAMES: &'static [&'static str] = &["md", "json", "w3c", "csv", "html", "argdown"];
+
+    /// The file extension of the format.
+    pub fn extension(self) -> &'static str {
+        match self {
+            ExportFormat::Markdown => "md",
+            ExportFormat::Json => "json",
+            ExportFormat::W3c => "jsonld",
+            ExportFormat::Csv => "csv",
+            ExportFormat::Html => "html",
+            ExportFormat::Argdown => "argdown",
+        }
+    }
+
+    /// Whether a library export in this format is a folder of one file per thread.
+    pub fn per_thread(self) -> bool {
+        matches!(
+            self,
+            ExportFormat::Markdown | ExportFormat::Html | ExportFormat::Argdown
+        )
     }
 }
 
@@ -69,10 +102,34 @@ pub fn rfc3339(secs: i64) -> String {
         .unwrap_or_default()
 }
 
+/// Now, in unix seconds.
+fn now() -> i64 {
+    OffsetDateTime::now_utc().unix_timestamp()
+}
+
 /// Export the given threads (all threads when `threads` is empty is the caller's
 /// choice; pass the ids explicitly).
 pub fn export(lib: &Library, threads: &[i64], format: ExportFormat) -> Result<String> {
+    export_at(lib, threads, format, now())
+}
+
+/// [`export`] with the export time given (unix seconds), for reproducible output.
+/// HTML is one page per thread: more than one thread is refused (see
+/// [`export_files`]).
+pub fn export_at(
+    lib: &Library,
+    threads: &[i64],
+    format: ExportFormat,
+    exported_at: i64,
+) -> Result<String> {
     match format {
+        ExportFormat::Html => match threads {
+            [one] => html::thread_html(lib, *one, exported_at),
+            _ => Err(Error::bad_input(
+                "an HTML export is one page per thread: export one thread, or the library as a folder",
+            )),
+        },
+        ExportFormat::Argdown => argdown::argdown(lib, threads, &attachments(lib, threads)?, exported_at),
         ExportFormat::W3c => {
             let mut s = serde_json::to_string_pretty(&w3c_collection(lib, threads)?)?;
             s.push('\n');
@@ -168,8 +225,61 @@ fn yaml(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
 }
 
+/// Text as CommonMark that renders as exactly that text: a backslash before every
+/// character that can start markup (links, images, emphasis, code, HTML, entities,
+/// tables) and before a line's first character when it could start a block (a
+/// heading, list item, rule or setext underline). No text from a thread can become
+/// a link, an HTML tag or an entity this way.
+pub fn markdown_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    let mut line_start = true;
+    let mut rest = text.chars().peekable();
+    while let Some(c) = rest.next() {
+        if c == '\n' {
+            out.push(c);
+            line_start = true;
+            continue;
+        }
+        let block_start = line_start && matches!(c, '-' | '+' | '=');
+        let inline = matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '!' | '|' | '~' | '#'
+        );
+        if block_start || inline {
+            out.push('\\');
+        }
+        out.push(c);
+        if line_start && c.is_ascii_digit() {
+            // Digits at a line start then `.` or `)` would start an ordered list.
+            while let Some(&d) = rest.peek() {
+                if d.is_ascii_digit() {
+                    out.push(d);
+                    rest.next();
+                } else {
+                    break;
+                }
+            }
+            if let Some(&p) = rest.peek() {
+                if p == '.' || p == ')' {
+                    out.push('\\');
+                }
+            }
+        }
+        if !(c == ' ' || c == '\t') {
+            line_start = false;
+        }
+    }
+    out
+}
+
 /// A post's text as Markdown: quote spans become `> ` lines.
 pub fn post_markdown(post: &Post, quotes: &[&Quote]) -> String {
+    quoted_lines(post, quotes, false)
+}
+
+/// [`post_markdown`] with each line's text escaped by [`markdown_escape`] when
+/// `escape` is set (exports); the terminal view prints it unescaped.
+fn quoted_lines(post: &Post, quotes: &[&Quote], escape: bool) -> String {
     let chars: Vec<char> = post.text.chars().collect();
     let mut depth_at = vec![0usize; chars.len()];
     for q in quotes {
@@ -191,14 +301,12 @@ pub fn post_markdown(post: &Post, quotes: &[&Quote]) -> String {
         if *c == '\n' {
             let line: String = chars[line_start..i.min(chars.len())].iter().collect();
             let depth = depth_at.get(line_start).copied().unwrap_or(0);
+            let line = if escape { markdown_escape(&line) } else { line };
             if depth > 0 {
                 out.push_str(&"> ".repeat(depth));
-                out.push_str(&line);
-                out.push('\n');
-            } else {
-                out.push_str(&line);
-                out.push('\n');
             }
+            out.push_str(&line);
+            out.push('\n');
             line_start = i + 1;
         }
     }
@@ -224,30 +332,40 @@ pub fn markdown(lib: &Library, thread_id: i64) -> Result<String> {
     out.push_str(&format!("posts: {}\n", t.posts));
     out.push_str(&format!("highlights: {}\n", t.highlights));
     out.push_str("---\n\n");
-    out.push_str(&format!("# {}\n", t.title));
+    out.push_str(&format!(
+        "# {}\n",
+        markdown_escape(&t.title.replace('\n', " "))
+    ));
     if !highlights.is_empty() {
         out.push_str("\n## Highlights\n");
         for h in &highlights {
             out.push_str(&format!(
                 "\n- **{}** (post {}{}): “{}”\n",
-                h.label.as_deref().unwrap_or("Highlight"),
-                h.post,
+                markdown_escape(h.label.as_deref().unwrap_or("Highlight")),
+                markdown_escape(&h.post),
                 if h.state == "anchored" {
                     String::new()
                 } else {
                     format!(", {}", h.state)
                 },
-                h.exact.replace('\n', " ")
+                markdown_escape(&h.exact.replace('\n', " "))
             ));
             if !h.note.is_empty() {
-                out.push_str(&format!("  - Note: {}\n", h.note.replace('\n', " ")));
+                out.push_str(&format!(
+                    "  - Note: {}\n",
+                    markdown_escape(&h.note.replace('\n', " "))
+                ));
             }
         }
     }
     out.push_str("\n## Thread\n");
     for post in &posts {
         let author = post.author.as_deref().unwrap_or("anonymous");
-        let mut heading = format!("\n### {} · post {}", author, post.source_id);
+        let mut heading = format!(
+            "\n### {} · post {}",
+            markdown_escape(&author.replace('\n', " ")),
+            markdown_escape(&post.source_id)
+        );
         if let Some(at) = post.created_at {
             heading.push_str(&format!(" · {}", rfc3339(at)));
         }
@@ -257,8 +375,127 @@ pub fn markdown(lib: &Library, thread_id: i64) -> Result<String> {
         out.push_str(&heading);
         out.push_str("\n\n");
         let own: Vec<&Quote> = quotes.iter().filter(|q| q.post == post.source_id).collect();
-        out.push_str(&post_markdown(post, &own));
+        out.push_str(&quoted_lines(post, &own, true));
         out.push('\n');
     }
     Ok(out)
+}
+
+/// Which highlight attaches to which in the argument map, from the threads' links:
+/// `supports` is a pro relation, `rebuts` a con relation.
+fn attachments(lib: &Library, threads: &[i64]) -> Result<argdown::Attachments> {
+    let mut out = Vec::new();
+    for &id in threads {
+        let uuids: std::collections::HashMap<i64, String> = lib
+            .highlights(id)?
+            .into_iter()
+            .map(|h| (h.id, h.uuid))
+            .collect();
+        for link in lib.links(id)? {
+            let relation = match link.kind {
+                crate::LinkKind::Supports => argdown::Relation::Pro,
+                crate::LinkKind::Rebuts => argdown::Relation::Con,
+                _ => continue,
+            };
+            if let (Some(from), Some(to)) = (uuids.get(&link.from), uuids.get(&link.to)) {
+                out.push((from.clone(), to.clone(), relation));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A file name for a thread: its id and a slug of its title (letters and digits,
+/// words joined by `-`, at most 60 characters), and the format's extension.
+pub fn file_name(thread: &crate::model::ThreadSummary, format: ExportFormat) -> String {
+    let mut slug = String::new();
+    for word in thread
+        .title
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        let word = word.to_lowercase();
+        if slug.chars().count() + word.chars().count() + 1 > 60 {
+            break;
+        }
+        if !slug.is_empty() {
+            slug.push('-');
+        }
+        slug.push_str(&word);
+    }
+    if slug.is_empty() {
+        format!("{}.{}", thread.id, format.extension())
+    } else {
+        format!("{}-{}.{}", thread.id, slug, format.extension())
+    }
+}
+
+/// One file per thread for a folder export (Markdown, HTML, Argdown): `(name, text)`.
+pub fn export_files(
+    lib: &Library,
+    threads: &[i64],
+    format: ExportFormat,
+    exported_at: i64,
+) -> Result<Vec<(String, String)>> {
+    if !format.per_thread() {
+        return Err(Error::bad_input(format!(
+            "a {} export is one file for the whole library, not a folder",
+            format.extension()
+        )));
+    }
+    threads
+        .iter()
+        .map(|&id| {
+            let name = file_name(&lib.thread(id)?, format);
+            Ok((name, export_at(lib, &[id], format, exported_at)?))
+        })
+        .collect()
+}
+
+/// Write a file whole or not at all: a temporary file beside it, then a rename.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    let wrap = |e: std::io::Error| Error::from(e).in_file(path);
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .ok_or_else(|| Error::bad_input("not a file name").in_file(path))?;
+    let tmp = dir.join(format!(
+        ".{}.tmp-{}",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(wrap)
+}
+
+/// Export threads into one file (written whole or not at all).
+pub fn save_file(lib: &Library, threads: &[i64], format: ExportFormat, path: &Path) -> Result<()> {
+    let text = export(lib, threads, format)?;
+    write_file(path, text.as_bytes())
+}
+
+/// Export threads as a folder of one file per thread, creating the folder if needed.
+/// Every file is made before any is written, so a library error writes nothing;
+/// each file is written whole. Returns the files written.
+pub fn save_folder(
+    lib: &Library,
+    threads: &[i64],
+    format: ExportFormat,
+    dir: &Path,
+) -> Result<Vec<PathBuf>> {
+    let files = export_files(lib, threads, format, now())?;
+    std::fs::create_dir_all(dir).map_err(|e| Error::from(e).in_file(dir))?;
+    let mut written = Vec::with_capacity(files.len());
+    for (name, text) in files {
+        let path = dir.join(name);
+        write_file(&path, text.as_bytes())?;
+        written.push(path);
+    }
+    Ok(written)
 }
