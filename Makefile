@@ -3,7 +3,7 @@
 #   make test   every test: lint, core, CLI, app commands, UI in Chromium, real window
 #   make build  release binaries into target/release/
 # make bench   criterion benchmarks (figures go in BENCHMARKS.md)
-.PHONY: bench run test build deps deps-build ui lint rust-test bindings-check ui-test e2e clean
+.PHONY: bench run test build deps deps-build ui lint rust-test bindings-check ui-test argdown-check e2e clean
 
 CARGO ?= cargo
 
@@ -44,7 +44,11 @@ ui-test: deps ui
 e2e: deps ui
 	scripts/e2e.sh
 
-test: deps lint rust-test bindings-check ui-test e2e
+# The Argdown exports (core snapshots) parse with the Argdown parser (@argdown/core).
+argdown-check:
+	cd tools/argdown && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm test --silent
+
+test: deps lint rust-test bindings-check ui-test argdown-check e2e
 	@echo "make test: all passed"
 
 bench:
