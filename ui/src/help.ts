@@ -32,7 +32,16 @@ const SHORTCUTS: [string, [string[], string][]][] = [
       [["u"], "Parent post"],
       [["Home", "End"], "First / last post"],
       [["Space"], "Collapse / expand the post and its replies"],
+      [["q"], "Show the post's quote beside its source (or the first reply quoting it)"],
+      [["Tab", "Enter"], "Follow a \"quoting @author\" or \"quoted by\" link"],
       [["Esc"], "Back to the library (or the search results)"],
+    ],
+  ],
+  [
+    "Quote beside reply",
+    [
+      [["←", "→"], "Previous / next quote of the reply (also j / k)"],
+      [["Esc"], "Back to the same place in the thread"],
     ],
   ],
   [

@@ -11,6 +11,7 @@ import type { CommandError } from "./bindings/CommandError";
 import type { LibraryInfo } from "./bindings/LibraryInfo";
 import type { OpenedThread } from "./bindings/OpenedThread";
 import type { Post } from "./bindings/Post";
+import type { QuoteLink } from "./bindings/QuoteLink";
 import type { PostOutline } from "./bindings/PostOutline";
 import type { SearchHit } from "./bindings/SearchHit";
 import type { SnippetPart } from "./bindings/SnippetPart";
@@ -32,6 +33,20 @@ export function openThread(id: number): Promise<OpenedThread> {
 /** Up to `limit` (at most 1000) of a thread's posts from `offset`, in thread order. */
 export function threadPosts(id: number, offset: number, limit: number): Promise<Post[]> {
   return call<Post[]>("thread_posts", { id, offset, limit });
+}
+
+export type { QuoteLink };
+
+/** Every quoted passage of a thread in thread order, with the post and span it
+ *  resolved to (source null: external). */
+export function threadQuotes(id: number): Promise<QuoteLink[]> {
+  return call<QuoteLink[]>("thread_quotes", { id });
+}
+
+/** The passages quoting post `post` of thread `id` (only those overlapping
+ *  `start..end` of it, when given), in thread order. */
+export function quotedBy(id: number, post: string, span: { start: number; end: number } | null = null): Promise<QuoteLink[]> {
+  return call<QuoteLink[]>("quoted_by", { id, post, start: span?.start ?? null, end: span?.end ?? null });
 }
 
 /** Where the library file is. */

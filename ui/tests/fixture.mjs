@@ -130,3 +130,37 @@ export function bigThread(id = 42, n = 10_000) {
   };
   return { thread, posts };
 }
+
+/** A short thread full of quotes (id 11): bob quotes ada and a manifesto (external),
+ *  carol quotes bob. `quotes` names each passage and its source; the mocked
+ *  thread_quotes turns them into offsets of the posts' text. */
+export function quoteThread(id = 11) {
+  const at = (n, fields) => post(n, { id: 300 + n, ...fields });
+  const posts = [
+    at(1, { author: "ada", html: "<p>Local-first means the data lives on your disk.</p><p>Sync is a feature, not the foundation.</p>" }),
+    at(2, {
+      parent: "1",
+      depth: 1,
+      author: "bob",
+      html:
+        "<blockquote><p>Sync is a feature, not the foundation.</p></blockquote><p>Until you have two laptops.</p><blockquote><p>Software should outlive its vendor.</p></blockquote><p>Agreed with that manifesto line, though.</p>",
+    }),
+    at(3, { parent: "2", depth: 2, author: "carol", html: "<blockquote><p>Until you have two laptops.</p></blockquote><p>Then you copy one file.</p>" }),
+  ];
+  const quotes = [
+    { post: "2", text: "Sync is a feature, not the foundation.", source: "1" },
+    { post: "2", text: "Software should outlive its vendor.", source: null },
+    { post: "3", text: "Until you have two laptops.", source: "2" },
+  ];
+  const thread = {
+    id,
+    title: "Local-first, quoted",
+    source: "hn",
+    url: null,
+    posts: posts.length,
+    highlights: 0,
+    importedAt: 1_700_000_000,
+    lastOpenedAt: null,
+  };
+  return { thread, posts, quotes };
+}

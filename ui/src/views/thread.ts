@@ -23,6 +23,7 @@ import { topbar } from "../topbar";
 import { ancestors, buildTree, hiddenPosts } from "../tree";
 import { type PostContext, renderPending, renderPost, showCollapsed } from "./post";
 import { threadHighlighting } from "./highlights-panel";
+import { threadQuoting } from "./quote";
 import type { View } from "./view";
 
 /** Posts fetched per call: the first screen of a thread needs one page. */
@@ -414,10 +415,26 @@ export async function threadView(
   // Highlights: marks (a post decorator), the selection toolbar, the side panel.
   const highlighting = threadHighlighting(thread.id, root, (id) => focusPost(outline.findIndex((p) => p.sourceId === id), "center"));
 
+  // Quotes: a link on each quote block, "quoted by N", the quote-versus-reply view (q).
+  const quoting = threadQuoting({
+    threadId: thread.id,
+    outline,
+    root,
+    loadPost: async (id) => {
+      const index = outline.findIndex((p) => p.sourceId === id);
+      if (index >= 0) await fetchPage(Math.floor(index / PAGE_SIZE));
+      const post = index >= 0 ? postAt(index) : undefined;
+      if (!post) throw new Error(`Post #${id} could not be loaded.`);
+      return post;
+    },
+    current: () => outline[currentIndex()]?.sourceId ?? null,
+  });
+
   return {
     root,
     onKey(event) {
       if (highlighting.onKey(event)) return true;
+      if (quoting.onKey(event)) return true;
       switch (event.key) {
         case "Escape":
         case "Backspace":
@@ -468,6 +485,7 @@ export async function threadView(
     },
     leave() {
       highlighting.leave();
+      quoting.leave();
       connected = false;
       mounted = false;
       unmount?.();
