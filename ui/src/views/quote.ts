@@ -59,7 +59,7 @@ export function threadQuoting(options: QuotingOptions): ThreadQuoting {
     const id = item.dataset.postId ?? "";
     const quotes = byPost.get(id) ?? [];
     for (const [blockquote, q, i] of matchBlocks(body, quotes)) {
-      const label = q.source ? `quoting ${who(authors.get(q.source))}` : "external quote";
+      const label = q.source ? `quoting ${who(authors.get(q.source), q.source)}` : "external quote";
       const link = el("button", {
         type: "button",
         class: `quote-link${q.source ? "" : " quote-link--external"}`,
@@ -94,7 +94,7 @@ export function threadQuoting(options: QuotingOptions): ThreadQuoting {
         ...quotes.map((q) => {
           const reply = byPost.get(q.post) ?? [q];
           const index = Math.max(0, reply.findIndex((r) => r.start === q.start));
-          const open = el("button", { type: "button", class: "quoted-by-reply" }, el("span", { class: "quoted-by-author" }, who(authors.get(q.post))), ` #${q.post}: “${excerpt(q.text)}”`);
+          const open = el("button", { type: "button", class: "quoted-by-reply" }, el("span", { class: "quoted-by-author" }, who(authors.get(q.post), q.post)), `${authors.get(q.post) ? ` #${q.post}` : ""}: “${excerpt(q.text)}”`);
           open.addEventListener("click", () => void openQuoteView({ reply: q.post, index, quotes: reply, authors, loadPost }));
           return el("li", {}, open);
         }),
@@ -169,8 +169,9 @@ export function threadQuoting(options: QuotingOptions): ThreadQuoting {
   };
 }
 
-function who(author: string | null | undefined): string {
-  return author ? `@${author}` : "anonymous";
+/** "@author", or "post #id" for a post without one (a plain-text dump). */
+function who(author: string | null | undefined, id: string): string {
+  return author ? `@${author}` : `post #${id}`;
 }
 
 function excerpt(text: string, words = 8): string {
@@ -280,8 +281,8 @@ export async function openQuoteView(request: ViewRequest): Promise<void> {
     next.disabled = i === quotes.length - 1;
     position.textContent = `Quote ${i + 1} of ${quotes.length}`;
     title.textContent = q.source
-      ? `${who(authors.get(q.post))} quoting ${who(authors.get(q.source))}`
-      : `${who(authors.get(q.post))}: external quote`;
+      ? `${who(authors.get(q.post), q.post)} quoting ${who(authors.get(q.source), q.source)}`
+      : `${who(authors.get(q.post), q.post)}: external quote`;
     try {
       const [reply, source] = await Promise.all([loadPost(q.post), q.source ? loadPost(q.source) : Promise.resolve(null)]);
       if (mine !== generation) return;
@@ -343,7 +344,7 @@ function column(label: string, post: Post, authors: Map<string, string | null>):
   body.innerHTML = post.html;
   for (const link of body.querySelectorAll<HTMLAnchorElement>("a[href]")) link.rel = "noreferrer noopener";
   return [
-    el("h3", { class: "quote-view-label" }, label, " · ", el("span", { class: "post-author" }, who(authors.get(post.sourceId))), el("span", { class: "post-id" }, ` #${post.sourceId}`)),
+    el("h3", { class: "quote-view-label" }, label, " · ", el("span", { class: "post-author" }, who(authors.get(post.sourceId), post.sourceId)), authors.get(post.sourceId) ? el("span", { class: "post-id" }, ` #${post.sourceId}`) : null),
     body,
   ];
 }
