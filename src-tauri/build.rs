@@ -31,6 +31,8 @@ const COMMANDS: &[&str] = &[
     "reattach_highlight",
     "add_link",
     "delete_link",
+    "export_threads",
+    "restore_backup",
 ];
 
 fn main() {

@@ -367,3 +367,47 @@ pub async fn add_link(
 pub async fn delete_link(state: State<'_, LibraryState>, id: i64) -> Result<()> {
     Ok(state.library()?.delete_link(id)?)
 }
+
+// ---- Export and backup ---------------------------------------------------------------
+
+/// Exports threads (every thread when `threads` is empty) as `format` (md, json, w3c,
+/// csv, html, argdown) to `path`: one file written whole, or with `folder` a folder
+/// of one file per thread (md, html, argdown). Returns the files written.
+#[tauri::command]
+pub async fn export_threads(
+    state: State<'_, LibraryState>,
+    threads: Vec<i64>,
+    format: String,
+    path: PathBuf,
+    folder: bool,
+) -> Result<Vec<String>> {
+    let library = state.library()?;
+    let ids = if threads.is_empty() {
+        library.list_threads()?.into_iter().map(|t| t.id).collect()
+    } else {
+        threads
+    };
+    let format = threadmark_core::export::ExportFormat::parse(&format)?;
+    let written = if folder {
+        threadmark_core::export::save_folder(&library, &ids, format, &path)?
+    } else {
+        threadmark_core::export::save_file(&library, &ids, format, &path)?;
+        vec![path]
+    };
+    Ok(written.iter().map(|p| p.display().to_string()).collect())
+}
+
+/// Merges a JSON backup file into the library without duplicates (the newer edit of
+/// a highlight wins); returns what it added and updated.
+#[tauri::command]
+pub async fn restore_backup(
+    state: State<'_, LibraryState>,
+    path: PathBuf,
+) -> Result<crate::dto::RestoreSummary> {
+    let doc = threadmark_core::export::read_backup(&path)?;
+    let report = state
+        .library()?
+        .restore(&doc)
+        .map_err(|e| e.in_file(&path))?;
+    Ok(report.into())
+}

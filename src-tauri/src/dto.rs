@@ -497,3 +497,32 @@ impl TryFrom<DeletedHighlight> for threadmark_core::DeletedHighlight {
         })
     }
 }
+
+/// What restoring a JSON backup did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/bindings/")]
+pub struct RestoreSummary {
+    pub threads_created: u32,
+    pub threads_merged: u32,
+    pub posts_added: u32,
+    pub highlights_added: u32,
+    pub highlights_updated: u32,
+    pub labels_added: u32,
+    pub links_added: u32,
+}
+
+impl From<threadmark_core::RestoreReport> for RestoreSummary {
+    fn from(r: threadmark_core::RestoreReport) -> Self {
+        let n = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
+        RestoreSummary {
+            threads_created: n(r.threads_created),
+            threads_merged: n(r.threads_merged),
+            posts_added: n(r.posts_added),
+            highlights_added: n(r.highlights_added),
+            highlights_updated: n(r.highlights_updated),
+            labels_added: n(r.labels_added),
+            links_added: n(r.links_added),
+        }
+    }
+}

@@ -50,6 +50,8 @@ pub fn app<R: Runtime>(builder: Builder<R>, library: LibraryState) -> Builder<R>
             commands::reattach_highlight,
             commands::add_link,
             commands::delete_link,
+            commands::export_threads,
+            commands::restore_backup,
             commands::import_file,
         ])
 }

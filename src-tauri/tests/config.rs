@@ -112,8 +112,11 @@ fn the_only_capability_grants_exactly_the_app_commands() {
         "allow-reattach-highlight",
         "allow-add-link",
         "allow-delete-link",
-        // The open-file dialog only: no save, message or ask dialogs.
+        "allow-export-threads",
+        "allow-restore-backup",
+        // The open and save dialogs only: no message or ask dialogs.
         "dialog:allow-open",
+        "dialog:allow-save",
         // Drag-and-drop of files arrives as events.
         "core:event:allow-listen",
         "core:event:allow-unlisten",

@@ -10,6 +10,7 @@ const SHORTCUTS: [string, [string[], string][]][] = [
       [["/"], "Search all threads"],
       [["?"], "Show or hide this help"],
       [["t"], "Switch theme: system, light, dark"],
+      [["x"], "Export, back up or restore"],
       [["Esc"], "Close, or go back"],
     ],
   ],

@@ -5,7 +5,7 @@
 
 import { invoke } from "@tauri-apps/api/core";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
-import { open as openDialog } from "@tauri-apps/plugin-dialog";
+import { open as openDialog, save as saveDialog } from "@tauri-apps/plugin-dialog";
 import { openUrl } from "@tauri-apps/plugin-opener";
 import type { CommandError } from "./bindings/CommandError";
 import type { LibraryInfo } from "./bindings/LibraryInfo";
@@ -226,4 +226,57 @@ export function addLink(from: number, kind: LinkKind, to: number): Promise<Link>
 
 export function deleteLink(id: number): Promise<void> {
   return call<void>("delete_link", { id });
+}
+
+// ---- Export and backup ---------------------------------------------------------------
+
+import type { RestoreSummary } from "./bindings/RestoreSummary";
+
+export type { RestoreSummary };
+/** The export formats, by the name the core and the CLI use. */
+export type ExportFormatName = "md" | "html" | "argdown" | "csv" | "w3c" | "json";
+
+/** Exports threads (every thread when `threads` is empty) to `path`: one file, or with
+ *  `folder` one file per thread in that folder. Resolves to the files written. */
+export function exportThreads(threads: number[], format: ExportFormatName, path: string, folder: boolean): Promise<string[]> {
+  return call<string[]>("export_threads", { threads, format, path, folder });
+}
+
+/** Merges a JSON backup into the library without duplicates. */
+export function restoreBackup(path: string): Promise<RestoreSummary> {
+  return call<RestoreSummary>("restore_backup", { path });
+}
+
+/** Asks where to save a file with the system's save dialog; null if cancelled. */
+export async function pickSavePath(title: string, defaultPath: string, filter: { name: string; extensions: string[] }): Promise<string | null> {
+  try {
+    return (await saveDialog({ title, defaultPath, filters: [filter] })) ?? null;
+  } catch (error) {
+    throw asCommandError(error);
+  }
+}
+
+/** Asks for a folder (for a library exported as one file per thread); null if cancelled. */
+export async function pickFolder(title: string): Promise<string | null> {
+  try {
+    const chosen = await openDialog({ title, multiple: false, directory: true });
+    return typeof chosen === "string" ? chosen : null;
+  } catch (error) {
+    throw asCommandError(error);
+  }
+}
+
+/** Asks for a JSON backup to restore; null if cancelled. */
+export async function pickBackup(): Promise<string | null> {
+  try {
+    const chosen = await openDialog({
+      title: "Restore from a backup",
+      multiple: false,
+      directory: false,
+      filters: [{ name: "Threadmark backup", extensions: ["json"] }],
+    });
+    return typeof chosen === "string" ? chosen : null;
+  } catch (error) {
+    throw asCommandError(error);
+  }
 }

@@ -5,6 +5,7 @@
 
 import "./style.css";
 import { el, hasModifier, isTyping } from "./dom";
+import { openExport } from "./exporting";
 import { openHelp } from "./help";
 import { importFromDialog, importPaths, pasteDialog } from "./importing";
 import {
@@ -248,6 +249,7 @@ document.addEventListener("keydown", (event) => {
   let used = true;
   if (event.key === "/") used = focusSearch();
   else if (event.key === "?") openHelp();
+  else if (event.key === "x") void openExport(() => void render());
   else if (event.key === "t") {
     cycleTheme();
     showTheme();

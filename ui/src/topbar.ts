@@ -2,6 +2,7 @@
 // search box (all threads), the theme switch and the help button.
 
 import { el } from "./dom";
+import { openExport } from "./exporting";
 import { openHelp } from "./help";
 import { searchHref } from "./route";
 import { cycleTheme, themeChoice, themeLabel } from "./theme";
@@ -44,7 +45,10 @@ export function topbar(left: (Node | null)[], query = "", thread: number | null 
   const help = el("button", { type: "button", class: "icon-button help-button", title: "Keyboard shortcuts (?)", "aria-label": "Keyboard shortcuts", "aria-keyshortcuts": "?" }, "?");
   help.addEventListener("click", openHelp);
 
-  return el("header", { class: "topbar" }, ...left, form, el("div", { class: "topbar-tools" }, theme, help));
+  const exporting = el("button", { type: "button", class: "icon-button export-button", title: "Export and backup (x)", "aria-label": "Export and backup", "aria-keyshortcuts": "x" }, "⇪");
+  exporting.addEventListener("click", () => void openExport(() => window.dispatchEvent(new HashChangeEvent("hashchange"))));
+
+  return el("header", { class: "topbar" }, ...left, form, el("div", { class: "topbar-tools" }, exporting, theme, help));
 }
 
 /** Puts the keyboard in the search box (the `/` key). */

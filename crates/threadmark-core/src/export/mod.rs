@@ -381,6 +381,13 @@ pub fn markdown(lib: &Library, thread_id: i64) -> Result<String> {
     Ok(out)
 }
 
+/// Reads a JSON backup file (an `export --format json`) for [`Library::restore`];
+/// errors name the file.
+pub fn read_backup(path: &Path) -> Result<Value> {
+    let bytes = std::fs::read(path).map_err(|e| Error::from(e).in_file(path))?;
+    serde_json::from_slice(&bytes).map_err(|e| Error::from(e).in_file(path))
+}
+
 /// Which highlight attaches to which in the argument map, from the threads' links:
 /// `supports` is a pro relation, `rebuts` a con relation.
 fn attachments(lib: &Library, threads: &[i64]) -> Result<argdown::Attachments> {
