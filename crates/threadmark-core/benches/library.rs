@@ -131,5 +131,88 @@ fn bench(c: &mut Criterion) {
     );
 }
 
-criterion_group!(benches, bench);
+/// Re-anchoring 1,000 highlights after the thread changed (DESIGN §5: ≤ 100 ms):
+/// the 10,000-post synthetic thread with a highlight of 40 characters on every tenth
+/// post; then half of those posts are untouched, a fifth get words inserted before
+/// the highlight (moved), a fifth get a word inside it edited (fuzzy) and a tenth
+/// are rewritten entirely (searched for over the whole thread). Each iteration puts
+/// the highlights back as they were and re-anchors them all in one transaction.
+fn bench_reanchor(c: &mut Criterion) {
+    let big = synthetic_dump(10_000);
+    let mut lib = Library::open_in_memory().expect("open");
+    let id = lib
+        .import_bytes("big.txt", big.as_bytes(), SourceFormat::Text, None)
+        .expect("import")[0];
+    let posts = lib.posts(id).expect("posts");
+    let mut marked = Vec::new();
+    for p in posts
+        .iter()
+        .step_by(10)
+        .filter(|p| p.text.chars().count() >= 60)
+        .take(1000)
+    {
+        let h = lib
+            .highlight_span(id, &p.source_id, 5, 45, None)
+            .expect("highlight");
+        marked.push((h, p.text.clone()));
+    }
+    assert_eq!(marked.len(), 1000);
+    let saved: Vec<threadmark_core::model::Highlight> = lib.highlights(id).expect("highlights");
+    // The thread changes.
+    for (i, (h, text)) in marked.iter().enumerate() {
+        let chars: Vec<char> = text.chars().collect();
+        let new: String = match i % 10 {
+            5 | 6 => format!("Edited to add a few words first. {text}"),
+            7 | 8 => {
+                let mut c = chars.clone();
+                c[20] = '#';
+                c.remove(30);
+                c.into_iter().collect()
+            }
+            9 => "This comment was rewritten by its author and says something else now.".into(),
+            _ => continue,
+        };
+        lib.connection()
+            .execute(
+                "UPDATE posts SET text = ?1 WHERE thread_id = ?2 AND source_id = ?3",
+                rusqlite::params![new, id, h.post],
+            )
+            .expect("edit");
+    }
+    let reset = |lib: &Library| {
+        let c = lib.connection();
+        c.execute_batch("BEGIN").expect("begin");
+        for h in &saved {
+            c.execute(
+                "UPDATE highlights SET post_source = ?1, exact = ?2, prefix = ?3, suffix = ?4, start = ?5, \"end\" = ?6, state = 'anchored' WHERE id = ?7",
+                rusqlite::params![h.post, h.exact, h.prefix, h.suffix, h.start, h.end, h.id],
+            )
+            .expect("reset");
+        }
+        c.execute_batch("COMMIT").expect("commit");
+    };
+    reset(&lib);
+    lib.reanchor_thread(id).expect("reanchor");
+    let lib = std::cell::RefCell::new(lib);
+    let mut states = std::collections::BTreeMap::new();
+    for h in lib.borrow().highlights(id).expect("highlights") {
+        *states.entry(h.state).or_insert(0) += 1;
+    }
+    eprintln!("re-anchoring 1,000 highlights: {states:?}");
+    let mut group = c.benchmark_group("anchor");
+    group.sample_size(20);
+    group.bench_function(
+        "re-anchor 1,000 highlights after the 10,000-post thread changed",
+        |b| {
+            b.iter_batched(
+                || reset(&lib.borrow()),
+                |()| lib.borrow_mut().reanchor_thread(id).expect("reanchor"),
+                criterion::BatchSize::PerIteration,
+            )
+        },
+    );
+    group.finish();
+}
+
+criterion_group!(benches, bench, bench_reanchor);
 criterion_main!(benches);

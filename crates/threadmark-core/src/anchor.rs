@@ -226,6 +226,36 @@ pub fn search(text: &[char], pattern: &[char], max_errors: usize) -> Vec<Match> 
         .collect()
 }
 
+/// Like [`search`], but of each run of adjacent end positions (one approximate
+/// occurrence seen from its neighbouring ends) only the end with the fewest errors,
+/// the earliest among equals, gets a start and is returned.
+fn best_per_run(text: &[char], pattern: &[char], max_errors: usize) -> Vec<Match> {
+    if pattern.is_empty() || text.is_empty() {
+        return Vec::new();
+    }
+    let pat = Pattern::new(pattern);
+    let mut best: Vec<(usize, usize)> = Vec::new(); // (end, errors), one per run
+    let mut last_end = usize::MAX - 1;
+    match_ends(text, &pat, max_errors, |end, errors| {
+        match best.last_mut() {
+            Some(b) if end == last_end + 1 => {
+                if errors < b.1 {
+                    *b = (end, errors);
+                }
+            }
+            _ => best.push((end, errors)),
+        }
+        last_end = end;
+    });
+    best.into_iter()
+        .map(|(end, errors)| Match {
+            start: match_start(text, pattern, end, errors),
+            end,
+            errors,
+        })
+        .collect()
+}
+
 /// The fewest edits turning `pattern` into a substring of `text`, if any substring
 /// is within `max_errors` (`pattern.len()` when the text is empty).
 fn best_errors(text: &[char], pattern: &[char], max_errors: usize) -> usize {
@@ -315,7 +345,7 @@ pub fn match_quote(
     }
     let exact = occurrences(text, quote);
     let candidates: Vec<Match> = if exact.is_empty() {
-        search(text, quote, max_errors)
+        best_per_run(text, quote, max_errors)
     } else {
         exact
             .into_iter()
@@ -367,11 +397,31 @@ fn gram_hash(window: &[char]) -> u64 {
     })
 }
 
+/// A hasher for keys that are already hashes (the k-gram index).
+#[derive(Default, Clone, Copy)]
+struct Prehashed(u64);
+
+impl std::hash::Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+type GramIndex = HashMap<u64, Vec<u32>, std::hash::BuildHasherDefault<Prehashed>>;
+
 /// The texts of a thread's live posts in thread order, with an index of their
 /// k-grams built on first use (only highlights that left their post need it).
 pub struct Texts {
     posts: Vec<Vec<char>>,
-    index: OnceCell<HashMap<u64, Vec<u32>>>,
+    index: OnceCell<GramIndex>,
 }
 
 impl Texts {
@@ -399,9 +449,9 @@ impl Texts {
     }
 
     /// k-gram → the posts containing it (ascending, without repeats).
-    fn index(&self) -> &HashMap<u64, Vec<u32>> {
+    fn index(&self) -> &GramIndex {
         self.index.get_or_init(|| {
-            let mut index: HashMap<u64, Vec<u32>> = HashMap::new();
+            let mut index = GramIndex::default();
             for (i, text) in self.posts.iter().enumerate() {
                 for w in text.windows(K) {
                     let list = index.entry(gram_hash(w)).or_default();
@@ -422,45 +472,57 @@ impl Texts {
             return (0..self.posts.len()).collect();
         }
         let index = self.index();
-        if exact {
-            // Both end k-grams must be there.
-            let first = index.get(&gram_hash(&quote[..K]));
-            let last = index.get(&gram_hash(&quote[quote.len() - K..]));
-            return match (first, last) {
-                (Some(a), Some(b)) => a
-                    .iter()
-                    .filter(|p| b.binary_search(p).is_ok())
-                    .map(|&p| p as usize)
-                    .collect(),
-                _ => Vec::new(),
-            };
+        // The quote's distinct k-grams, rarest first.
+        let mut lists: Vec<&[u32]> = Vec::new();
+        let mut seen: std::collections::HashSet<u64> = std::collections::HashSet::new();
+        for g in 0..=quote.len() - K {
+            let h = gram_hash(&quote[g..g + K]);
+            if seen.insert(h) {
+                match index.get(&h) {
+                    Some(list) => lists.push(list),
+                    None if exact => return Vec::new(),
+                    None => {}
+                }
+            }
         }
+        lists.sort_by_key(|l| l.len());
+        if exact {
+            // Every k-gram of the quote must be in the post.
+            let Some((first, rest)) = lists.split_first() else {
+                return Vec::new();
+            };
+            return first
+                .iter()
+                .filter(|p| rest.iter().all(|l| l.binary_search(p).is_ok()))
+                .map(|&p| p as usize)
+                .collect();
+        }
+        // Approximate: count shared k-grams among the rarest ones. With a quarter of
+        // the quote edited, typically at least a fifth of its k-grams survive (each
+        // edit breaks at most K of them).
+        let sample = lists.len().min(12);
+        let needed = (sample / 5).max(1) as u32;
         let mut shared = vec![0u32; self.posts.len()];
         let mut touched: Vec<u32> = Vec::new();
-        let grams = quote.len() - K + 1;
-        let mut seen: std::collections::HashSet<u64> = std::collections::HashSet::new();
-        for g in 0..grams {
-            let h = gram_hash(&quote[g..g + K]);
-            if !seen.insert(h) {
-                continue;
-            }
-            for &p in index.get(&h).map_or(&[][..], Vec::as_slice) {
+        for list in &lists[..sample] {
+            for &p in *list {
                 if shared[p as usize] == 0 {
                     touched.push(p);
                 }
                 shared[p as usize] += 1;
             }
         }
-        // With a quarter of the quote edited, at least a fifth of its k-grams
-        // typically survive (each edit breaks at most K of them).
-        let needed = (seen.len() / 5).max(1) as u32;
         let mut posts: Vec<(u32, u32)> = touched
             .into_iter()
             .map(|p| (shared[p as usize], p))
             .filter(|&(n, _)| n >= needed)
             .collect();
-        posts.sort_by_key(|&(n, p)| (std::cmp::Reverse(n), p));
-        posts.truncate(limit);
+        let key = |&(n, p): &(u32, u32)| (std::cmp::Reverse(n), p);
+        if posts.len() > limit {
+            posts.select_nth_unstable_by_key(limit, key);
+            posts.truncate(limit);
+        }
+        posts.sort_by_key(key);
         posts.into_iter().map(|(_, p)| p as usize).collect()
     }
 }

@@ -157,7 +157,8 @@ impl Library {
 pub(crate) fn reanchor(tx: &Transaction<'_>, thread_id: i64) -> Result<()> {
     // Every post with its place in the thread; the live ones with their text.
     let mut place: HashMap<String, i64> = HashMap::new();
-    let mut live: Vec<(String, i64, Vec<char>)> = Vec::new();
+    let mut live: Vec<(String, i64)> = Vec::new();
+    let mut live_texts: Vec<Vec<char>> = Vec::new();
     {
         let mut stmt = tx.prepare(
             "SELECT source_id, position, deleted, text FROM posts WHERE thread_id = ?1 ORDER BY position",
@@ -167,11 +168,14 @@ pub(crate) fn reanchor(tx: &Transaction<'_>, thread_id: i64) -> Result<()> {
             let id: String = r.get(0)?;
             let position: i64 = r.get(1)?;
             if !r.get::<_, bool>(2)? {
-                live.push((
-                    id.clone(),
-                    position,
-                    r.get::<_, String>(3)?.chars().collect(),
-                ));
+                live.push((id.clone(), position));
+                live_texts.push(
+                    r.get_ref(3)?
+                        .as_str()
+                        .map_err(rusqlite::Error::from)?
+                        .chars()
+                        .collect(),
+                );
             }
             place.insert(id, position);
         }
@@ -179,10 +183,10 @@ pub(crate) fn reanchor(tx: &Transaction<'_>, thread_id: i64) -> Result<()> {
     let live_index: HashMap<&str, usize> = live
         .iter()
         .enumerate()
-        .map(|(i, (id, _, _))| (id.as_str(), i))
+        .map(|(i, (id, _))| (id.as_str(), i))
         .collect();
-    let positions: Vec<i64> = live.iter().map(|(_, p, _)| *p).collect();
-    let texts = Texts::new(live.iter().map(|(_, _, t)| t.clone()).collect());
+    let positions: Vec<i64> = live.iter().map(|(_, p)| *p).collect();
+    let texts = Texts::new(live_texts);
     let highlights: Vec<(i64, String, Selector)> = {
         let mut stmt = tx.prepare(
             "SELECT id, post_source, exact, prefix, suffix, start, \"end\" FROM highlights WHERE thread_id = ?1",
@@ -200,6 +204,13 @@ pub(crate) fn reanchor(tx: &Transaction<'_>, thread_id: i64) -> Result<()> {
                 },
             ))
         })?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    // Highlights stored as anchored: one found at its place again needs no write.
+    let unchanged: std::collections::HashSet<i64> = {
+        let mut stmt =
+            tx.prepare("SELECT id FROM highlights WHERE thread_id = ?1 AND state = 'anchored'")?;
+        let rows = stmt.query_map([thread_id], |r| r.get(0))?;
         rows.collect::<rusqlite::Result<_>>()?
     };
     let mut update = tx.prepare(
@@ -227,12 +238,20 @@ pub(crate) fn reanchor(tx: &Transaction<'_>, thread_id: i64) -> Result<()> {
             orphan.execute(params![id, t])?;
             continue;
         }
-        let (source_id, _, text) = &live[found.post];
-        let text: String = text.iter().collect();
+        let source_id = &live[found.post].0;
+        let text: String = texts.post(found.post).iter().collect();
         let Some(new) = selector(&text, found.start, found.end) else {
             orphan.execute(params![id, t])?;
             continue;
         };
+        if found.state == AnchorState::Anchored
+            && *source_id == post
+            && new == sel
+            && unchanged.contains(&id)
+        {
+            // Where it was, as it was, with the same context: nothing to write.
+            continue;
+        }
         update.execute(params![
             source_id,
             new.exact,
