@@ -146,6 +146,73 @@ fn export_markdown_and_json() {
     assert_eq!(v["labels"].as_array().unwrap().len(), 5);
 }
 
+#[test]
+fn export_html_argdown_and_the_library_as_a_folder() {
+    let (dir, db) = imported();
+    tm(&db)
+        .args([
+            "highlight",
+            "add",
+            "1",
+            "7",
+            "--exact",
+            "solid background",
+            "--label",
+            "Claim",
+        ])
+        .assert()
+        .success();
+    let page = dir.path().join("t.html");
+    tm(&db)
+        .args(["export", "1", "--format", "html", "-o"])
+        .arg(&page)
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(!html.contains("<script"));
+    assert!(html.contains(">solid background</mark>"));
+    let ad = tm(&db)
+        .args(["export", "1", "--format", "argdown"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let ad = String::from_utf8(ad).unwrap();
+    assert!(ad.contains("[Claim 1]: “solid background”"), "{ad}");
+    // A second thread, then the library as a folder of one file per thread.
+    tm(&db)
+        .arg("import")
+        .arg(corpus_file("hn/algolia/neonmodem-49953495-trimmed.json"))
+        .assert()
+        .success();
+    let vault = dir.path().join("vault");
+    let listed = tm(&db)
+        .args(["export", "--all", "--format", "md", "-o"])
+        .arg(&vault)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let mut names: Vec<String> = std::fs::read_dir(&vault)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(names[0].starts_with("1-because-we-believe") && names[0].ends_with(".md"));
+    assert!(names[1].starts_with("2-run-qwen-3-8-flash-next") && names[1].ends_with(".md"));
+    assert_eq!(String::from_utf8(listed).unwrap().lines().count(), 2);
+    // HTML of the whole library needs a folder.
+    tm(&db)
+        .args(["export", "--all", "--format", "html"])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("one page per thread"));
+}
+
 /// Bad inputs fail with one line naming the file and the cause, and leave the library as it was.
 #[test]
 fn bad_inputs_fail_cleanly_and_change_nothing() {
