@@ -15,6 +15,7 @@ const COMMANDS: &[&str] = &[
     "delete_thread",
     "import_text",
     "import_file",
+    "cancel_import",
     "fetch_url",
     "labels",
     "add_label",

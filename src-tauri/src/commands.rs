@@ -3,15 +3,18 @@
 //! Commands are `async` so that Tauri runs them off the main thread: a large thread
 //! must not freeze the window while it loads.
 
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 
-use tauri::State;
+use tauri::{AppHandle, Emitter, Runtime, State};
+use threadmark_core::progress::{ImportProgress as Progress, ImportStage};
 
 use crate::dto::{
-    LibraryInfo, OpenedThread, Post, PostOutline, SearchHit, ThreadSummary, SNIPPET_MARKS,
+    ImportProgress, LibraryInfo, OpenedThread, Post, PostOutline, SearchHit, ThreadSummary,
+    SNIPPET_MARKS,
 };
 use crate::error::Result;
-use crate::state::LibraryState;
+use crate::state::{Imports, LibraryState};
 
 /// The most search results one query returns.
 const SEARCH_LIMIT: i64 = 500;
@@ -129,13 +132,20 @@ pub async fn delete_thread(state: State<'_, LibraryState>, id: i64) -> Result<()
 
 /// Imports pasted text (any format Threadmark reads); returns the new threads' ids.
 /// A pasted web address is refused as `unsupported`: `fetch_url` fetches it.
+/// Progress goes out as `import-progress` events; `cancel_import` stops it with
+/// nothing saved (`cancelled`).
 #[tauri::command]
-pub async fn import_text(
+pub async fn import_text<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, LibraryState>,
+    imports: State<'_, Imports>,
     text: String,
     title: Option<String>,
 ) -> Result<Vec<i64>> {
-    Ok(state.library()?.import_pasted(&text, title.as_deref())?)
+    let mut library = state.library()?;
+    imports.start();
+    let mut observe = observer(&app, &imports);
+    Ok(library.import_pasted_observed(&text, title.as_deref(), &mut observe)?)
 }
 
 /// Fetches a thread from the web (a Hacker News item, a Reddit thread, a Lobsters
@@ -154,15 +164,60 @@ pub async fn fetch_url(
     if let Some(title) = title.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         doc.title = title.to_string();
     }
-    let ids = state.library()?.import_docs(std::slice::from_ref(&doc), None);
+    let ids = state
+        .library()?
+        .import_docs(std::slice::from_ref(&doc), None);
     Ok(ids.map_err(|e| e.in_file(url.trim()))?)
 }
 
 /// Imports a file the user chose in the open dialog or dropped on the window;
-/// returns the new threads' ids.
+/// returns the new threads' ids. Progress and cancelling as for `import_text`.
 #[tauri::command]
-pub async fn import_file(state: State<'_, LibraryState>, path: PathBuf) -> Result<Vec<i64>> {
-    Ok(state.library()?.import_path(&path)?)
+pub async fn import_file<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, LibraryState>,
+    imports: State<'_, Imports>,
+    path: PathBuf,
+) -> Result<Vec<i64>> {
+    let mut library = state.library()?;
+    imports.start();
+    let mut observe = observer(&app, &imports);
+    Ok(library.import_path_observed(&path, &mut observe)?)
+}
+
+/// The event a running import reports its progress with.
+pub const IMPORT_PROGRESS_EVENT: &str = "import-progress";
+
+/// Stops the import running now at its next step; nothing of it is saved.
+#[tauri::command]
+pub async fn cancel_import(imports: State<'_, Imports>) -> Result<()> {
+    imports.cancel();
+    Ok(())
+}
+
+/// Sends an import's progress to the window (once per percent and stage, so a
+/// 10,000-post import sends some 200 events, not 20,000) and stops it when the
+/// user cancelled.
+fn observer<'a, R: Runtime>(
+    app: &'a AppHandle<R>,
+    imports: &'a Imports,
+) -> impl FnMut(Progress) -> ControlFlow<()> + 'a {
+    let mut last: Option<(ImportStage, usize)> = None;
+    move |progress| {
+        let percent = (progress.done * 100)
+            .checked_div(progress.total)
+            .unwrap_or(100);
+        if last != Some((progress.stage, percent)) {
+            last = Some((progress.stage, percent));
+            // A window that is gone cannot be told; the import goes on.
+            let _ = app.emit(IMPORT_PROGRESS_EVENT, ImportProgress::from(progress));
+        }
+        if imports.cancelled() {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------

@@ -129,6 +129,35 @@ pub struct OpenedThread {
     pub outline: Vec<PostOutline>,
 }
 
+/// A step of a long import, sent to the window as an `import-progress` event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/bindings/")]
+pub struct ImportProgress {
+    /// "preparing" (rendering posts, matching quotes) or "storing" (writing them).
+    #[ts(type = "\"preparing\" | \"storing\"")]
+    pub stage: String,
+    /// Posts through this stage so far, of `total`.
+    #[ts(type = "number")]
+    pub done: i64,
+    #[ts(type = "number")]
+    pub total: i64,
+    /// Threads (or mail conversations) in the import.
+    #[ts(type = "number")]
+    pub threads: i64,
+}
+
+impl From<threadmark_core::progress::ImportProgress> for ImportProgress {
+    fn from(p: threadmark_core::progress::ImportProgress) -> Self {
+        ImportProgress {
+            stage: p.stage.as_str().to_string(),
+            done: p.done as i64,
+            total: p.total as i64,
+            threads: p.threads as i64,
+        }
+    }
+}
+
 /// Where the library lives, for the status line and for support.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]

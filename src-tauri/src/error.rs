@@ -19,6 +19,7 @@ pub enum ErrorKind {
     TooLarge,
     Unsupported,
     Network,
+    Cancelled,
     Internal,
 }
 
@@ -60,6 +61,7 @@ impl From<threadmark_core::Error> for Error {
             Core::TooLarge => ErrorKind::TooLarge,
             Core::Unsupported => ErrorKind::Unsupported,
             Core::Network => ErrorKind::Network,
+            Core::Cancelled => ErrorKind::Cancelled,
         };
         Error {
             kind,

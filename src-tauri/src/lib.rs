@@ -2,10 +2,12 @@
 //!
 //! This crate only translates. It opens the library (`state`), exposes a few thin
 //! commands (`commands`) whose results cross IPC as generated DTOs (`dto`) or as a
-//! `{ kind, message }` error (`error`), and registers two plugins: the open-file
-//! dialog and the opener (links go to the system browser; the capability limits it
-//! to http/https addresses). Product logic belongs in the core; if a command
-//! grows past a few lines, the missing piece is a core function.
+//! `{ kind, message }` error (`error`), and registers three plugins: the open-file
+//! dialog, the opener (links go to the system browser; the capability limits it
+//! to http/https addresses) and window state (size and position kept across starts,
+//! from Rust alone: the webview is granted nothing for it). Product logic belongs
+//! in the core; if a command grows past a few lines, the missing piece is a core
+//! function.
 
 pub mod commands;
 pub mod dto;
@@ -13,6 +15,7 @@ pub mod error;
 pub mod state;
 
 use tauri::{Builder, Context, Runtime};
+use tauri_plugin_window_state::StateFlags;
 
 pub use state::LibraryState;
 
@@ -22,7 +25,14 @@ pub fn app<R: Runtime>(builder: Builder<R>, library: LibraryState) -> Builder<R>
     builder
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
+        // Size, position and maximised state saved on close, restored at start.
+        .plugin(
+            tauri_plugin_window_state::Builder::default()
+                .with_state_flags(StateFlags::SIZE | StateFlags::POSITION | StateFlags::MAXIMIZED)
+                .build(),
+        )
         .manage(library)
+        .manage(state::Imports::default())
         .invoke_handler(tauri::generate_handler![
             commands::list_threads,
             commands::open_thread,
@@ -53,6 +63,7 @@ pub fn app<R: Runtime>(builder: Builder<R>, library: LibraryState) -> Builder<R>
             commands::export_threads,
             commands::restore_backup,
             commands::import_file,
+            commands::cancel_import,
         ])
 }
 

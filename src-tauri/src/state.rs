@@ -6,6 +6,7 @@
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use threadmark_core::{Library, SourceFormat};
@@ -47,6 +48,29 @@ impl LibraryState {
         self.library
             .lock()
             .map_err(|_| Error::internal("the library lock was poisoned by an earlier failure"))
+    }
+}
+
+/// Tauri-managed state: whether the user asked to stop the import running now.
+/// Kept apart from the library, whose lock the import holds.
+#[derive(Default)]
+pub struct Imports {
+    cancel: AtomicBool,
+}
+
+impl Imports {
+    /// An import starts: no cancel asked for yet.
+    pub fn start(&self) {
+        self.cancel.store(false, Ordering::SeqCst);
+    }
+
+    /// Asks the running import to stop at its next step.
+    pub fn cancel(&self) {
+        self.cancel.store(true, Ordering::SeqCst);
+    }
+
+    pub fn cancelled(&self) -> bool {
+        self.cancel.load(Ordering::SeqCst)
     }
 }
 

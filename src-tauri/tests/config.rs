@@ -96,6 +96,7 @@ fn the_only_capability_grants_exactly_the_app_commands() {
         "allow-import-text",
         "allow-import-file",
         "allow-fetch-url",
+        "allow-cancel-import",
         // Highlights, labels and links.
         "allow-labels",
         "allow-add-label",

@@ -5,6 +5,7 @@
 import { button, openModal } from "./dialogs";
 import { el } from "./dom";
 import { asCommandError, fetchUrl, importFile, importText, pickFile } from "./ipc";
+import { CANCELLED_MESSAGE, trackImport, wasCancelled } from "./progress";
 import { toast } from "./toast";
 
 const FORMATS = "Plain text, Hacker News, Reddit, Lobsters or Discourse JSON, a saved Hacker News page, or a mailbox.";
@@ -32,9 +33,10 @@ export async function importPaths(paths: string[]): Promise<number[] | null> {
   const ids: number[] = [];
   for (const path of paths) {
     try {
-      ids.push(...(await importFile(path)));
+      ids.push(...(await trackImport(() => importFile(path))));
     } catch (error) {
-      toast(asCommandError(error).message, "error");
+      if (wasCancelled(error)) toast(CANCELLED_MESSAGE);
+      else toast(asCommandError(error).message, "error");
       return ids.length > 0 ? ids : null;
     }
   }
@@ -93,10 +95,10 @@ export function pasteDialog(text = ""): Promise<number[] | null> {
           }
         }
         try {
-          result = await importText(area.value, title.value.trim() || null);
+          result = await trackImport(() => importText(area.value, title.value.trim() || null));
           return true;
         } catch (error) {
-          modal.setError(asCommandError(error).message);
+          modal.setError(wasCancelled(error) ? CANCELLED_MESSAGE : asCommandError(error).message);
           area.focus();
           return false;
         }

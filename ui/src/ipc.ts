@@ -4,10 +4,12 @@
 // (open-file dialog, opener for links) and the drag-and-drop events are here too.
 
 import { invoke } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { open as openDialog, save as saveDialog } from "@tauri-apps/plugin-dialog";
 import { openUrl } from "@tauri-apps/plugin-opener";
 import type { CommandError } from "./bindings/CommandError";
+import type { ImportProgress } from "./bindings/ImportProgress";
 import type { LibraryInfo } from "./bindings/LibraryInfo";
 import type { OpenedThread } from "./bindings/OpenedThread";
 import type { Post } from "./bindings/Post";
@@ -17,7 +19,7 @@ import type { SearchHit } from "./bindings/SearchHit";
 import type { SnippetPart } from "./bindings/SnippetPart";
 import type { ThreadSummary } from "./bindings/ThreadSummary";
 
-export type { CommandError, LibraryInfo, OpenedThread, Post, PostOutline, SearchHit, SnippetPart, ThreadSummary };
+export type { CommandError, ImportProgress, LibraryInfo, OpenedThread, Post, PostOutline, SearchHit, SnippetPart, ThreadSummary };
 
 /** Every saved thread, for the library view. */
 export function listThreads(): Promise<ThreadSummary[]> {
@@ -86,6 +88,21 @@ export function fetchUrl(url: string, title: string | null): Promise<number[]> {
 /** Imports a file by path; resolves to the new threads' ids. */
 export function importFile(path: string): Promise<number[]> {
   return call<number[]>("import_file", { path });
+}
+
+/** Stops the import running now; it then rejects with kind "cancelled", nothing saved. */
+export function cancelImport(): Promise<void> {
+  return call<void>("cancel_import");
+}
+
+/** Calls `handler` with each progress report of a running import (importFile,
+ *  importText); resolves to a function that stops listening. */
+export async function onImportProgress(handler: (progress: ImportProgress) => void): Promise<() => void> {
+  try {
+    return await listen<ImportProgress>("import-progress", (event) => handler(event.payload));
+  } catch {
+    return () => {};
+  }
 }
 
 /** Asks for a file to import with the system's open dialog; null if cancelled. */

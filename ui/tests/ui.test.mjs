@@ -63,6 +63,12 @@ function mockTauri(data) {
   const listeners = {};
   window.__threadmarkCalls = calls;
   window.__threadmarkListeners = listeners;
+  // What Tauri injects for the event plugin: unlisten() removes the handler here.
+  window.__TAURI_EVENT_PLUGIN_INTERNALS__ = {
+    unregisterListener(event, id) {
+      listeners[event] = (listeners[event] ?? []).filter((handler) => handler !== id);
+    },
+  };
   let nextCallback = 1;
   let nextThread = 100;
   const text = (html) => new DOMParser().parseFromString(html, "text/html").body.textContent ?? "";
@@ -156,6 +162,21 @@ function mockTauri(data) {
           }
           return addThread(args.title ?? "Fetched from Hacker News", ["The story.", "A comment."]);
         case "import_file":
+          if (args.path.endsWith(".slow")) {
+            // A long import: 20 progress reports 40 ms apart, stopped by cancel_import.
+            const emit = (payload) => {
+              for (const id of listeners["import-progress"] ?? []) window[`_${id}`]?.({ event: "import-progress", id: 2, payload });
+            };
+            data.cancel = false;
+            const total = 5_000;
+            for (let step = 1; step <= 20; step++) {
+              await new Promise((resolve) => setTimeout(resolve, 40));
+              if (data.cancel) throw { kind: "cancelled", message: `${args.path}: import cancelled: nothing was saved` };
+              const stage = step <= 10 ? "preparing" : "storing";
+              emit({ stage, done: (total * (step <= 10 ? step : step - 10)) / 10, total, threads: 12 });
+            }
+            return addThread(args.path.split("/").pop(), ["From a long file."]);
+          }
           if (args.path.endsWith(".bad")) throw { kind: "bad_input", message: `${args.path}: line 1, column 1: invalid JSON: expected value` };
           return addThread(args.path.split("/").pop(), ["From a file."]);
         case "thread_quotes":
@@ -180,6 +201,9 @@ function mockTauri(data) {
           if (!byId(args.post)) throw { kind: "not_found", message: `no post ${args.post}` };
           return links.filter((q) => q.source === args.post);
         }
+        case "cancel_import":
+          data.cancel = true;
+          return null;
         case "plugin:dialog|open":
           return data.pick ?? null;
         case "plugin:opener|open_url":
@@ -957,6 +981,239 @@ describe("a 10,000-post thread", () => {
       await close();
     }
   });
+});
+
+describe("quotes", () => {
+  const open = async (options = {}) => {
+    const app = await openApp({ hash: "#/thread/11", quoting: true, ...options });
+    await app.page.locator("#post-2 .quote-link").first().waitFor();
+    return app;
+  };
+
+  test("a quote block links to its source, an external one says so, a quoted post shows quoted by N", async () => {
+    const { page, problems, close } = await open();
+    try {
+      const links = page.locator("#post-2 .quote-link");
+      assert.equal(await links.count(), 2);
+      assert.equal(await links.nth(0).getAttribute("data-label"), "quoting @ada");
+      assert.equal(await links.nth(1).getAttribute("data-label"), "external quote");
+      assert.equal(await page.locator("#post-3 .quote-link").getAttribute("data-label"), "quoting @bob");
+      // The labels are drawn by CSS: the body's text is still the post's text.
+      const body = await page.locator("#post-2 .post-body").textContent();
+      assert.equal(body, "Sync is a feature, not the foundation.Until you have two laptops.Software should outlive its vendor.Agreed with that manifesto line, though.");
+      assert.equal(await page.locator("#post-1 .quoted-by").getAttribute("data-label"), "quoted by 1");
+      assert.equal(await page.locator("#post-2 .quoted-by").getAttribute("data-label"), "quoted by 1");
+      assert.equal(await page.locator("#post-3 .quoted-by").count(), 0, "nobody quotes carol");
+      await page.locator("#post-1 .quoted-by").click();
+      const reply = page.locator("#post-1 .quoted-by-reply");
+      await reply.waitFor();
+      assert.equal(await reply.count(), 1);
+      assert.match((await reply.textContent()) ?? "", /^@bob #2: “Sync is a feature, not the foundation\.”$/);
+      const calls = await page.evaluate(() => window.__threadmarkCalls.filter((c) => c.cmd === "quoted_by").map((c) => c.args));
+      assert.deepEqual(calls, [{ id: 11, post: "1", start: null, end: null }]);
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  });
+
+  test("Tab and Enter on a link open the quote beside its source; arrows step; Escape returns to the same place", async () => {
+    const { page, problems, close } = await open();
+    try {
+      await page.locator("#post-2").focus();
+      const scrollBefore = await page.evaluate(() => window.scrollY);
+      // Tab from the post reaches its first quote link.
+      let label = null;
+      for (let i = 0; i < 6 && label !== "quoting @ada"; i++) {
+        await page.keyboard.press("Tab");
+        label = await page.evaluate(() => document.activeElement?.getAttribute("data-label"));
+      }
+      assert.equal(label, "quoting @ada");
+      await page.keyboard.press("Enter");
+      const view = page.locator("dialog.quote-view[open]");
+      await view.waitFor();
+      await view.locator(".quote-view-source mark.quote-span").waitFor();
+      assert.equal(await view.locator(".quote-view-title").textContent(), "@bob quoting @ada");
+      assert.equal(await view.locator(".quote-view-position").textContent(), "Quote 1 of 2");
+      assert.equal(await view.locator(".quote-view-source mark.quote-span").textContent(), "Sync is a feature, not the foundation.");
+      assert.match((await view.locator(".quote-view-source .quote-view-label").textContent()) ?? "", /@ada #1/);
+      assert.equal(await view.locator(".quote-view-reply mark.quote-span").textContent(), "Sync is a feature, not the foundation.");
+
+      await page.keyboard.press("ArrowRight");
+      await view.locator(".quote-view-external").waitFor();
+      assert.equal(await view.locator(".quote-view-position").textContent(), "Quote 2 of 2");
+      assert.equal(await view.locator(".quote-view-title").textContent(), "@bob: external quote");
+      assert.equal(await view.locator(".quote-view-quoted").textContent(), "Software should outlive its vendor.");
+      assert.equal(await view.locator(".quote-view-reply mark.quote-span").textContent(), "Software should outlive its vendor.");
+      await page.keyboard.press("ArrowRight");
+      assert.equal(await view.locator(".quote-view-position").textContent(), "Quote 2 of 2", "stops at the last quote");
+      await page.keyboard.press("k");
+      await view.locator(".quote-view-source mark.quote-span").waitFor();
+      assert.equal(await view.locator(".quote-view-position").textContent(), "Quote 1 of 2");
+
+      await page.keyboard.press("Escape");
+      await view.waitFor({ state: "detached" });
+      assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("data-label")), "quoting @ada", "focus is back on the link");
+      assert.equal(await page.evaluate(() => window.scrollY), scrollBefore);
+      assert.equal(new URL(page.url()).hash.startsWith("#/thread/11"), true, "still in the thread");
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  });
+
+  test("q on a focused post opens its quotes, or the first reply quoting it; Escape goes back to the post", async () => {
+    const { page, problems, close } = await open();
+    try {
+      await page.locator("#post-3").focus();
+      await page.keyboard.press("q");
+      const view = page.locator("dialog.quote-view[open]");
+      await view.locator(".quote-view-source mark.quote-span").waitFor();
+      assert.equal(await view.locator(".quote-view-title").textContent(), "@carol quoting @bob");
+      assert.equal(await view.locator(".quote-view-source mark.quote-span").textContent(), "Until you have two laptops.");
+      await page.keyboard.press("Escape");
+      await view.waitFor({ state: "detached" });
+      assert.equal(await page.evaluate(() => document.activeElement?.id), "post-3");
+
+      // Post 1 quotes nobody: q shows bob's reply, at the quote of post 1.
+      await page.locator("#post-1").focus();
+      await page.keyboard.press("q");
+      await view.locator(".quote-view-source mark.quote-span").waitFor();
+      assert.equal(await view.locator(".quote-view-title").textContent(), "@bob quoting @ada");
+      assert.equal(await view.locator(".quote-view-position").textContent(), "Quote 1 of 2");
+      await page.keyboard.press("Escape");
+      await view.waitFor({ state: "detached" });
+      assert.equal(await page.evaluate(() => document.activeElement?.id), "post-1");
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  });
+
+  for (const colorScheme of ["light", "dark"]) {
+    test(`the quote view reads in the ${colorScheme} theme`, async () => {
+      const { page, problems, close } = await open({ colorScheme });
+      try {
+        await page.locator("#post-2 .quote-link").first().click();
+        const view = page.locator("dialog.quote-view[open]");
+        await view.locator(".quote-view-source mark.quote-span").waitFor();
+        const colors = await view.evaluate((dialog) => {
+          const mark = dialog.querySelector(".quote-view-source mark.quote-span");
+          return { bg: getComputedStyle(dialog).backgroundColor, mark: getComputedStyle(mark).backgroundColor, text: getComputedStyle(mark).color };
+        });
+        assert.notEqual(colors.mark, colors.bg, "the quoted span stands out");
+        assert.notEqual(colors.text, colors.mark);
+        await page.screenshot({ path: `${screenshots}/quote-view-mock-${colorScheme}.png` });
+        assert.deepEqual(problems, []);
+      } finally {
+        await close();
+      }
+    });
+  }
+});
+
+describe("a long import", () => {
+  const drop = (page, paths) =>
+    page.evaluate((paths) => {
+      for (const id of window.__threadmarkListeners["tauri://drag-drop"] ?? []) {
+        window[`_${id}`]?.({ event: "tauri://drag-drop", id: 1, payload: { paths, position: { x: 10, y: 10 } } });
+      }
+    }, paths);
+
+  test("shows its progress and Cancel stops it with nothing imported", async () => {
+    const { page, problems, close } = await openApp();
+    try {
+      await page.locator(".thread-row").first().waitFor();
+      const rows = await page.locator(".thread-row").count();
+      await drop(page, ["/home/reader/archive.slow"]);
+      const dialog = page.getByRole("dialog", { name: "Importing" });
+      await dialog.waitFor();
+      await page.waitForFunction(() => /Saving posts: [\d,]+ of 5,000 in 12 threads/.test(document.querySelector(".import-label")?.textContent ?? ""));
+      const bar = await page.evaluate(() => {
+        const bar = document.querySelector(".import-bar");
+        return [bar.value, bar.max];
+      });
+      assert.ok(bar[0] > 0 && bar[1] === 5_000, `the bar moves: ${bar}`);
+      await page.screenshot({ path: path.join(screenshots, "threadmark-ui-import-progress.png") });
+      await dialog.getByRole("button", { name: "Cancel" }).click();
+      await dialog.waitFor({ state: "detached" });
+      assert.equal(await page.locator(".toast-text").textContent(), "Import cancelled: nothing was saved.");
+      assert.equal(await page.locator(".toast--error").count(), 0, "a cancel is not an error");
+      assert.equal(await page.locator(".thread-row").count(), rows, "nothing was added");
+      const cmds = await page.evaluate(() => window.__threadmarkCalls.map((c) => c.cmd));
+      assert.ok(cmds.includes("cancel_import"));
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  });
+
+  test("Escape cancels too; an import left to finish closes the dialog and opens the library on it", async () => {
+    const { page, problems, close } = await openApp();
+    try {
+      await page.locator(".thread-row").first().waitFor();
+      await drop(page, ["/home/reader/first.slow"]);
+      const dialog = page.getByRole("dialog", { name: "Importing" });
+      await dialog.waitFor();
+      await page.keyboard.press("Escape");
+      await dialog.waitFor({ state: "detached" });
+      assert.equal(await page.locator(".toast-text").textContent(), "Import cancelled: nothing was saved.");
+
+      await drop(page, ["/home/reader/second.slow"]);
+      await dialog.waitFor();
+      await dialog.waitFor({ state: "detached", timeout: 10_000 });
+      const row = page.locator('.thread-row[data-thread-id="100"]');
+      await row.waitFor();
+      assert.equal(await row.locator(".thread-title").textContent(), "second.slow");
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  });
+
+  test("a short import shows no progress dialog", async () => {
+    const { page, problems, close } = await openApp();
+    try {
+      await page.locator(".thread-row").first().waitFor();
+      await page.evaluate(() => {
+        window.__dialogs = 0;
+        new MutationObserver((records) => {
+          for (const r of records) for (const n of r.addedNodes) if (n.classList?.contains("dialog--progress")) window.__dialogs++;
+        }).observe(document.body, { childList: true });
+      });
+      await drop(page, ["/home/reader/quick.txt"]);
+      await page.locator('.thread-row[data-thread-id="100"]').waitFor();
+      await page.waitForTimeout(400);
+      assert.equal(await page.evaluate(() => window.__dialogs), 0);
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe("screenshots of a 10,000-post thread", () => {
+  for (const colorScheme of ["light", "dark"]) {
+    test(`far down, a search hit marked, a collapsed post, in ${colorScheme}`, async () => {
+      const { page, problems, close } = await openApp({ colorScheme, hash: "#/thread/42?post=9877&q=zanzibar", big: true });
+      try {
+        await page.locator(".post.post--hit .search-mark").waitFor();
+        // Collapse the top-level post above the hit (9,871): its replies fold away.
+        await page.keyboard.press("p");
+        await page.keyboard.press(" ");
+        await page.locator('.post[data-post-id="9871"] .post-folded').waitFor();
+        const top = () => page.evaluate(() => Math.round(document.activeElement.getBoundingClientRect().top));
+        assert.equal(await top(), 72, "p brings the top-level post to the top, under the bar");
+        await page.evaluate(() => window.scrollBy(0, -240));
+        await page.waitForTimeout(100);
+        assert.equal(await top(), 72 + 240, "scrolled, the collapsed post stays in place");
+        await page.screenshot({ path: path.join(screenshots, `threadmark-ui-thread-10k-${colorScheme}.png`) });
+        assert.deepEqual(problems, []);
+      } finally {
+        await close();
+      }
+    });
+  }
 });
 
 describe("quotes", () => {

@@ -120,6 +120,23 @@ fn bench(c: &mut Criterion) {
         "open: first page (100 posts) of the 10,000-post thread",
         |b| b.iter(|| lib.posts_page(id, 0, 100).expect("page")),
     );
+    // What the window does to open it: the thread, the outline of every post (tree,
+    // collapse counts, navigation), then the first page of bodies.
+    c.bench_function(
+        "open: thread + outline (10,000 posts) + first page (100 posts)",
+        |b| {
+            b.iter(|| {
+                let thread = lib.thread(id).expect("thread");
+                let outline = lib.outline(id).expect("outline");
+                let page = lib.posts_page(id, 0, 100).expect("page");
+                (thread, outline.len(), page)
+            })
+        },
+    );
+    c.bench_function(
+        "open: the last page (100 posts at offset 9,900) of the 10,000-post thread",
+        |b| b.iter(|| lib.posts_page(id, 9_900, 100).expect("page")),
+    );
     c.bench_function(
         "search: a word over the 10,000-post thread (50 hits)",
         |b| {

@@ -24,6 +24,8 @@ pub enum ErrorKind {
     Unsupported,
     /// Fetching from the network failed (no connection, timeout, an HTTP error).
     Network,
+    /// The user stopped it (a long import); nothing was changed.
+    Cancelled,
 }
 
 impl ErrorKind {
@@ -37,6 +39,7 @@ impl ErrorKind {
             ErrorKind::TooLarge => "too_large",
             ErrorKind::Unsupported => "unsupported",
             ErrorKind::Network => "network",
+            ErrorKind::Cancelled => "cancelled",
         }
     }
 }

@@ -17,6 +17,7 @@ pub mod import;
 pub mod model;
 pub mod notes;
 mod paths;
+pub mod progress;
 pub mod quotes;
 mod store;
 #[cfg(feature = "synthetic")]

@@ -15,6 +15,7 @@ mod invariant;
 mod lobsters;
 mod mail;
 mod migrate;
+mod progress;
 mod quote_accuracy;
 mod reddit;
 mod security;

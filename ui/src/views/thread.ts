@@ -106,6 +106,8 @@ export async function threadView(
   const targetIndex = target.post === null ? -1 : (tree.index.get(target.post) ?? -1);
   /** The post focused with j/k/n/p/u or a click; kept in the DOM while it is. */
   let focused = -1;
+  /** A post moved to whose body had not arrived: shown again once it has. */
+  let revealing: { index: number; align: "auto" | "start" | "center" } | null = null;
 
   // ---- The screen ----------------------------------------------------------------
   const backButton = el("button", { type: "button", class: "back", title: `${back.label} (Esc)` }, `← ${back.label}`);
@@ -175,13 +177,11 @@ export async function threadView(
   const status = root.querySelector(".statusbar-note") as HTMLElement;
 
   // ---- The virtualized list --------------------------------------------------------
-  /** A first guess at a post's height, until it is rendered and measured. */
+  /** A first guess at a post's height, until it is rendered and measured. It must
+   *  not change as bodies arrive: the virtualizer places unmeasured posts by it, and a
+   *  guess that changed would move every post below without a scroll to match. */
   function estimate(index: number): number {
-    if (collapsed.has(index)) return 48;
-    const post = postAt(index);
-    if (!post) return 120;
-    const lines = Math.ceil(post.html.length / 90) + (post.html.match(/<(p|li|pre|blockquote)\b/g)?.length ?? 1);
-    return 56 + lines * 24;
+    return collapsed.has(index) ? 48 : 160;
   }
 
   const options = () => ({
@@ -300,6 +300,12 @@ export async function threadView(
     }
     for (const item of fresh) virtualizer.measureElement(item);
     for (const page of needed) void fetchPage(page);
+    const pending = revealing;
+    const shown = pending ? rendered.get(pending.index) : undefined;
+    if (pending && shown?.loaded) {
+      revealing = null;
+      reveal(shown.item, pending.align);
+    }
   }
 
   function measureMargin(): void {
@@ -325,9 +331,15 @@ export async function threadView(
     else collapsed.delete(index);
     const replies = tree.descendants[index] ?? 0;
     const item = rendered.get(index)?.item;
+    const top = item?.getBoundingClientRect().top;
     if (item) showCollapsed(item, fold, replies);
     layoutRows();
     update();
+    // Its new height now, not at the next resize callback: moves that follow use it.
+    if (item?.isConnected) virtualizer.measureElement(item);
+    // The toggled post stays where it was on the screen; only what follows it moves.
+    const placed = virtualizer.measurementsCache[rowOf[index] ?? -1];
+    if (top !== undefined && placed) virtualizer.scrollToOffset(placed.start - top);
     status.textContent = fold
       ? replies > 0
         ? `Collapsed: ${count(replies, "reply", "replies")} hidden`
@@ -361,17 +373,21 @@ export async function threadView(
     focused = index;
     // New options: the range (memoised by the virtualizer) takes in the focused row.
     update();
-    rendered.get(index)?.item.focus({ preventScroll: true });
-    reveal(row, align);
+    const entry = rendered.get(index);
+    entry?.item.focus({ preventScroll: true });
+    if (entry) reveal(entry.item, align);
+    else virtualizer.scrollToIndex(row, { align });
+    revealing = entry?.loaded ? null : { index, align };
     return true;
   }
 
-  function reveal(row: number, align: "auto" | "start" | "center"): void {
-    const item = virtualizer.measurementsCache[row];
+  /** Scrolls the window so that `item` (in the DOM, at its measured place) shows
+   *  clear of the top and status bars (their room is the post's scroll-margin). */
+  function reveal(item: HTMLElement, align: "auto" | "start" | "center"): void {
     const room = window.innerHeight - SCROLL_PADDING_TOP - SCROLL_PADDING_BOTTOM;
     // A post taller than the screen is shown from its start, not its end.
-    const tall = item !== undefined && item.size > room;
-    virtualizer.scrollToIndex(row, { align: tall && align === "auto" ? "start" : align });
+    const tall = item.getBoundingClientRect().height > room;
+    item.scrollIntoView({ block: align === "auto" ? (tall ? "start" : "nearest") : align });
   }
 
   function nextRow(from: number, step: 1 | -1, accept: (i: number) => boolean = () => true): number {
@@ -481,7 +497,15 @@ export async function threadView(
         heading.focus({ preventScroll: true });
         return;
       }
-      focusPost(targetIndex, target.q ? "center" : "start");
+      const align = target.q ? "center" : "start";
+      focusPost(targetIndex, align);
+      // Posts around it are measured as they render: settle, then align again.
+      requestAnimationFrame(() =>
+        requestAnimationFrame(() => {
+          const item = rendered.get(targetIndex)?.item;
+          if (mounted && item && focused === targetIndex) reveal(item, align);
+        }),
+      );
     },
     leave() {
       highlighting.leave();

@@ -9,6 +9,7 @@ use super::Library;
 use crate::error::{Error, ErrorKind, Result};
 use crate::import::{parse_file, ImportOptions};
 use crate::model::{SourceFormat, ThreadSummary};
+use crate::progress::Observer;
 
 /// The name pasted text is given in error messages.
 pub const PASTED_NAME: &str = "pasted text";
@@ -48,6 +49,16 @@ impl Library {
     /// derived one. A pasted web address is refused with a clear message: it is
     /// fetched instead ([`crate::fetch`]).
     pub fn import_pasted(&mut self, text: &str, title: Option<&str>) -> Result<Vec<i64>> {
+        self.import_pasted_observed(text, title, &mut crate::progress::unobserved)
+    }
+
+    /// [`Library::import_pasted`], reporting progress to `observer`, which may cancel.
+    pub fn import_pasted_observed(
+        &mut self,
+        text: &str,
+        title: Option<&str>,
+        observer: Observer<'_>,
+    ) -> Result<Vec<i64>> {
         let trimmed = text.trim();
         if trimmed.is_empty() {
             return Err(
@@ -63,13 +74,31 @@ impl Library {
             .in_file(PASTED_NAME));
         }
         let title = title.map(str::trim).filter(|t| !t.is_empty());
-        self.import_bytes(PASTED_NAME, text.as_bytes(), SourceFormat::Auto, title)
+        let options = ImportOptions {
+            format: SourceFormat::Auto,
+            title: title.map(str::to_string),
+            ..Default::default()
+        };
+        let docs = crate::import::parse_bytes(PASTED_NAME, text.as_bytes(), &options)?;
+        self.import_docs_observed(&docs, None, observer)
+            .map_err(|e| e.in_file(PASTED_NAME))
     }
 
     /// Import a file (or a Maildir folder) the user chose, detecting its format.
     pub fn import_path(&mut self, path: &Path) -> Result<Vec<i64>> {
+        self.import_path_observed(path, &mut crate::progress::unobserved)
+    }
+
+    /// [`Library::import_path`], reporting progress to `observer`, which may cancel:
+    /// then nothing is written (error kind `Cancelled`).
+    pub fn import_path_observed(
+        &mut self,
+        path: &Path,
+        observer: Observer<'_>,
+    ) -> Result<Vec<i64>> {
         let docs = parse_file(path, &ImportOptions::default())?;
-        self.import_docs(&docs, None).map_err(|e| e.in_file(path))
+        self.import_docs_observed(&docs, None, observer)
+            .map_err(|e| e.in_file(path))
     }
 }
 
@@ -150,7 +179,10 @@ mod tests {
             let e = lib.import_pasted(url, None).unwrap_err();
             assert_eq!(e.kind(), ErrorKind::Unsupported);
             let message = e.to_string();
-            assert!(message.contains("web address, not a thread's text: fetch it"), "{message}");
+            assert!(
+                message.contains("web address, not a thread's text: fetch it"),
+                "{message}"
+            );
             assert!(!message.contains('\n'), "one line: {message}");
         }
         assert!(lib.is_empty().unwrap(), "nothing was imported");

@@ -11,6 +11,7 @@ use rusqlite::{params, OptionalExtension, Transaction};
 use super::{now, Library};
 use crate::error::{Error, Result};
 use crate::model::{QuoteSource, ThreadDoc};
+use crate::progress::{Observer, Tracker};
 use crate::quotes::{locate, resolve, PostText, Resolution};
 
 /// A post ready to store: rendered, with its place in the tree.
@@ -31,7 +32,7 @@ struct Prepared {
 
 /// Render every post and work out depths; refuse duplicate ids. Parents that are
 /// missing or come later make the post top-level.
-fn prepare(doc: &ThreadDoc) -> Result<Vec<Prepared>> {
+fn prepare(doc: &ThreadDoc, tracker: &mut Tracker<'_>) -> Result<Vec<Prepared>> {
     let mut depth_of: HashMap<&str, i64> = HashMap::with_capacity(doc.posts.len());
     let mut out = Vec::with_capacity(doc.posts.len());
     for (i, post) in doc.posts.iter().enumerate() {
@@ -61,6 +62,7 @@ fn prepare(doc: &ThreadDoc) -> Result<Vec<Prepared>> {
             quotes: rendered.quotes,
             resolved: Vec::new(),
         });
+        tracker.prepared()?;
     }
     let index_of: HashMap<&str, usize> = out
         .iter()
@@ -141,18 +143,36 @@ impl Library {
     /// Store parsed threads in one transaction; returns their ids in order.
     /// `into` makes the (single) parsed thread the new version of that thread.
     pub fn import_docs(&mut self, docs: &[ThreadDoc], into: Option<i64>) -> Result<Vec<i64>> {
+        self.import_docs_observed(docs, into, &mut crate::progress::unobserved)
+    }
+
+    /// [`Library::import_docs`], reporting each post prepared and stored to
+    /// `observer`, which may cancel: then nothing is written (error kind `Cancelled`).
+    pub fn import_docs_observed(
+        &mut self,
+        docs: &[ThreadDoc],
+        into: Option<i64>,
+        observer: Observer<'_>,
+    ) -> Result<Vec<i64>> {
         if into.is_some() && docs.len() != 1 {
             return Err(Error::bad_input(format!(
                 "--into takes one thread, but the input holds {}",
                 docs.len()
             )));
         }
-        let prepared: Vec<Vec<Prepared>> = docs.iter().map(prepare).collect::<Result<_>>()?;
+        let total = docs.iter().map(|d| d.posts.len()).sum();
+        let mut tracker = Tracker::new(observer, total, docs.len());
+        let prepared: Vec<Vec<Prepared>> = docs
+            .iter()
+            .map(|doc| prepare(doc, &mut tracker))
+            .collect::<Result<_>>()?;
+        // Dropped without a commit on any error (a cancel included): rolled back.
         let tx = self.conn.transaction()?;
         let mut ids = Vec::with_capacity(docs.len());
         for (doc, posts) in docs.iter().zip(&prepared) {
-            ids.push(store_thread(&tx, doc, posts, into)?);
+            ids.push(store_thread(&tx, doc, posts, into, &mut tracker)?);
         }
+        tracker.finishing()?;
         tx.commit()?;
         Ok(ids)
     }
@@ -203,6 +223,7 @@ fn store_thread(
     doc: &ThreadDoc,
     posts: &[Prepared],
     into: Option<i64>,
+    tracker: &mut Tracker<'_>,
 ) -> Result<i64> {
     let t = now();
     let existing: Option<i64> = match (into, &doc.source_key) {
@@ -357,6 +378,7 @@ fn store_thread(
                 r.map(|r| r.score),
             ])?;
         }
+        tracker.stored()?;
     }
     for (_, row) in removed_iter {
         park.execute(params![position, row])?;
