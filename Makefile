@@ -2,7 +2,8 @@
 #   make run    install what is missing, build, open the app on your library
 #   make test   every test: lint, core, CLI, app commands, UI in Chromium, real window
 #   make build  release binaries into target/release/
-# make bench   criterion benchmarks (figures go in BENCHMARKS.md)
+# make bench   criterion benchmarks (figures go in BENCHMARKS.md); the first run builds a
+#              1,000,000-post library into target/bench-cache (minutes)
 .PHONY: bench run test build deps deps-build ui lint rust-test bindings-check ui-test argdown-check e2e clean
 
 CARGO ?= cargo
@@ -52,7 +53,7 @@ test: deps lint rust-test bindings-check ui-test argdown-check e2e
 	@echo "make test: all passed"
 
 bench:
-	$(CARGO) bench -p threadmark-core --bench library
+	$(CARGO) bench -p threadmark-core --bench library --bench search_1m
 
 clean:
 	$(CARGO) clean

@@ -5,8 +5,8 @@ A fixture is a library as schema version N left it. Its schema is not written by
 hand: the script takes the migrations as they were in the commit that added
 migration N (from git history, into a temporary folder), applies the first N, and
 sets user_version = N as rusqlite_migration does. It then stores, with plain SQL,
-a thread of the first 12 lines of the seed (one post a line), a resolved quote and
-three highlights with labels, notes and tags, so that the migration test can check
+a thread of the first 12 lines of the seed (one post a line), a resolved quote,
+three highlights with labels, notes and tags (and from schema 3 a link between two), so that the migration test can check
 every kind of row survives.
 
     scripts/make-schema-fixtures.py [N ...]     (default: every committed version)
@@ -103,6 +103,13 @@ def build(n, commit):
         hid = db.execute("SELECT last_insert_rowid()").fetchone()[0]
         for tag in tags:
             db.execute("INSERT INTO highlight_tags (highlight_id, tag) VALUES (?, ?)", (hid, tag))
+    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "highlight_links" in tables:
+        # Schema 3 on: the evidence (second highlight) supports the claim (first).
+        h = [r[0] for r in db.execute("SELECT id FROM highlights ORDER BY id")]
+        db.execute("INSERT INTO highlight_links (uuid, thread_id, from_id, to_id, kind, created_at)"
+                   " VALUES ('20000000-0000-4000-8000-000000000000', ?, ?, ?, 'supports', ?)",
+                   (tid, h[1], h[0], T0 + 10))
     db.commit()
     db.execute("VACUUM")
     db.close()

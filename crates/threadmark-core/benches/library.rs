@@ -1,58 +1,14 @@
-//! Library benchmarks: importing the seed and a synthetic 10,000-post text dump, and
-//! reading the first page of posts of that thread (DESIGN §5: ≤ 100 ms).
+//! Library benchmarks: importing the seed, a synthetic 10,000-post text dump and a
+//! synthetic 10,000-post Hacker News thread (DESIGN §5: ≤ 0.5 s), and reading the
+//! first page of posts of that thread (DESIGN §5: ≤ 100 ms). The synthetic threads
+//! come from `threadmark_core::synthetic`.
 //!
 //! Run with `make bench` (or `cargo bench -p threadmark-core`); figures go in BENCHMARKS.md.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use threadmark_core::quotes::{resolve, PostText};
+use threadmark_core::synthetic::{hn_algolia, text_dump};
 use threadmark_core::{Library, SourceFormat};
-
-/// A deterministic dump of `n` posts: every tenth post quotes the sentence of an
-/// earlier one and replies; some carry footnotes, CJK and emoji.
-fn synthetic_dump(n: usize) -> String {
-    let words = [
-        "argument", "evidence", "claim", "thread", "moat", "open", "source", "hardware", "talent",
-        "market", "policy", "model", "weights", "chip", "export", "research", "paper", "cost",
-        "wave", "中国", "🎉",
-    ];
-    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
-    let mut sentences: Vec<String> = Vec::with_capacity(n);
-    let mut out = String::new();
-    for i in 0..n {
-        let len = 12 + (next() % 40) as usize;
-        let mut s: String = (0..len)
-            .map(|_| words[(next() % words.len() as u64) as usize])
-            .collect::<Vec<_>>()
-            .join(" ");
-        if s.is_char_boundary(1) {
-            s[..1].make_ascii_uppercase();
-        }
-        s.push('.');
-        if i % 10 == 9 {
-            let quoted = &sentences[(next() % i as u64) as usize];
-            if i % 30 == 29 {
-                // An edited quote: one word dropped, for the approximate path.
-                let cut = quoted.find(' ').map_or(0, |p| p + 1);
-                out.push_str(&format!("> {}\n", &quoted[cut..]));
-            } else {
-                out.push_str(&format!("> {quoted}\n"));
-            }
-        }
-        out.push_str(&s);
-        out.push('\n');
-        if i % 50 == 49 {
-            out.push_str("[1] https://example.com/source\n");
-        }
-        sentences.push(s);
-    }
-    out
-}
 
 fn bench(c: &mut Criterion) {
     let seed = std::fs::read(concat!(
@@ -60,7 +16,8 @@ fn bench(c: &mut Criterion) {
         "/../../../shared/corpus/seed/000_e97962a6dbc2b620.txt"
     ))
     .expect("the seed in ../shared/corpus");
-    let big = synthetic_dump(10_000);
+    let big = text_dump(10_000);
+    let hn = hn_algolia(10_000, 1);
 
     let mut group = c.benchmark_group("import");
     group.sample_size(10);
@@ -80,6 +37,17 @@ fn bench(c: &mut Criterion) {
                 .expect("import")
         })
     });
+    group.bench_function(
+        "synthetic 10,000-post HN thread (Algolia JSON) into a new library file",
+        |b| {
+            b.iter(|| {
+                let dir = tempfile::tempdir().expect("tempdir");
+                let mut lib = Library::open(&dir.path().join("b.sqlite3")).expect("open");
+                lib.import_bytes("hn.json", hn.as_bytes(), SourceFormat::Auto, None)
+                    .expect("import")
+            })
+        },
+    );
     group.finish();
 
     // Quote resolution alone over the 10,000-post thread (1,000 quotes, a third edited).
@@ -155,7 +123,7 @@ fn bench(c: &mut Criterion) {
 /// are rewritten entirely (searched for over the whole thread). Each iteration puts
 /// the highlights back as they were and re-anchors them all in one transaction.
 fn bench_reanchor(c: &mut Criterion) {
-    let big = synthetic_dump(10_000);
+    let big = text_dump(10_000);
     let mut lib = Library::open_in_memory().expect("open");
     let id = lib
         .import_bytes("big.txt", big.as_bytes(), SourceFormat::Text, None)

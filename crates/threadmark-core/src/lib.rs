@@ -12,6 +12,8 @@ pub mod anchor;
 pub mod body;
 pub mod error;
 pub mod export;
+#[cfg(feature = "synthetic")]
+pub mod fuzzing;
 pub mod fetch;
 pub mod import;
 pub mod model;

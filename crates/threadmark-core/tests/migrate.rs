@@ -37,7 +37,10 @@ fn seed_lines() -> Vec<String> {
 fn every_schema_version_opens_migrates_and_keeps_its_data() {
     let fixtures = fixtures();
     let versions: Vec<i64> = fixtures.iter().map(|(v, _)| *v).collect();
-    assert!(versions.starts_with(&[1, 2]), "fixtures: {versions:?}");
+    assert!(
+        versions.starts_with(&[1, 2, 3, 4]),
+        "fixtures: {versions:?}"
+    );
     let latest = Library::open_in_memory().unwrap().schema_version().unwrap();
     let lines = seed_lines();
 
@@ -124,6 +127,21 @@ fn every_schema_version_opens_migrates_and_keeps_its_data() {
         })
         .collect();
         assert_eq!(got, want, "{}", at("highlights"));
+
+        // From schema 3 on: the evidence supports the claim.
+        let links = lib.links(t.id).unwrap();
+        if version >= 3 {
+            assert_eq!(links.len(), 1, "{}", at("links"));
+            let exact_of = |id: i64| hs.iter().find(|h| h.id == id).map(|h| h.exact.as_str());
+            assert_eq!(
+                exact_of(links[0].from),
+                Some("bans on shipments of advanced chips are the problem")
+            );
+            assert_eq!(exact_of(links[0].to), Some("the global innovation wave"));
+            assert_eq!(links[0].kind.as_str(), "supports");
+        } else {
+            assert!(links.is_empty());
+        }
 
         // The full-text index came along.
         let hits = lib.search("shipments", None, 10, ("[", "]")).unwrap();

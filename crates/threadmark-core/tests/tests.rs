@@ -9,6 +9,7 @@ mod annotate;
 mod backup;
 mod discourse;
 mod export;
+mod fuzz_smoke;
 mod fetch;
 mod hn;
 mod invariant;

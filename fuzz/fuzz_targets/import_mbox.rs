@@ -1,0 +1,7 @@
+//! The mbox importer alone on arbitrary bytes.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use threadmark_core::{fuzzing, SourceFormat};
+
+fuzz_target!(|data: &[u8]| fuzzing::import_as(SourceFormat::Mbox, data));
