@@ -148,7 +148,7 @@ test("select, label with a key, note; re-import an edited copy; the highlight is
   assert.match(await remark.getAttribute("class"), /hl--moved/);
   // The panel lists it with its note.
   await browser.keys("h");
-  const item = await browser.$(`.hl-panel .hl-item[data-hl="${mine.id}"]`);
+  const item = await browser.$(`//aside[contains(@class,'hl-panel')]//li[contains(@class,'hl-item')][contains(., '${EXACT}')]`);
   await item.waitForDisplayed({ timeout: 5_000 });
   assert.match(await item.getText(), /Hardware and software: why it matters/);
   shot("highlight-panel");
