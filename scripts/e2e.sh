@@ -34,7 +34,11 @@ done
 # Build: the frontend first (the app embeds ui/dist), then the app and the CLI.
 (cd "$REPO/ui" && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run --silent build)
 (cd "$REPO/e2e" && { [ -d node_modules ] || npm ci --no-audit --no-fund; })
-(cd "$REPO" && cargo build -p threadmark-app -p threadmark-cli)
+# E2E_PROFILE=release runs the release build (for the opt-in benchmark, E2E_PERF=1).
+PROFILE="${E2E_PROFILE:-debug}"
+BUILD_FLAGS=()
+[ "$PROFILE" = release ] && BUILD_FLAGS=(--release)
+(cd "$REPO" && cargo build "${BUILD_FLAGS[@]}" -p threadmark-app -p threadmark-cli)
 
 WORK="$(mktemp -d)"
 XVFB_PID=""
@@ -53,10 +57,18 @@ trap 'exit 130' INT TERM
 # storage (theme, reading position) lives under $WORK too, so every run starts afresh.
 export THREADMARK_DB="$WORK/library.sqlite3"
 export XDG_DATA_HOME="$WORK/data" XDG_CONFIG_HOME="$WORK/config" XDG_CACHE_HOME="$WORK/cache"
-NESTED_ID="$("$TARGET/debug/threadmark" --db "$THREADMARK_DB" import "$NESTED" | tail -n 1)"
+NESTED_ID="$("$TARGET/$PROFILE/threadmark" --db "$THREADMARK_DB" import "$NESTED" | tail -n 1)"
 [[ "$NESTED_ID" =~ ^[0-9]+$ ]] || fail "threadmark import printed '$NESTED_ID', not a thread id"
-THREAD_ID="$("$TARGET/debug/threadmark" --db "$THREADMARK_DB" import "$SEED" | tail -n 1)"
+THREAD_ID="$("$TARGET/$PROFILE/threadmark" --db "$THREADMARK_DB" import "$SEED" | tail -n 1)"
 [[ "$THREAD_ID" =~ ^[0-9]+$ ]] || fail "threadmark import printed '$THREAD_ID', not a thread id"
+# Opt-in (E2E_PERF=1): a synthetic 10,000-post Hacker News thread for the first-paint
+# benchmark in e2e/tests/perf.test.mjs (skipped otherwise).
+PERF_ID=""
+if [ "${E2E_PERF:-}" = 1 ]; then
+  (cd "$REPO" && cargo run -q -p threadmark-core --features synthetic --example synth -- hn 10000 "$WORK/perf.json")
+  PERF_ID="$("$TARGET/$PROFILE/threadmark" --db "$THREADMARK_DB" import "$WORK/perf.json" | tail -n 1)"
+  [[ "$PERF_ID" =~ ^[0-9]+$ ]] || fail "threadmark import printed '$PERF_ID', not a thread id"
+fi
 
 # One X server, one WebDriver proxy; each waited for before going on.
 [ ! -e "/tmp/.X${DISPLAY_NUMBER}-lock" ] || fail "display :$DISPLAY_NUMBER is in use (set E2E_DISPLAY)"
@@ -80,7 +92,8 @@ done
 
 rm -f "$E2E_SCREENSHOT"
 status=0
-E2E_APP="$TARGET/debug/threadmark-app" E2E_THREAD_ID="$THREAD_ID" E2E_NESTED_ID="$NESTED_ID" \
+E2E_APP="$TARGET/$PROFILE/threadmark-app" E2E_THREAD_ID="$THREAD_ID" E2E_NESTED_ID="$NESTED_ID" \
+  E2E_PERF_THREAD_ID="$PERF_ID" \
   npm --prefix "$REPO/e2e" run --silent test || status=$?
 if [ "$status" -ne 0 ]; then
   echo "e2e: tauri-driver log:" >&2
