@@ -179,6 +179,9 @@ function mockTauri(data) {
           }
           if (args.path.endsWith(".bad")) throw { kind: "bad_input", message: `${args.path}: line 1, column 1: invalid JSON: expected value` };
           return addThread(args.path.split("/").pop(), ["From a file."]);
+        case "cancel_import":
+          data.cancel = true;
+          return null;
         case "thread_quotes":
         case "quoted_by": {
           // Offsets of each named passage in the posts' text, as the core stores them.
@@ -201,9 +204,6 @@ function mockTauri(data) {
           if (!byId(args.post)) throw { kind: "not_found", message: `no post ${args.post}` };
           return links.filter((q) => q.source === args.post);
         }
-        case "cancel_import":
-          data.cancel = true;
-          return null;
         case "plugin:dialog|open":
           return data.pick ?? null;
         case "plugin:opener|open_url":
@@ -981,135 +981,6 @@ describe("a 10,000-post thread", () => {
       await close();
     }
   });
-});
-
-describe("quotes", () => {
-  const open = async (options = {}) => {
-    const app = await openApp({ hash: "#/thread/11", quoting: true, ...options });
-    await app.page.locator("#post-2 .quote-link").first().waitFor();
-    return app;
-  };
-
-  test("a quote block links to its source, an external one says so, a quoted post shows quoted by N", async () => {
-    const { page, problems, close } = await open();
-    try {
-      const links = page.locator("#post-2 .quote-link");
-      assert.equal(await links.count(), 2);
-      assert.equal(await links.nth(0).getAttribute("data-label"), "quoting @ada");
-      assert.equal(await links.nth(1).getAttribute("data-label"), "external quote");
-      assert.equal(await page.locator("#post-3 .quote-link").getAttribute("data-label"), "quoting @bob");
-      // The labels are drawn by CSS: the body's text is still the post's text.
-      const body = await page.locator("#post-2 .post-body").textContent();
-      assert.equal(body, "Sync is a feature, not the foundation.Until you have two laptops.Software should outlive its vendor.Agreed with that manifesto line, though.");
-      assert.equal(await page.locator("#post-1 .quoted-by").getAttribute("data-label"), "quoted by 1");
-      assert.equal(await page.locator("#post-2 .quoted-by").getAttribute("data-label"), "quoted by 1");
-      assert.equal(await page.locator("#post-3 .quoted-by").count(), 0, "nobody quotes carol");
-      await page.locator("#post-1 .quoted-by").click();
-      const reply = page.locator("#post-1 .quoted-by-reply");
-      await reply.waitFor();
-      assert.equal(await reply.count(), 1);
-      assert.match((await reply.textContent()) ?? "", /^@bob #2: “Sync is a feature, not the foundation\.”$/);
-      const calls = await page.evaluate(() => window.__threadmarkCalls.filter((c) => c.cmd === "quoted_by").map((c) => c.args));
-      assert.deepEqual(calls, [{ id: 11, post: "1", start: null, end: null }]);
-      assert.deepEqual(problems, []);
-    } finally {
-      await close();
-    }
-  });
-
-  test("Tab and Enter on a link open the quote beside its source; arrows step; Escape returns to the same place", async () => {
-    const { page, problems, close } = await open();
-    try {
-      await page.locator("#post-2").focus();
-      const scrollBefore = await page.evaluate(() => window.scrollY);
-      // Tab from the post reaches its first quote link.
-      let label = null;
-      for (let i = 0; i < 6 && label !== "quoting @ada"; i++) {
-        await page.keyboard.press("Tab");
-        label = await page.evaluate(() => document.activeElement?.getAttribute("data-label"));
-      }
-      assert.equal(label, "quoting @ada");
-      await page.keyboard.press("Enter");
-      const view = page.locator("dialog.quote-view[open]");
-      await view.waitFor();
-      await view.locator(".quote-view-source mark.quote-span").waitFor();
-      assert.equal(await view.locator(".quote-view-title").textContent(), "@bob quoting @ada");
-      assert.equal(await view.locator(".quote-view-position").textContent(), "Quote 1 of 2");
-      assert.equal(await view.locator(".quote-view-source mark.quote-span").textContent(), "Sync is a feature, not the foundation.");
-      assert.match((await view.locator(".quote-view-source .quote-view-label").textContent()) ?? "", /@ada #1/);
-      assert.equal(await view.locator(".quote-view-reply mark.quote-span").textContent(), "Sync is a feature, not the foundation.");
-
-      await page.keyboard.press("ArrowRight");
-      await view.locator(".quote-view-external").waitFor();
-      assert.equal(await view.locator(".quote-view-position").textContent(), "Quote 2 of 2");
-      assert.equal(await view.locator(".quote-view-title").textContent(), "@bob: external quote");
-      assert.equal(await view.locator(".quote-view-quoted").textContent(), "Software should outlive its vendor.");
-      assert.equal(await view.locator(".quote-view-reply mark.quote-span").textContent(), "Software should outlive its vendor.");
-      await page.keyboard.press("ArrowRight");
-      assert.equal(await view.locator(".quote-view-position").textContent(), "Quote 2 of 2", "stops at the last quote");
-      await page.keyboard.press("k");
-      await view.locator(".quote-view-source mark.quote-span").waitFor();
-      assert.equal(await view.locator(".quote-view-position").textContent(), "Quote 1 of 2");
-
-      await page.keyboard.press("Escape");
-      await view.waitFor({ state: "detached" });
-      assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("data-label")), "quoting @ada", "focus is back on the link");
-      assert.equal(await page.evaluate(() => window.scrollY), scrollBefore);
-      assert.equal(new URL(page.url()).hash.startsWith("#/thread/11"), true, "still in the thread");
-      assert.deepEqual(problems, []);
-    } finally {
-      await close();
-    }
-  });
-
-  test("q on a focused post opens its quotes, or the first reply quoting it; Escape goes back to the post", async () => {
-    const { page, problems, close } = await open();
-    try {
-      await page.locator("#post-3").focus();
-      await page.keyboard.press("q");
-      const view = page.locator("dialog.quote-view[open]");
-      await view.locator(".quote-view-source mark.quote-span").waitFor();
-      assert.equal(await view.locator(".quote-view-title").textContent(), "@carol quoting @bob");
-      assert.equal(await view.locator(".quote-view-source mark.quote-span").textContent(), "Until you have two laptops.");
-      await page.keyboard.press("Escape");
-      await view.waitFor({ state: "detached" });
-      assert.equal(await page.evaluate(() => document.activeElement?.id), "post-3");
-
-      // Post 1 quotes nobody: q shows bob's reply, at the quote of post 1.
-      await page.locator("#post-1").focus();
-      await page.keyboard.press("q");
-      await view.locator(".quote-view-source mark.quote-span").waitFor();
-      assert.equal(await view.locator(".quote-view-title").textContent(), "@bob quoting @ada");
-      assert.equal(await view.locator(".quote-view-position").textContent(), "Quote 1 of 2");
-      await page.keyboard.press("Escape");
-      await view.waitFor({ state: "detached" });
-      assert.equal(await page.evaluate(() => document.activeElement?.id), "post-1");
-      assert.deepEqual(problems, []);
-    } finally {
-      await close();
-    }
-  });
-
-  for (const colorScheme of ["light", "dark"]) {
-    test(`the quote view reads in the ${colorScheme} theme`, async () => {
-      const { page, problems, close } = await open({ colorScheme });
-      try {
-        await page.locator("#post-2 .quote-link").first().click();
-        const view = page.locator("dialog.quote-view[open]");
-        await view.locator(".quote-view-source mark.quote-span").waitFor();
-        const colors = await view.evaluate((dialog) => {
-          const mark = dialog.querySelector(".quote-view-source mark.quote-span");
-          return { bg: getComputedStyle(dialog).backgroundColor, mark: getComputedStyle(mark).backgroundColor, text: getComputedStyle(mark).color };
-        });
-        assert.notEqual(colors.mark, colors.bg, "the quoted span stands out");
-        assert.notEqual(colors.text, colors.mark);
-        await page.screenshot({ path: `${screenshots}/quote-view-mock-${colorScheme}.png` });
-        assert.deepEqual(problems, []);
-      } finally {
-        await close();
-      }
-    });
-  }
 });
 
 describe("a long import", () => {
