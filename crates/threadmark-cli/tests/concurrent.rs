@@ -134,7 +134,7 @@ fn app_and_cli_write_the_same_library_at_once() {
         let (post, exact) = &posts[(n * 7) % posts.len()];
         let note = format!("app {n}");
         let result = match n % 5 {
-            0 | 1 | 2 => lib
+            0..=2 => lib
                 .add_highlight(
                     shared_id,
                     post,

@@ -9,6 +9,9 @@ use threadmark_core::{import, Library, NewHighlight, SourceFormat};
 
 use crate::corpus;
 
+/// A highlight as compared: post, exact text, label, note, sorted tags.
+type Seen = (String, String, Option<String>, String, Vec<String>);
+
 fn fixtures() -> Vec<(i64, PathBuf)> {
     let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures"));
     let mut out: Vec<(i64, PathBuf)> = std::fs::read_dir(&dir)
@@ -78,7 +81,7 @@ fn every_schema_version_opens_migrates_and_keeps_its_data() {
 
         // The highlights, with labels, notes and tags.
         let hs = lib.highlights(t.id).unwrap();
-        let got: BTreeSet<(String, String, Option<String>, String, Vec<String>)> = hs
+        let got: BTreeSet<Seen> = hs
             .iter()
             .map(|h| {
                 let mut tags = h.tags.clone();
@@ -92,7 +95,7 @@ fn every_schema_version_opens_migrates_and_keeps_its_data() {
                 )
             })
             .collect();
-        let want: BTreeSet<(String, String, Option<String>, String, Vec<String>)> = [
+        let want: BTreeSet<Seen> = [
             (
                 "1",
                 "the global innovation wave",
