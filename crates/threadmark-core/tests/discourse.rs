@@ -185,3 +185,53 @@ fn named_quote_sources_are_trusted_in_the_library() {
         );
     }
 }
+
+/// A named source wins over where the words are found: topic 1148 with post 4's
+/// asides renamed to post 2 (whose text does not hold the words) and post 19's to
+/// another topic. Without the names, the resolver finds them in 3 and 18.
+#[test]
+fn a_named_source_wins_over_the_resolver() {
+    use threadmark_core::import::{parse_bytes, ImportOptions};
+    let text = String::from_utf8(read("discourse/discourse_topic_1148.json")).unwrap();
+    let renamed = text
+        .replace(
+            r#"data-post=\"3\" data-topic=\"1148\""#,
+            r#"data-post=\"2\" data-topic=\"1148\""#,
+        )
+        .replace(
+            r#"data-post=\"18\" data-topic=\"1148\""#,
+            r#"data-post=\"18\" data-topic=\"999\""#,
+        );
+    assert_ne!(renamed, text);
+    let sources = |json: &str| {
+        let docs = parse_bytes("1148.json", json.as_bytes(), &ImportOptions::default()).unwrap();
+        let mut lib = threadmark_core::Library::open_in_memory().unwrap();
+        let id = lib.import_docs(&docs, None).unwrap()[0];
+        lib.quotes(id)
+            .unwrap()
+            .into_iter()
+            .filter(|q| q.post == "4" || q.post == "19")
+            .map(|q| (q.post, q.source, q.score))
+            .collect::<Vec<_>>()
+    };
+    let found = sources(&text);
+    assert_eq!(
+        found
+            .iter()
+            .map(|q| (q.0.as_str(), q.1.as_deref()))
+            .collect::<Vec<_>>(),
+        [("4", Some("3")), ("4", Some("3")), ("19", Some("18"))]
+    );
+    let named = sources(&renamed);
+    assert_eq!(
+        named
+            .iter()
+            .map(|q| (q.0.as_str(), q.1.as_deref(), q.2))
+            .collect::<Vec<_>>(),
+        [
+            ("4", Some("2"), Some(0.0)),
+            ("4", Some("2"), Some(0.0)),
+            ("19", None, None)
+        ]
+    );
+}
