@@ -83,7 +83,7 @@ test("first paint of a 10,000-post thread in the real window", { skip }, async (
     (id) => document.querySelector(`.thread-row[data-thread-id="${id}"] .thread-posts`)?.textContent ?? "",
     threadId,
   );
-  assert.match(total, /10,000 posts/, "the synthetic thread is in the library");
+  assert.match(total, /^10,?000 posts$/, "the synthetic thread is in the library");
 
   await openOnce(threadId); // warm-up: code paths compiled, caches filled
   const runs = [];
