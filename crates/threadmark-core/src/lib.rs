@@ -12,9 +12,9 @@ pub mod anchor;
 pub mod body;
 pub mod error;
 pub mod export;
+pub mod fetch;
 #[cfg(feature = "synthetic")]
 pub mod fuzzing;
-pub mod fetch;
 pub mod import;
 pub mod model;
 pub mod notes;
