@@ -263,8 +263,7 @@ fn assert_readable(texts: &[String], payloads: &[String], quote_markers: bool, w
     for (t, p) in texts.iter().zip(payloads) {
         let quoted = p.trim_start().starts_with('>');
         let expected = if quote_markers && quoted {
-            p.trim_start()
-                .trim_start_matches(|c: char| c == '>' || c == ' ')
+            p.trim_start().trim_start_matches(['>', ' '])
         } else {
             p.as_str()
         };
