@@ -48,7 +48,12 @@ mod tests {
             let html = note_html(evil);
             assert!(!html.contains("<script"), "{evil}: {html}");
             assert!(!html.contains("<img"), "{evil}: {html}");
-            assert!(!html.contains("href=\"javascript"), "{evil}: {html}");
+            // Typed HTML stays text (escaped `<`), so no element can carry the URL.
+            assert!(!html.contains("<a href=\"javascript"), "{evil}: {html}");
+            assert!(
+                !html.contains("href=\"javascript:alert(1)\">"),
+                "{evil}: {html}"
+            );
         }
         // Raw HTML shows as the text typed.
         assert!(note_html("<b>x</b>").contains("&lt;b&gt;x&lt;/b&gt;"));
