@@ -399,7 +399,7 @@ fn gram_hash(window: &[char]) -> u64 {
 
 /// A hasher for keys that are already hashes (the k-gram index).
 #[derive(Default, Clone, Copy)]
-struct Prehashed(u64);
+pub(crate) struct Prehashed(u64);
 
 impl std::hash::Hasher for Prehashed {
     fn finish(&self) -> u64 {
@@ -415,7 +415,7 @@ impl std::hash::Hasher for Prehashed {
     }
 }
 
-type GramIndex = HashMap<u64, Vec<u32>, std::hash::BuildHasherDefault<Prehashed>>;
+pub(crate) type GramIndex = HashMap<u64, Vec<u32>, std::hash::BuildHasherDefault<Prehashed>>;
 
 /// The texts of a thread's live posts in thread order, with an index of their
 /// k-grams built on first use (only highlights that left their post need it).

@@ -13,7 +13,10 @@
 //! with it; a match with at most a quarter of its characters edited is kept with
 //! its score, anything worse makes the quote external.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasherDefault;
+
+use crate::anchor::{GramIndex, Prehashed};
 
 use crate::body::QuoteSpan;
 
@@ -108,6 +111,15 @@ fn needle(q: &[char]) -> &[char] {
     }
 }
 
+/// The positions of a k-gram in the thread's text (empty when it does not occur).
+fn postings<'a>(index: &'a GramIndex, gram: &[char]) -> &'a [u32] {
+    index.get(&hash(gram)).map(Vec::as_slice).unwrap_or(&[])
+}
+
+/// A k-gram found more often than this in one thread says nothing about where a
+/// quote comes from (boilerplate, common phrases); approximate search skips it.
+const COMMON_GRAM: usize = 512;
+
 fn hash(window: &[char]) -> u64 {
     // FNV-1a over the code points.
     window.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &c| {
@@ -141,12 +153,23 @@ pub fn resolve(posts: &[PostText<'_>]) -> Vec<Vec<Option<Resolution>>> {
         maps.push(map);
     }
 
-    let mut index: HashMap<u64, Vec<u32>> = HashMap::new();
-    if all.len() >= K {
+    // The k-grams any quote could look up; only their positions are indexed. A thread's
+    // text has millions of distinct k-grams and its quotes a few thousand, so this keeps
+    // the index small without changing any posting list a lookup can see.
+    let wanted: HashSet<u64, BuildHasherDefault<Prehashed>> = quote_texts
+        .iter()
+        .flatten()
+        .map(|q| needle(q))
+        .filter(|n| n.len() >= K)
+        .flat_map(|n| n.windows(K).map(hash))
+        .collect();
+    let mut index = GramIndex::with_capacity_and_hasher(wanted.len(), Default::default());
+    if all.len() >= K && !wanted.is_empty() {
         for pos in 0..=all.len() - K {
             let w = &all[pos..pos + K];
-            if !w.contains(&MASK) {
-                index.entry(hash(w)).or_default().push(pos as u32);
+            let h = hash(w);
+            if wanted.contains(&h) && !w.contains(&MASK) {
+                index.entry(h).or_default().push(pos as u32);
             }
         }
     }
@@ -186,8 +209,16 @@ pub fn resolve(posts: &[PostText<'_>]) -> Vec<Vec<Option<Resolution>>> {
                         }
                     };
                     if n.len() >= K {
-                        for &pos in index.get(&hash(&n[..K])).map(Vec::as_slice).unwrap_or(&[]) {
-                            check(pos as usize);
+                        // Every occurrence holds each of the needle's k-grams at its
+                        // offset: walk the shortest posting list, not the first one.
+                        let (g, list) = (0..=n.len() - K)
+                            .map(|g| (g, postings(&index, &n[g..g + K])))
+                            .min_by_key(|(_, list)| list.len())
+                            .unwrap_or((0, &[]));
+                        for &pos in list {
+                            if let Some(start) = (pos as usize).checked_sub(g) {
+                                check(start);
+                            }
                         }
                     } else {
                         let text = &all[..starts[i]];
@@ -238,7 +269,7 @@ fn approximate(
     ancestors: &[usize],
     all: &[char],
     starts: &[usize],
-    index: &HashMap<u64, Vec<u32>>,
+    index: &GramIndex,
 ) -> Option<(usize, usize, usize, f64)> {
     if n.len() < K * 2 {
         return short_in_ancestors(n, ancestors, all, starts);
@@ -247,12 +278,14 @@ fn approximate(
     // Shared k-grams per earlier post, with the span of text they touch.
     let mut shared: HashMap<usize, (usize, usize, usize)> = HashMap::new(); // post -> (count, min pos, max pos)
     let grams = n.len() - K + 1;
+    let mut sampled = 0;
     for g in (0..grams).step_by(2) {
-        for &pos in index
-            .get(&hash(&n[g..g + K]))
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
-        {
+        let list = postings(index, &n[g..g + K]);
+        if list.len() > COMMON_GRAM {
+            continue;
+        }
+        sampled += 1;
+        for &pos in list {
             let pos = pos as usize;
             let j = post_of(pos);
             if j >= i {
@@ -264,7 +297,7 @@ fn approximate(
             e.2 = e.2.max(pos);
         }
     }
-    let needed = (grams / 2 / 5).max(2); // a fifth of the sampled k-grams
+    let needed = (sampled / 5).max(2); // a fifth of the informative sampled k-grams
     let mut candidates: Vec<(usize, (usize, usize, usize))> =
         shared.into_iter().filter(|(_, v)| v.0 >= needed).collect();
     candidates.sort_by_key(|(j, v)| (std::cmp::Reverse(v.0), *j));
