@@ -9,7 +9,7 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 what="${1:-test}"
 
 build_pkgs=(libwebkit2gtk-4.1-dev build-essential pkg-config)
-test_pkgs=(xvfb xauth webkit2gtk-driver x11-utils imagemagick chromium)
+test_pkgs=(xvfb xauth webkit2gtk-driver x11-utils xdotool imagemagick chromium)
 pkgs=("${build_pkgs[@]}")
 [ "$what" = test ] && pkgs+=("${test_pkgs[@]}")
 

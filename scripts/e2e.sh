@@ -4,7 +4,8 @@
 # library with the CLI, starts Xvfb and tauri-driver,
 # and runs e2e/tests/ against the window (WebdriverIO). Leaves a screenshot of the
 # screen at $E2E_SCREENSHOT (default /tmp/threadmark-e2e.png). Exits non-zero on any
-# failure; stops what it started.
+# failure; stops what it started. E2E_ONLY="tests/a.test.mjs tests/b.test.mjs" runs only
+# those files (paths relative to e2e/), for working on one test.
 #
 # Needs: Xvfb (xvfb), WebKitWebDriver (webkit2gtk-driver), import (imagemagick),
 # libwebkit2gtk-4.1-dev, and tauri-driver (`cargo install tauri-driver --locked`).
@@ -16,7 +17,9 @@ NESTED="$REPO/../shared/corpus/hn/algolia/neonmodem-49953495-trimmed.json"
 TARGET="${CARGO_TARGET_DIR:-$REPO/target}"
 TAURI_DRIVER="${TAURI_DRIVER:-$HOME/.cargo/bin/tauri-driver}"
 DISPLAY_NUMBER="${E2E_DISPLAY:-99}"
-DRIVER_PORT=4444
+DRIVER_PORT="${E2E_DRIVER_PORT:-4444}"
+# WebKitWebDriver, behind tauri-driver, on the port after it.
+NATIVE_PORT=$((DRIVER_PORT + 1))
 export E2E_SCREENSHOT="${E2E_SCREENSHOT:-/tmp/threadmark-e2e.png}"
 
 fail() {
@@ -27,8 +30,8 @@ fail() {
 [ -f "$SEED" ] || fail "seed thread missing: $SEED"
 [ -f "$NESTED" ] || fail "nested thread missing: $NESTED"
 [ -x "$TAURI_DRIVER" ] || fail "tauri-driver missing at $TAURI_DRIVER (cargo install tauri-driver --locked)"
-for tool in Xvfb WebKitWebDriver import; do
-  command -v "$tool" >/dev/null || fail "$tool missing (apt-get install xvfb webkit2gtk-driver imagemagick)"
+for tool in Xvfb WebKitWebDriver import xdotool xwininfo; do
+  command -v "$tool" >/dev/null || fail "$tool missing (apt-get install xvfb webkit2gtk-driver imagemagick xdotool x11-utils)"
 done
 
 # Build: the frontend first (the app embeds ui/dist), then the app and the CLI.
@@ -45,6 +48,9 @@ XVFB_PID=""
 DRIVER_PID=""
 cleanup() {
   local status=$?
+  # WebKitWebDriver is tauri-driver's child: stop it too, or it outlives the run
+  # (holding the caller's lock file open).
+  [ -n "$DRIVER_PID" ] && pkill -TERM -P "$DRIVER_PID" 2>/dev/null
   [ -n "$DRIVER_PID" ] && kill "$DRIVER_PID" 2>/dev/null && wait "$DRIVER_PID" 2>/dev/null
   [ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null && wait "$XVFB_PID" 2>/dev/null
   rm -rf "$WORK"
@@ -82,7 +88,7 @@ for _ in $(seq 100); do
 done
 [ -S "/tmp/.X11-unix/X${DISPLAY_NUMBER}" ] || fail "Xvfb did not start"
 
-"$TAURI_DRIVER" --port "$DRIVER_PORT" >"$WORK/tauri-driver.log" 2>&1 &
+"$TAURI_DRIVER" --port "$DRIVER_PORT" --native-port "$NATIVE_PORT" >"$WORK/tauri-driver.log" 2>&1 &
 DRIVER_PID=$!
 for _ in $(seq 100); do
   (exec 3<>"/dev/tcp/127.0.0.1/$DRIVER_PORT") 2>/dev/null && break
@@ -92,9 +98,11 @@ done
 
 rm -f "$E2E_SCREENSHOT"
 status=0
-E2E_APP="$TARGET/$PROFILE/threadmark-app" E2E_THREAD_ID="$THREAD_ID" E2E_NESTED_ID="$NESTED_ID" \
+E2E_FILES=(tests/)
+[ -n "${E2E_ONLY:-}" ] && read -ra E2E_FILES <<<"$E2E_ONLY"
+E2E_DRIVER_PORT="$DRIVER_PORT" E2E_APP="$TARGET/$PROFILE/threadmark-app" E2E_THREAD_ID="$THREAD_ID" E2E_NESTED_ID="$NESTED_ID" \
   E2E_PERF_THREAD_ID="$PERF_ID" \
-  npm --prefix "$REPO/e2e" run --silent test || status=$?
+  bash -c 'cd "$1/e2e" && exec node --test --test-concurrency=1 "${@:2}"' _ "$REPO" "${E2E_FILES[@]}" || status=$?
 if [ "$status" -ne 0 ]; then
   echo "e2e: tauri-driver log:" >&2
   tail -n 50 "$WORK/tauri-driver.log" >&2

@@ -28,7 +28,7 @@ let browser;
 before(async () => {
   browser = await remote({
     hostname: "127.0.0.1",
-    port: 4444,
+    port: Number(process.env.E2E_DRIVER_PORT ?? 4444),
     logLevel: "warn",
     connectionRetryCount: 3,
     capabilities: {

@@ -34,7 +34,7 @@ before(async () => {
   work = mkdtempSync(path.join(tmpdir(), "threadmark-e2e-hl-"));
   browser = await remote({
     hostname: "127.0.0.1",
-    port: 4444,
+    port: Number(process.env.E2E_DRIVER_PORT ?? 4444),
     logLevel: "warn",
     connectionRetryCount: 3,
     capabilities: { "wdio:enforceWebDriverClassic": true, "tauri:options": { application } },

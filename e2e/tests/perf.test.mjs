@@ -26,7 +26,7 @@ before(async () => {
   if (skip) return;
   browser = await remote({
     hostname: "127.0.0.1",
-    port: 4444,
+    port: Number(process.env.E2E_DRIVER_PORT ?? 4444),
     logLevel: "warn",
     connectionRetryCount: 3,
     capabilities: {

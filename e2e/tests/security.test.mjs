@@ -57,7 +57,7 @@ before(async () => {
   payloadId = importPayloads();
   browser = await remote({
     hostname: "127.0.0.1",
-    port: 4444,
+    port: Number(process.env.E2E_DRIVER_PORT ?? 4444),
     logLevel: "warn",
     connectionRetryCount: 3,
     capabilities: { "wdio:enforceWebDriverClassic": true, "tauri:options": { application } },
