@@ -10,6 +10,7 @@ mod labels;
 mod links;
 mod manage;
 mod read;
+pub use read::SEARCH_RANKED;
 mod restore;
 mod write;
 

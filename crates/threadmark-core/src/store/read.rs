@@ -6,6 +6,9 @@ use super::Library;
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{Highlight, Label, Post, PostOutline, Quote, SearchHit, ThreadSummary};
 
+/// How many of a query's matches [`Library::search`] ranks at most (the newest).
+pub const SEARCH_RANKED: i64 = 10_000;
+
 const THREAD_COLUMNS: &str = "t.id, t.title, t.source, t.url,
     (SELECT count(*) FROM posts p WHERE p.thread_id = t.id),
     (SELECT count(*) FROM highlights h WHERE h.thread_id = t.id),
@@ -252,6 +255,12 @@ impl Library {
 
     /// Full-text search over post text (FTS5 syntax: words, `"phrases"`, `prefix*`,
     /// `AND`/`OR`/`NOT`). Matches in snippets are wrapped in `marks`.
+    ///
+    /// Hits are ordered by bm25, best first. Scoring costs a document-size lookup per
+    /// matching post, so a query matching more than [`SEARCH_RANKED`] posts ranks the
+    /// newest [`SEARCH_RANKED`] of them (highest row ids, i.e. the latest imported); a
+    /// word that common carries almost no weight in bm25 anyway. Snippets are made only
+    /// for the hits returned.
     pub fn search(
         &self,
         query: &str,
@@ -262,24 +271,61 @@ impl Library {
         if query.trim().is_empty() {
             return Err(Error::bad_input("empty search query"));
         }
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT p.thread_id, t.title, p.source_id, p.author,
-                    snippet(posts_fts, 0, ?3, ?4, '…', 16), bm25(posts_fts)
-             FROM posts_fts JOIN posts p ON p.id = posts_fts.rowid JOIN threads t ON t.id = p.thread_id
-             WHERE posts_fts MATCH ?1 AND (?2 IS NULL OR p.thread_id = ?2)
-             ORDER BY bm25(posts_fts), p.thread_id, p.position LIMIT ?5",
-        )?;
-        let rows = stmt.query_map(params![query, thread, marks.0, marks.1, limit], |r| {
-            Ok(SearchHit {
-                thread_id: r.get(0)?,
-                thread_title: r.get(1)?,
-                post: r.get(2)?,
-                author: r.get(3)?,
-                snippet: r.get(4)?,
-                rank: r.get(5)?,
-            })
+        // A thread's posts hold a narrow band of row ids; FTS5 seeks a rowid range
+        // itself, so a filtered search does not walk the whole library's matches.
+        let (low, high): (i64, i64) = match thread {
+            Some(id) => self
+                .conn
+                .prepare_cached("SELECT min(id), max(id) FROM posts WHERE thread_id = ?1")?
+                .query_row([id], |r| {
+                    Ok((r.get::<_, Option<i64>>(0)?, r.get::<_, Option<i64>>(1)?))
+                })
+                .map(|(lo, hi)| (lo.unwrap_or(1), hi.unwrap_or(0)))?,
+            None => (i64::MIN, i64::MAX),
+        };
+        let ranked = (|| -> rusqlite::Result<Vec<(i64, SearchHit)>> {
+            let mut stmt = self.conn.prepare_cached(
+                "WITH candidates AS (
+                     SELECT f.rowid AS id, bm25(posts_fts) AS rank
+                     FROM posts_fts f JOIN posts p ON p.id = f.rowid
+                     WHERE posts_fts MATCH ?1 AND f.rowid BETWEEN ?2 AND ?3
+                       AND (?4 IS NULL OR p.thread_id = ?4)
+                     ORDER BY f.rowid DESC LIMIT ?5)
+                 SELECT c.id, p.thread_id, t.title, p.source_id, p.author, c.rank
+                 FROM candidates c JOIN posts p ON p.id = c.id JOIN threads t ON t.id = p.thread_id
+                 ORDER BY c.rank, p.thread_id, p.position LIMIT ?6",
+            )?;
+            let rows = stmt.query_map(
+                params![query, low, high, thread, SEARCH_RANKED, limit],
+                |r| {
+                    Ok((
+                        r.get(0)?,
+                        SearchHit {
+                            thread_id: r.get(1)?,
+                            thread_title: r.get(2)?,
+                            post: r.get(3)?,
+                            author: r.get(4)?,
+                            snippet: String::new(),
+                            rank: r.get(5)?,
+                        },
+                    ))
+                },
+            )?;
+            rows.collect()
+        })();
+        let collected = ranked.and_then(|hits| {
+            let mut snippet = self.conn.prepare_cached(
+                "SELECT snippet(posts_fts, 0, ?3, ?4, '…', 16) FROM posts_fts
+                 WHERE posts_fts MATCH ?1 AND rowid = ?2",
+            )?;
+            hits.into_iter()
+                .map(|(id, mut hit)| {
+                    hit.snippet =
+                        snippet.query_row(params![query, id, marks.0, marks.1], |r| r.get(0))?;
+                    Ok(hit)
+                })
+                .collect::<rusqlite::Result<Vec<_>>>()
         });
-        let collected = rows.and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>());
         collected.map_err(|e| match e {
             // A plain SQLITE_ERROR from MATCH is FTS5 refusing the query text.
             rusqlite::Error::SqliteFailure(ref err, ref detail) if err.code == rusqlite::ErrorCode::Unknown => {
