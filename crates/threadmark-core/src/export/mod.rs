@@ -12,10 +12,12 @@ use time::OffsetDateTime;
 pub mod argdown;
 mod csv;
 pub mod html;
+pub mod markdown;
 mod w3c;
 
 use std::path::{Path, PathBuf};
 
+pub use markdown::markdown;
 pub use w3c::w3c_collection;
 
 use crate::error::{Error, Result};
@@ -148,7 +150,7 @@ pub fn export_at(
                 if i > 0 {
                     out.push_str("\n\n");
                 }
-                out.push_str(&markdown(lib, id)?);
+                out.push_str(&markdown(lib, id, exported_at)?);
             }
             Ok(out)
         }
@@ -218,11 +220,6 @@ pub fn quote_json(q: &Quote) -> Value {
         "post": q.post, "start": q.start, "end": q.end, "text": q.text,
         "source": q.source, "source_start": q.source_start, "source_end": q.source_end, "score": q.score,
     })
-}
-
-/// YAML double-quoted scalar.
-fn yaml(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
 }
 
 /// Text as CommonMark that renders as exactly that text: a backslash before every
@@ -311,74 +308,6 @@ fn quoted_lines(post: &Post, quotes: &[&Quote], escape: bool) -> String {
         }
     }
     out.trim_end().to_string()
-}
-
-/// One thread as Markdown with YAML front matter: its highlights (if any), then its
-/// posts with quotes as block quotes.
-pub fn markdown(lib: &Library, thread_id: i64) -> Result<String> {
-    let t = lib.thread(thread_id)?;
-    let posts = lib.posts(thread_id)?;
-    let quotes = lib.quote_blocks(thread_id, true)?;
-    let highlights = lib.highlights(thread_id)?;
-    let mut out = String::new();
-    out.push_str("---\n");
-    out.push_str(&format!("title: {}\n", yaml(&t.title)));
-    out.push_str(&format!("source: {}\n", t.source));
-    if let Some(url) = &t.url {
-        out.push_str(&format!("url: {}\n", yaml(url)));
-    }
-    out.push_str(&format!("threadmark_id: {}\n", t.id));
-    out.push_str(&format!("saved: {}\n", rfc3339(t.imported_at)));
-    out.push_str(&format!("posts: {}\n", t.posts));
-    out.push_str(&format!("highlights: {}\n", t.highlights));
-    out.push_str("---\n\n");
-    out.push_str(&format!(
-        "# {}\n",
-        markdown_escape(&t.title.replace('\n', " "))
-    ));
-    if !highlights.is_empty() {
-        out.push_str("\n## Highlights\n");
-        for h in &highlights {
-            out.push_str(&format!(
-                "\n- **{}** (post {}{}): “{}”\n",
-                markdown_escape(h.label.as_deref().unwrap_or("Highlight")),
-                markdown_escape(&h.post),
-                if h.state == "anchored" {
-                    String::new()
-                } else {
-                    format!(", {}", h.state)
-                },
-                markdown_escape(&h.exact.replace('\n', " "))
-            ));
-            if !h.note.is_empty() {
-                out.push_str(&format!(
-                    "  - Note: {}\n",
-                    markdown_escape(&h.note.replace('\n', " "))
-                ));
-            }
-        }
-    }
-    out.push_str("\n## Thread\n");
-    for post in &posts {
-        let author = post.author.as_deref().unwrap_or("anonymous");
-        let mut heading = format!(
-            "\n### {} · post {}",
-            markdown_escape(&author.replace('\n', " ")),
-            markdown_escape(&post.source_id)
-        );
-        if let Some(at) = post.created_at {
-            heading.push_str(&format!(" · {}", rfc3339(at)));
-        }
-        if post.deleted {
-            heading.push_str(" · removed");
-        }
-        out.push_str(&heading);
-        out.push_str("\n\n");
-        let own: Vec<&Quote> = quotes.iter().filter(|q| q.post == post.source_id).collect();
-        out.push_str(&quoted_lines(post, &own, true));
-        out.push('\n');
-    }
-    Ok(out)
 }
 
 /// Reads a JSON backup file (an `export --format json`) for [`Library::restore`];
