@@ -68,6 +68,31 @@ fn search_phrases_prefixes_and_bad_queries() {
 }
 
 #[test]
+fn search_filtered_by_thread_sees_only_that_thread_even_when_ids_interleave() {
+    let (mut lib, a) = seeded();
+    // A second thread with the same text, then a re-import of the first that adds a
+    // post: the first thread's row ids now span the second's.
+    let b = lib
+        .import_bytes("copy.txt", super::seed().as_bytes(), SourceFormat::Auto, None)
+        .unwrap()[0];
+    let longer = format!("{}\nAnd the moat argument again, one line later.\n", super::seed());
+    let docs =
+        threadmark_core::import::parse_bytes("v2.txt", longer.as_bytes(), &Default::default())
+            .unwrap();
+    assert_eq!(lib.import_docs(&docs, Some(a)).unwrap(), [a]);
+    let in_a = lib.search("moat", Some(a), 500, ("[", "]")).unwrap();
+    let in_b = lib.search("moat", Some(b), 500, ("[", "]")).unwrap();
+    let everywhere = lib.search("moat", None, 500, ("[", "]")).unwrap();
+    assert!(!in_b.is_empty());
+    assert!(in_a.iter().all(|h| h.thread_id == a), "{in_a:?}");
+    assert!(in_b.iter().all(|h| h.thread_id == b), "{in_b:?}");
+    assert_eq!(in_a.len(), in_b.len() + 1, "the added post matches too");
+    assert_eq!(everywhere.len(), in_a.len() + in_b.len());
+    assert!(everywhere.windows(2).all(|w| w[0].rank <= w[1].rank));
+    assert!(everywhere.iter().all(|h| h.snippet.contains("[moat]")));
+}
+
+#[test]
 fn reimport_into_keeps_highlights_and_marks_removed_posts() {
     let (mut lib, id) = seeded();
     lib.connection()

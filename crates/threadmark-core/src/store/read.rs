@@ -284,17 +284,23 @@ impl Library {
             None => (i64::MIN, i64::MAX),
         };
         let ranked = (|| -> rusqlite::Result<Vec<(i64, SearchHit)>> {
-            let mut stmt = self.conn.prepare_cached(
-                "WITH candidates AS (
-                     SELECT f.rowid AS id, bm25(posts_fts) AS rank
-                     FROM posts_fts f JOIN posts p ON p.id = f.rowid
-                     WHERE posts_fts MATCH ?1 AND f.rowid BETWEEN ?2 AND ?3
-                       AND (?4 IS NULL OR p.thread_id = ?4)
-                     ORDER BY f.rowid DESC LIMIT ?5)
-                 SELECT c.id, p.thread_id, t.title, p.source_id, p.author, c.rank
-                 FROM candidates c JOIN posts p ON p.id = c.id JOIN threads t ON t.id = p.thread_id
-                 ORDER BY c.rank, p.thread_id, p.position LIMIT ?6",
-            )?;
+            // Only a thread filter needs the posts table before ranking; without one
+            // the candidates come from the FTS index alone.
+            let filter = if thread.is_some() {
+                "JOIN posts p ON p.id = f.rowid WHERE posts_fts MATCH ?1
+                 AND f.rowid BETWEEN ?2 AND ?3 AND p.thread_id = ?4"
+            } else {
+                "WHERE posts_fts MATCH ?1 AND f.rowid BETWEEN ?2 AND ?3 AND ?4 IS NULL"
+            };
+            let mut stmt = self.conn.prepare_cached(&format!(
+                "WITH candidates AS MATERIALIZED (
+                     SELECT f.rowid AS id, bm25(posts_fts) AS rank FROM posts_fts f {filter}
+                     ORDER BY f.rowid DESC LIMIT ?5),
+                 best AS MATERIALIZED (SELECT id, rank FROM candidates ORDER BY rank, id LIMIT ?6)
+                 SELECT b.id, p.thread_id, t.title, p.source_id, p.author, b.rank
+                 FROM best b JOIN posts p ON p.id = b.id JOIN threads t ON t.id = p.thread_id
+                 ORDER BY b.rank, p.thread_id, p.position"
+            ))?;
             let rows = stmt.query_map(
                 params![query, low, high, thread, SEARCH_RANKED, limit],
                 |r| {
