@@ -73,9 +73,17 @@ fn search_filtered_by_thread_sees_only_that_thread_even_when_ids_interleave() {
     // A second thread with the same text, then a re-import of the first that adds a
     // post: the first thread's row ids now span the second's.
     let b = lib
-        .import_bytes("copy.txt", super::seed().as_bytes(), SourceFormat::Auto, None)
+        .import_bytes(
+            "copy.txt",
+            super::seed().as_bytes(),
+            SourceFormat::Auto,
+            None,
+        )
         .unwrap()[0];
-    let longer = format!("{}\nAnd the moat argument again, one line later.\n", super::seed());
+    let longer = format!(
+        "{}\nAnd the moat argument again, one line later.\n",
+        super::seed()
+    );
     let docs =
         threadmark_core::import::parse_bytes("v2.txt", longer.as_bytes(), &Default::default())
             .unwrap();
