@@ -5,7 +5,7 @@
 //! `{ kind, message }` error (`error`), and registers three plugins: the open-file
 //! dialog, the opener (links go to the system browser; the capability limits it
 //! to http/https addresses) and window state (size and position kept across starts,
-//! from Rust alone: the webview is granted nothing for it). Product logic belongs
+//! from Rust alone: the webview is granted nothing for it; `window_state`). Product logic belongs
 //! in the core; if a command grows past a few lines, the missing piece is a core
 //! function.
 
@@ -13,9 +13,9 @@ pub mod commands;
 pub mod dto;
 pub mod error;
 pub mod state;
+pub mod window_state;
 
 use tauri::{Builder, Context, Runtime};
-use tauri_plugin_window_state::StateFlags;
 
 pub use state::LibraryState;
 
@@ -25,12 +25,10 @@ pub fn app<R: Runtime>(builder: Builder<R>, library: LibraryState) -> Builder<R>
     builder
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
-        // Size, position and maximised state saved on close, restored at start.
-        .plugin(
-            tauri_plugin_window_state::Builder::default()
-                .with_state_flags(StateFlags::SIZE | StateFlags::POSITION | StateFlags::MAXIMIZED)
-                .build(),
-        )
+        // Size, position and maximised state restored at start, saved on exit and
+        // after every resize or move (the app may end without an exit event).
+        .plugin(window_state::plugin())
+        .plugin(window_state::autosave())
         .manage(library)
         .manage(state::Imports::default())
         .invoke_handler(tauri::generate_handler![
