@@ -19,7 +19,7 @@ import {
   openThread,
   search,
 } from "./ipc";
-import { loadReading, saveReading } from "./prefs";
+import { type Reading, loadReading, saveReading } from "./prefs";
 import { LIBRARY_HREF, type Route, parseRoute, searchHref, threadHref } from "./route";
 import { cycleTheme, initTheme } from "./theme";
 import { clearToasts, toast } from "./toast";
@@ -40,6 +40,8 @@ const trail: Route[] = [];
 let goingBack = false;
 /** The thread last shown, so that going back focuses its row in the library. */
 let lastThreadId: number | null = null;
+/** The reading position found at start, until its thread is shown. */
+let restoring: Reading | null = null;
 /** The result last opened from the search screen, focused again on the way back. */
 let lastResult: string | null = null;
 /** Where the reader was in each thread this session (post source id). */
@@ -101,14 +103,17 @@ async function render(): Promise<void> {
       if (mine !== generation) return;
       lastThreadId = route.id;
       if (route.post !== null) positions.set(route.id, route.post);
-      saveReading({ thread: route.id, post: route.post, open: true });
+      // At start, the window goes back to where it was in the post.
+      const offset = restoring?.thread === route.id && restoring.post === route.post ? restoring.offset : null;
+      restoring = null;
+      saveReading({ thread: route.id, post: route.post, offset: offset ?? 0, open: true });
       document.title = `${opened.thread.title} — Threadmark`;
       if (route.q && route.post) lastResult = `${route.id}/${route.post}`;
-      const onPosition = (post: string | null): void => {
+      const onPosition = (post: string | null, offset: number): void => {
         if (post !== null) positions.set(route.id, post);
-        saveReading({ thread: route.id, post, open: true });
+        saveReading({ thread: route.id, post, offset, open: true });
       };
-      const view = await threadView(opened, { post: route.post, q: route.q }, enter(route), onPosition);
+      const view = await threadView(opened, { post: route.post, q: route.q, offset }, enter(route), onPosition);
       if (mine !== generation) return view.leave?.();
       show(view, route);
     } else if (route.view === "search" && route.q.trim()) {
@@ -266,6 +271,9 @@ window.addEventListener("hashchange", () => void render());
 const reading = loadReading();
 if ((location.hash === "" || location.hash === LIBRARY_HREF) && reading) {
   lastThreadId = reading.thread;
-  if (reading.open) history.replaceState(null, "", threadHref(reading.thread, reading.post));
+  if (reading.open) {
+    history.replaceState(null, "", threadHref(reading.thread, reading.post));
+    restoring = reading;
+  }
 }
 void render();

@@ -17,11 +17,15 @@ export function saveTheme(choice: ThemeChoice): void {
   else write(THEME_KEY, choice);
 }
 
-/** Where the reader is: a thread, the post at the top of the screen, and whether
- *  the thread was still open (false once they went back to the library). */
+/** Where the reader is: a thread, the post at the top of the screen and how far
+ *  into it the screen starts, and whether the thread was still open (false once
+ *  they went back to the library). */
 export interface Reading {
   thread: number;
   post: string | null;
+  /** Pixels from the top of `post` down to the top of the window (negative: the post
+   *  starts below it). */
+  offset: number;
   open: boolean;
 }
 
@@ -32,6 +36,7 @@ export function loadReading(): Reading | null {
     return {
       thread: value.thread,
       post: typeof value.post === "string" ? value.post : null,
+      offset: typeof value.offset === "number" && Number.isFinite(value.offset) ? value.offset : 0,
       open: value.open === true,
     };
   } catch {

@@ -849,6 +849,36 @@ describe("reading position", () => {
   });
 });
 
+describe("reading position within a post", () => {
+  /** Where post `id`'s top is in the window (px; negative: above its top edge). */
+  const topOf = (page, id) => page.evaluate((id) => document.querySelector(`.post[data-post-id="${id}"]`)?.getBoundingClientRect().top ?? null, id);
+  const saved = (page) => page.evaluate(() => JSON.parse(localStorage.getItem("threadmark.reading") ?? "null"));
+
+  test("the window comes back at the same pixel within the post, deep in a 10,000-post thread", async () => {
+    const { page, problems, close } = await openApp({ hash: "#/thread/42?post=5000", big: true });
+    try {
+      await page.locator('.post[data-post-id="5000"] .post-body:not(.post-body--pending)').waitFor();
+      // Scroll so that the window starts partway into post 5000.
+      await page.evaluate(() => {
+        const post = document.querySelector('.post[data-post-id="5000"]');
+        window.scrollBy(0, post.getBoundingClientRect().top + 23);
+      });
+      await page.waitForFunction(() => JSON.parse(localStorage.getItem("threadmark.reading") ?? "null")?.offset === 23);
+      assert.deepEqual(await saved(page), { thread: 42, post: "5000", offset: 23, open: true });
+
+      // A new start: the same post, its top 23 px above the window's.
+      await page.goto(baseUrl);
+      await page.locator('.post[data-post-id="5000"] .post-body:not(.post-body--pending)').waitFor();
+      await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => requestAnimationFrame(done)))));
+      assert.equal(new URL(page.url()).hash, "#/thread/42?post=5000");
+      assert.ok(Math.abs((await topOf(page, "5000")) + 23) <= 1, `post 5000 at ${await topOf(page, "5000")}px, not -23px`);
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  });
+});
+
 describe("a 10,000-post thread", () => {
   /** The thread_posts calls so far, as [offset, limit]. */
   const pageCalls = (page) =>

@@ -33,12 +33,20 @@ const READING_LINE_PX = 72;
 /** Kept clear at the top (sticky top bar) and bottom (status bar) when showing a post. */
 const SCROLL_PADDING_TOP = 64;
 const SCROLL_PADDING_BOTTOM = 40;
+/** Input that means the reader has taken over the scroll position. */
+const READER_INPUT = ["keydown", "wheel", "pointerdown", "touchstart"] as const;
+/** How long at most a post the thread opens at is held in place as posts around it
+ *  are measured (unless the reader moves first). */
+const START_PLACING_MS = 3_000;
 
 export interface ThreadTarget {
   /** A post to open the thread at (source id). */
   post: string | null;
   /** A search whose words are marked in that post. */
   q: string | null;
+  /** Where the window was in that post (pixels from its top to the window's top),
+   *  to come back to the same place at start; null shows the post from its start. */
+  offset?: number | null;
 }
 
 export type PageLoader = (thread: number, offset: number, limit: number) => Promise<Post[]>;
@@ -48,7 +56,7 @@ export async function threadView(
   opened: OpenedThread,
   target: ThreadTarget,
   back: { label: string; go: () => void },
-  onPosition: (post: string | null) => void,
+  onPosition: (post: string | null, offset: number) => void,
   loadPage: PageLoader = threadPosts,
 ): Promise<View> {
   const { thread, outline } = opened;
@@ -104,6 +112,9 @@ export async function threadView(
 
   const pattern = target.q ? queryPattern(target.q) : null;
   const targetIndex = target.post === null ? -1 : (tree.index.get(target.post) ?? -1);
+  /** At start, where the window was in the target post (pixels from its top), until
+   *  the reader moves: showing the target post puts it there, not at its start. */
+  let startOffset: number | null = targetIndex >= 0 ? (target.offset ?? null) : null;
   /** The post focused with j/k/n/p/u or a click; kept in the DOM while it is. */
   let focused = -1;
   /** A post moved to whose body had not arrived: shown again once it has. */
@@ -306,6 +317,18 @@ export async function threadView(
       revealing = null;
       reveal(shown.item, pending.align);
     }
+    // Posts above the start post are measured as they render and move it: keep it
+    // where it was until the reader does something.
+    const start = startOffset !== null ? rendered.get(targetIndex) : undefined;
+    if (start?.loaded) placeAtStart(start.item);
+  }
+
+  /** Scrolls so that the start post's top is `startOffset` pixels above the window's. */
+  function placeAtStart(item: HTMLElement): void {
+    if (startOffset === null) return;
+    const { top, height } = item.getBoundingClientRect();
+    const by = Math.round(top + Math.min(startOffset, Math.max(0, height - 1)));
+    if (by !== 0) window.scrollBy(0, by);
   }
 
   function measureMargin(): void {
@@ -364,6 +387,7 @@ export async function threadView(
   /** Focuses post `index` (expanding what hides it) and scrolls it into view. */
   function focusPost(index: number, align: "auto" | "start" | "center" = "auto"): boolean {
     if (index < 0 || index >= total) return false;
+    if (index !== targetIndex) startOffset = null;
     for (const ancestor of ancestors(tree, index)) if (collapsed.has(ancestor)) collapsed.delete(ancestor);
     if ((rowOf[index] ?? -1) < 0) {
       layoutRows();
@@ -384,6 +408,11 @@ export async function threadView(
   /** Scrolls the window so that `item` (in the DOM, at its measured place) shows
    *  clear of the top and status bars (their room is the post's scroll-margin). */
   function reveal(item: HTMLElement, align: "auto" | "start" | "center"): void {
+    if (startOffset !== null && item.dataset.index === String(targetIndex)) {
+      // Back where the window was in the post when the app last closed.
+      placeAtStart(item);
+      return;
+    }
     const room = window.innerHeight - SCROLL_PADDING_TOP - SCROLL_PADDING_BOTTOM;
     // A post taller than the screen is shown from its start, not its end.
     const tall = item.getBoundingClientRect().height > room;
@@ -414,12 +443,16 @@ export async function threadView(
   const topLevel = (i: number): boolean => (tree.parent[i] ?? -1) < 0;
 
   let positionTimer = 0;
+  // At most 250 ms after a scroll, even while scrolling goes on.
   const remember = (): void => {
-    window.clearTimeout(positionTimer);
+    if (positionTimer) return;
     positionTimer = window.setTimeout(() => {
+      positionTimer = 0;
       if (!root.isConnected) return;
       const index = postOnScreen();
-      onPosition(index >= 0 ? (outline[index]?.sourceId ?? null) : null);
+      const item = rendered.get(index)?.item;
+      const offset = item ? Math.round(-item.getBoundingClientRect().top) : 0;
+      onPosition(index >= 0 ? (outline[index]?.sourceId ?? null) : null, offset);
     }, 250);
   };
   window.addEventListener("scroll", remember, { passive: true });
@@ -449,6 +482,7 @@ export async function threadView(
   return {
     root,
     onKey(event) {
+      startOffset = null;
       if (highlighting.onKey(event)) return true;
       if (quoting.onKey(event)) return true;
       switch (event.key) {
@@ -499,11 +533,22 @@ export async function threadView(
       }
       const align = target.q ? "center" : "start";
       focusPost(targetIndex, align);
-      // Posts around it are measured as they render: settle, then align again.
+      // The post is aligned again as the posts around it are measured, until the reader
+      // takes over: their first key, wheel, touch or click (or after a while). A scroll
+      // of theirs is never undone.
+      let holding = true;
+      const release = (event?: Event): void => {
+        holding = false;
+        startOffset = null;
+        if (event) revealing = null;
+        for (const type of READER_INPUT) window.removeEventListener(type, release, true);
+      };
+      for (const type of READER_INPUT) window.addEventListener(type, release, { capture: true, passive: true });
+      window.setTimeout(() => release(), START_PLACING_MS);
       requestAnimationFrame(() =>
         requestAnimationFrame(() => {
           const item = rendered.get(targetIndex)?.item;
-          if (mounted && item && focused === targetIndex) reveal(item, align);
+          if (holding && mounted && item && focused === targetIndex) reveal(item, align);
         }),
       );
     },
