@@ -319,18 +319,42 @@ impl Library {
             )?;
             rows.collect()
         })();
+        // One pass over the hits' row-id range makes every snippet: a query per hit
+        // would expand a prefix query's terms again for each (2 ms apiece on 1M posts).
+        // The unary + keeps SQLite from turning the IN list into per-row lookups.
         let collected = ranked.and_then(|hits| {
-            let mut snippet = self.conn.prepare_cached(
-                "SELECT snippet(posts_fts, 0, ?3, ?4, '…', 16) FROM posts_fts
-                 WHERE posts_fts MATCH ?1 AND rowid = ?2",
-            )?;
-            hits.into_iter()
+            let Some(lo) = hits.iter().map(|h| h.0).min() else {
+                return Ok(Vec::new());
+            };
+            let hi = hits.iter().map(|h| h.0).max().unwrap_or(lo);
+            let list = (0..hits.len())
+                .map(|i| format!("?{}", i + 6))
+                .collect::<Vec<_>>()
+                .join(",");
+            let mut stmt = self.conn.prepare(&format!(
+                "SELECT rowid, snippet(posts_fts, 0, ?4, ?5, '…', 16) FROM posts_fts
+                 WHERE posts_fts MATCH ?1 AND rowid BETWEEN ?2 AND ?3 AND +rowid IN ({list})"
+            ))?;
+            let mut values: Vec<rusqlite::types::Value> = vec![
+                query.to_owned().into(),
+                lo.into(),
+                hi.into(),
+                marks.0.to_owned().into(),
+                marks.1.to_owned().into(),
+            ];
+            values.extend(hits.iter().map(|h| rusqlite::types::Value::from(h.0)));
+            let mut snippets: std::collections::HashMap<i64, String> = stmt
+                .query_map(rusqlite::params_from_iter(values), |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            Ok(hits
+                .into_iter()
                 .map(|(id, mut hit)| {
-                    hit.snippet =
-                        snippet.query_row(params![query, id, marks.0, marks.1], |r| r.get(0))?;
-                    Ok(hit)
+                    hit.snippet = snippets.remove(&id).unwrap_or_default();
+                    hit
                 })
-                .collect::<rusqlite::Result<Vec<_>>>()
+                .collect())
         });
         collected.map_err(|e| match e {
             // A plain SQLITE_ERROR from MATCH is FTS5 refusing the query text.
