@@ -2,13 +2,16 @@
 # Real-window end-to-end test: builds the frontend, the app and the CLI (debug), imports
 # the seed thread and a nested Hacker News thread (for collapsing) into a temporary
 # library with the CLI, starts Xvfb and tauri-driver,
-# and runs e2e/tests/ against the window (WebdriverIO). Leaves a screenshot of the
+# and runs e2e/tests/ against the window (WebdriverIO). It also exports the seed with
+# highlights as a standalone HTML page, which e2e/tests/export-html.test.mjs opens in
+# headless Chromium and in WebKitGTK's MiniBrowser (a WebKitWebDriver of its own on
+# $E2E_WEBKIT_PORT, default the driver port + 2) and compares. Leaves a screenshot of the
 # screen at $E2E_SCREENSHOT (default /tmp/threadmark-e2e.png). Exits non-zero on any
 # failure; stops what it started. E2E_ONLY="tests/a.test.mjs tests/b.test.mjs" runs only
 # those files (paths relative to e2e/), for working on one test.
 #
-# Needs: Xvfb (xvfb), WebKitWebDriver (webkit2gtk-driver), import (imagemagick),
-# libwebkit2gtk-4.1-dev, and tauri-driver (`cargo install tauri-driver --locked`).
+# Needs: Xvfb (xvfb), WebKitWebDriver and MiniBrowser (webkit2gtk-driver), import
+# (imagemagick), chromium, libwebkit2gtk-4.1-dev, and tauri-driver (`cargo install tauri-driver --locked`).
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -20,6 +23,8 @@ DISPLAY_NUMBER="${E2E_DISPLAY:-99}"
 DRIVER_PORT="${E2E_DRIVER_PORT:-4444}"
 # WebKitWebDriver, behind tauri-driver, on the port after it.
 NATIVE_PORT=$((DRIVER_PORT + 1))
+# A WebKitWebDriver for MiniBrowser, for the export test.
+WEBKIT_PORT="${E2E_WEBKIT_PORT:-$((DRIVER_PORT + 2))}"
 export E2E_SCREENSHOT="${E2E_SCREENSHOT:-/tmp/threadmark-e2e.png}"
 
 fail() {
@@ -33,6 +38,9 @@ fail() {
 for tool in Xvfb WebKitWebDriver import xdotool xwininfo; do
   command -v "$tool" >/dev/null || fail "$tool missing (apt-get install xvfb webkit2gtk-driver imagemagick xdotool x11-utils)"
 done
+[ -x "${CHROMIUM:-/usr/bin/chromium}" ] || fail "${CHROMIUM:-/usr/bin/chromium} missing (apt-get install chromium)"
+export E2E_MINIBROWSER="${E2E_MINIBROWSER:-/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser}"
+[ -x "$E2E_MINIBROWSER" ] || fail "MiniBrowser missing at $E2E_MINIBROWSER (apt-get install libwebkit2gtk-4.1-0)"
 
 # Build: the frontend first (the app embeds ui/dist), then the app and the CLI.
 (cd "$REPO/ui" && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run --silent build)
@@ -46,8 +54,11 @@ BUILD_FLAGS=()
 WORK="$(mktemp -d)"
 XVFB_PID=""
 DRIVER_PID=""
+WEBKIT_PID=""
 cleanup() {
   local status=$?
+  # (WebKitWebDriver ends with 143 on SIGTERM: `|| true`, or set -e ends the cleanup here.)
+  [ -n "$WEBKIT_PID" ] && kill "$WEBKIT_PID" 2>/dev/null && { wait "$WEBKIT_PID" 2>/dev/null || true; }
   # WebKitWebDriver is tauri-driver's child: stop it too, or it outlives the run
   # (holding the caller's lock file open).
   [ -n "$DRIVER_PID" ] && pkill -TERM -P "$DRIVER_PID" 2>/dev/null
@@ -67,6 +78,18 @@ NESTED_ID="$("$TARGET/$PROFILE/threadmark" --db "$THREADMARK_DB" import "$NESTED
 [[ "$NESTED_ID" =~ ^[0-9]+$ ]] || fail "threadmark import printed '$NESTED_ID', not a thread id"
 THREAD_ID="$("$TARGET/$PROFILE/threadmark" --db "$THREADMARK_DB" import "$SEED" | tail -n 1)"
 [[ "$THREAD_ID" =~ ^[0-9]+$ ]] || fail "threadmark import printed '$THREAD_ID', not a thread id"
+# The export test's page: the seed in a library of its own, with highlights of five
+# labels and of none, and notes; its JSON backup says what the page must show.
+TM=("$TARGET/$PROFILE/threadmark" --db "$WORK/export.sqlite3")
+EXPORT_ID="$("${TM[@]}" import "$SEED" | tail -n 1)"
+for mark in "7|solid background|Claim|Is a degree evidence?" "13|greater performance|Concession|" \
+  "13|(accuracy + speed)||A highlight without a label" "19|long waits for H1B visas|Rebuttal|" \
+  "60|a trade ban for Nvidia GPUs in China|Evidence|Source?" "142|赤热|Question|Which drama is this?"; do
+  IFS='|' read -r post exact label note <<<"$mark"
+  "${TM[@]}" highlight add "$EXPORT_ID" "$post" --exact "$exact" ${label:+--label "$label"} --note "$note" >/dev/null
+done
+"${TM[@]}" export "$EXPORT_ID" --format html -o "$WORK/export.html"
+"${TM[@]}" export "$EXPORT_ID" --format json -o "$WORK/export.json"
 # Opt-in (E2E_PERF=1): a synthetic 10,000-post Hacker News thread for the first-paint
 # benchmark in e2e/tests/perf.test.mjs (skipped otherwise).
 PERF_ID=""
@@ -96,12 +119,22 @@ for _ in $(seq 100); do
   sleep 0.1
 done
 
+# WebKitGTK's own driver for the export test (it starts MiniBrowser, not the app).
+WebKitWebDriver --port="$WEBKIT_PORT" >"$WORK/webkit-driver.log" 2>&1 &
+WEBKIT_PID=$!
+for _ in $(seq 100); do
+  (exec 3<>"/dev/tcp/127.0.0.1/$WEBKIT_PORT") 2>/dev/null && break
+  kill -0 "$WEBKIT_PID" 2>/dev/null || { cat "$WORK/webkit-driver.log" >&2; fail "WebKitWebDriver exited"; }
+  sleep 0.1
+done
+
 rm -f "$E2E_SCREENSHOT"
 status=0
 E2E_FILES=(tests/)
 [ -n "${E2E_ONLY:-}" ] && read -ra E2E_FILES <<<"$E2E_ONLY"
 E2E_DRIVER_PORT="$DRIVER_PORT" E2E_APP="$TARGET/$PROFILE/threadmark-app" E2E_THREAD_ID="$THREAD_ID" E2E_NESTED_ID="$NESTED_ID" \
-  E2E_PERF_THREAD_ID="$PERF_ID" \
+  E2E_PERF_THREAD_ID="$PERF_ID" E2E_WEBKIT_PORT="$WEBKIT_PORT" \
+  E2E_EXPORT_HTML="$WORK/export.html" E2E_EXPORT_JSON="$WORK/export.json" \
   bash -c 'cd "$1/e2e" && exec node --test --test-concurrency=1 "${@:2}"' _ "$REPO" "${E2E_FILES[@]}" || status=$?
 if [ "$status" -ne 0 ]; then
   echo "e2e: tauri-driver log:" >&2

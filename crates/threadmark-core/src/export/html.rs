@@ -5,7 +5,10 @@
 //! colour inside the post, and the notes beside the post. Everything is inline: one
 //! `<style>` element, light and dark by `prefers-color-scheme`, no fonts, images or
 //! scripts, and a `Content-Security-Policy` meta element that forbids any script or
-//! remote load, should a browser ever find one.
+//! remote load, should a browser ever find one. Line heights are whole pixels:
+//! WebKit rounds a fractional line height down where Chromium keeps it, which over
+//! a long thread moved the posts apart by 3% (e2e/tests/export-html.test.mjs
+//! compares the two).
 //!
 //! Post bodies are not copied from the library's HTML: each stored post is parsed
 //! again and written back element by element through the reader's allow-list (the
@@ -38,11 +41,11 @@ const STYLE: &str = r#"
 }
 * { box-sizing: border-box; }
 html { background: var(--bg); color: var(--fg); }
-body { margin: 0 auto; max-width: 46rem; padding: 1.5rem 1rem 4rem; font: 16px/1.55 -apple-system, "Segoe UI", Roboto, "Noto Sans", "DejaVu Sans", sans-serif; overflow-wrap: anywhere; }
+body { margin: 0 auto; max-width: 46rem; padding: 1.5rem 1rem 4rem; font: 16px/24px -apple-system, "Segoe UI", Roboto, "Noto Sans", "DejaVu Sans", sans-serif; overflow-wrap: anywhere; }
 a { color: var(--link); }
-h1 { font-size: 1.6rem; line-height: 1.25; margin: 0 0 .4rem; }
-h2 { font-size: 1.15rem; margin: 2rem 0 .6rem; }
-.meta, .post-head, .legend { color: var(--muted); font-size: .875rem; }
+h1 { font-size: 1.6rem; line-height: 32px; margin: 0 0 .4rem; }
+h2 { font-size: 1.15rem; line-height: 28px; margin: 2rem 0 .6rem; }
+.meta, .post-head, .legend { color: var(--muted); font-size: .875rem; line-height: 21px; }
 .meta { margin: 0 0 1rem; }
 .legend { display: flex; flex-wrap: wrap; gap: .35rem .9rem; list-style: none; margin: 0 0 1rem; padding: 0; }
 .swatch { display: inline-block; width: .8em; height: .8em; border-radius: 2px; margin-right: .3em; vertical-align: -.05em; }
@@ -58,9 +61,9 @@ h2 { font-size: 1.15rem; margin: 2rem 0 .6rem; }
 .body p, .body pre, .body ul, .body ol, .body blockquote { margin: .35rem 0; }
 .body blockquote { margin-left: 0; padding-left: .8rem; border-left: 3px solid var(--rail); color: var(--quote); }
 .body pre { overflow-x: auto; padding: .5rem .7rem; background: var(--card); border: 1px solid var(--rail); border-radius: 4px; }
-.body code { font: .9em/1.4 ui-monospace, "DejaVu Sans Mono", monospace; }
+.body code { font: .9em/20px ui-monospace, "DejaVu Sans Mono", monospace; }
 mark { color: inherit; border-radius: 2px; padding: 0 1px; }
-.notes { margin: .4rem 0 0; padding: .45rem .7rem; background: var(--card); border: 1px solid var(--rail); border-radius: 4px; font-size: .9rem; }
+.notes { margin: .4rem 0 0; padding: .45rem .7rem; background: var(--card); border: 1px solid var(--rail); border-radius: 4px; font-size: .9rem; line-height: 22px; }
 .notes p { margin: .2rem 0; }
 .label { font-weight: 600; }
 .orphaned { color: var(--muted); }
