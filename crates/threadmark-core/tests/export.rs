@@ -608,3 +608,54 @@ fn markdown_permalinks_of_reddit_and_lobsters_posts() {
         );
     }
 }
+
+#[test]
+fn markdown_quotes_an_orphaned_highlight_with_its_stored_context() {
+    let mut lib = Library::open_in_memory().unwrap();
+    let id = lib
+        .import_bytes(
+            "seed.txt",
+            super::seed().as_bytes(),
+            SourceFormat::Text,
+            None,
+        )
+        .unwrap()[0];
+    let h = lib
+        .add_highlight(
+            id,
+            "18",
+            &NewHighlight {
+                exact: "middlemen".into(),
+                label: Some("Claim".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    // Post 18 rewritten: the highlighted words are gone from the thread.
+    let v2: String = super::seed()
+        .lines()
+        .map(|l| {
+            if l.starts_with("That's alway the issue with outsourcing") {
+                "This comment was removed by its author.\n".to_string()
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    let docs =
+        threadmark_core::import::parse_bytes("v2.txt", v2.as_bytes(), &Default::default()).unwrap();
+    lib.import_docs(&docs, Some(id)).unwrap();
+    assert_eq!(lib.highlight(h.id).unwrap().state, "orphaned");
+    let md = export_at(&lib, &[id], ExportFormat::Markdown, EXPORTED_AT).unwrap();
+    assert!(md.contains("\n### Claim · post 18 · orphaned\n"), "{md}");
+    // The words around it come from the context stored with the highlight.
+    assert_eq!(bold_in_quotes(&md), ["middlemen"]);
+    let quote = md
+        .lines()
+        .find(|l| l.starts_with("> ") && l.contains("**middlemen**"))
+        .unwrap();
+    assert!(
+        quote.starts_with("> … ") && quote.contains("exclusively on **middlemen**, middlemen will"),
+        "{quote}"
+    );
+}
