@@ -18,7 +18,7 @@
 //! All offsets are Unicode code points of the canonical text (unlike JavaScript
 //! matchers, an emoji is one character, not two).
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 
 /// Characters of context kept on each side of a highlight.
@@ -67,6 +67,11 @@ pub struct Anchor {
 /// The selector of `text[start..end]` (code points), with its context.
 pub fn selector(text: &str, start: usize, end: usize) -> Option<Selector> {
     let chars: Vec<char> = text.chars().collect();
+    selector_in(&chars, start, end)
+}
+
+/// [`selector`] over a text already in code points.
+pub fn selector_in(chars: &[char], start: usize, end: usize) -> Option<Selector> {
     if start > end || end > chars.len() {
         return None;
     }
@@ -390,11 +395,104 @@ fn occurrences(hay: &[char], needle: &[char]) -> Vec<usize> {
 /// Length of the k-grams indexing a thread for the search across posts.
 const K: usize = 4;
 
+/// Multiplier of the polynomial k-gram hash (odd).
+const GRAM_M: u64 = 0x9e37_79b9_7f4a_7c15;
+/// `GRAM_M^(K-1)`: the weight of a window's oldest code point, removed when the
+/// window rolls on.
+const GRAM_TOP: u64 = {
+    let mut p = 1u64;
+    let mut i = 1;
+    while i < K {
+        p = p.wrapping_mul(GRAM_M);
+        i += 1;
+    }
+    p
+};
+
+/// A polynomial hash of a k-gram's code points, the same as [`GramTable::roll`]
+/// computes window by window.
 fn gram_hash(window: &[char]) -> u64 {
-    // FNV-1a over the code points.
-    window.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &c| {
-        (h ^ c as u64).wrapping_mul(0x0100_0000_01b3)
-    })
+    window
+        .iter()
+        .fold(0u64, |h, &c| h.wrapping_mul(GRAM_M).wrapping_add(c as u64))
+}
+
+/// k-gram hash → slot, open addressing with linear probing: the one lookup made
+/// for every window of a thread when highlights are searched for across posts.
+#[derive(Default)]
+struct GramTable {
+    keys: Vec<u64>,
+    /// `u32::MAX`: empty.
+    slots: Vec<u32>,
+    len: usize,
+}
+
+impl GramTable {
+    /// One step of the rolling hash: the window without `out`, with `new` after it.
+    fn roll(h: u64, out: char, new: char) -> u64 {
+        h.wrapping_sub((out as u64).wrapping_mul(GRAM_TOP))
+            .wrapping_mul(GRAM_M)
+            .wrapping_add(new as u64)
+    }
+
+    fn home(&self, h: u64) -> usize {
+        // Mix: the polynomial's last code point only reaches the low bits.
+        let mixed = (h ^ (h >> 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        (mixed >> 32) as usize & (self.keys.len() - 1)
+    }
+
+    fn get(&self, h: u64) -> Option<u32> {
+        if self.keys.is_empty() {
+            return None;
+        }
+        let mask = self.keys.len() - 1;
+        let mut i = self.home(h);
+        loop {
+            let slot = self.slots[i];
+            if slot == u32::MAX {
+                return None;
+            }
+            if self.keys[i] == h {
+                return Some(slot);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// The slot of `h`, giving it `next` if it has none; whether it was new.
+    fn insert(&mut self, h: u64, next: u32) -> (u32, bool) {
+        if (self.len + 1) * 2 > self.keys.len() {
+            let old_keys = std::mem::take(&mut self.keys);
+            let old_slots = std::mem::take(&mut self.slots);
+            let size = (old_keys.len() * 2).max(1024);
+            self.keys = vec![0; size];
+            self.slots = vec![u32::MAX; size];
+            for (k, s) in old_keys.into_iter().zip(old_slots) {
+                if s != u32::MAX {
+                    let mut i = self.home(k);
+                    while self.slots[i] != u32::MAX {
+                        i = (i + 1) & (size - 1);
+                    }
+                    self.keys[i] = k;
+                    self.slots[i] = s;
+                }
+            }
+        }
+        let mask = self.keys.len() - 1;
+        let mut i = self.home(h);
+        loop {
+            if self.slots[i] == u32::MAX {
+                self.keys[i] = h;
+                self.slots[i] = next;
+                self.len += 1;
+                return (next, true);
+            }
+            if self.keys[i] == h {
+                return (self.slots[i], false);
+            }
+            i = (i + 1) & mask;
+        }
+    }
 }
 
 /// A hasher for keys that are already hashes (the k-gram index).
@@ -417,51 +515,157 @@ impl std::hash::Hasher for Prehashed {
 
 pub(crate) type GramIndex = HashMap<u64, Vec<u32>, std::hash::BuildHasherDefault<Prehashed>>;
 
-/// The texts of a thread's live posts in thread order, with an index of their
-/// k-grams built on first use (only highlights that left their post need it).
+/// The texts of a thread's live posts in thread order. Each post is decoded to code
+/// points when first looked at, and the k-gram index for the search across posts
+/// covers only the k-grams of the quotes searched for so far: a thread has millions
+/// of distinct k-grams, the highlights that left their post a few hundred.
+#[derive(Default)]
 pub struct Texts {
-    posts: Vec<Vec<char>>,
-    index: OnceCell<GramIndex>,
+    /// Every post's text, one after another.
+    buf: String,
+    /// Where each post's text ends in `buf` (bytes).
+    ends: Vec<usize>,
+    /// Each post's code points, decoded on first use.
+    chars: Vec<OnceCell<Vec<char>>>,
+    index: RefCell<QuoteGrams>,
+}
+
+/// What the search across posts knows of each k-gram of the quotes searched for
+/// so far: which posts hold it, and how many.
+#[derive(Default)]
+struct QuoteGrams {
+    /// k-gram hash → its slot.
+    slots: GramTable,
+    /// Per slot, the number of posts containing that k-gram.
+    counts: Vec<u32>,
+    /// Per slot, the posts containing it (ascending, without repeats).
+    posts: Vec<Vec<u32>>,
+}
+
+/// The rarest k-grams of a quote a search looks at: all of an exact search's
+/// candidates must contain them, and an approximate search counts them.
+const SAMPLE: usize = 12;
+
+impl QuoteGrams {
+    /// The quote's distinct k-grams (slots), rarest first; equally rare ones in
+    /// quote order. Every k-gram of the quote must be registered.
+    fn rarest(&self, quote: &[char]) -> Vec<u32> {
+        let mut slots: Vec<u32> = Vec::new();
+        for w in quote.windows(K) {
+            if let Some(s) = self.slots.get(gram_hash(w)) {
+                if !slots.contains(&s) {
+                    slots.push(s);
+                }
+            }
+        }
+        slots.sort_by_key(|&s| self.counts[s as usize]);
+        slots
+    }
+}
+
+/// Call `f(post, slot)` once for every post and every slot from `first` on whose
+/// k-gram the post contains, in post order; `seen` is scratch space (per slot, the
+/// last post counted, plus one).
+fn scan_grams(texts: &Texts, table: &GramTable, first: u32, mut f: impl FnMut(u32, u32)) {
+    let mut seen: Vec<u32> = Vec::new();
+    for i in 0..texts.len() {
+        // Roll the hash along the post's code points, straight from its UTF-8.
+        let mut window = ['\0'; K];
+        let mut h = 0u64;
+        for (n, c) in texts.str(i).chars().enumerate() {
+            if n < K {
+                h = h.wrapping_mul(GRAM_M).wrapping_add(c as u64);
+            } else {
+                h = GramTable::roll(h, window[n % K], c);
+            }
+            window[n % K] = c;
+            if n + 1 < K {
+                continue;
+            }
+            if let Some(slot) = table.get(h) {
+                if slot >= first {
+                    let k = (slot - first) as usize;
+                    if k >= seen.len() {
+                        seen.resize(k + 1, 0);
+                    }
+                    if seen[k] != i as u32 + 1 {
+                        seen[k] = i as u32 + 1;
+                        f(i as u32, slot);
+                    }
+                }
+            }
+        }
+    }
 }
 
 impl Texts {
     pub fn new(posts: Vec<Vec<char>>) -> Texts {
-        Texts {
-            posts,
-            index: OnceCell::new(),
+        let mut texts = Texts::default();
+        for p in posts {
+            let s: String = p.iter().collect();
+            texts.push(&s);
+            let _ = texts.chars[texts.chars.len() - 1].set(p);
         }
+        texts
     }
 
     pub fn from_strs(posts: &[&str]) -> Texts {
-        Texts::new(posts.iter().map(|t| t.chars().collect()).collect())
+        let mut texts = Texts::default();
+        for p in posts {
+            texts.push(p);
+        }
+        texts
+    }
+
+    /// Add the next post.
+    pub fn push(&mut self, text: &str) {
+        self.buf.push_str(text);
+        self.ends.push(self.buf.len());
+        self.chars.push(OnceCell::new());
     }
 
     pub fn len(&self) -> usize {
-        self.posts.len()
+        self.ends.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.posts.is_empty()
+        self.ends.is_empty()
+    }
+
+    fn str(&self, i: usize) -> &str {
+        let from = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.buf[from..self.ends[i]]
     }
 
     pub fn post(&self, i: usize) -> &[char] {
-        &self.posts[i]
+        self.chars[i].get_or_init(|| self.str(i).chars().collect())
     }
 
-    /// k-gram → the posts containing it (ascending, without repeats).
-    fn index(&self) -> &GramIndex {
-        self.index.get_or_init(|| {
-            let mut index = GramIndex::default();
-            for (i, text) in self.posts.iter().enumerate() {
-                for w in text.windows(K) {
-                    let list = index.entry(gram_hash(w)).or_default();
-                    if list.last() != Some(&(i as u32)) {
-                        list.push(i as u32);
-                    }
+    /// Make the search across posts ready for these quotes: one pass over the thread
+    /// records which posts hold each of their k-grams not indexed yet. Searching for
+    /// a quote does this by itself; giving all of them at once saves passes.
+    pub fn index_quotes<'q>(&self, quotes: impl IntoIterator<Item = &'q [char]>) {
+        let quotes: Vec<&[char]> = quotes.into_iter().filter(|q| q.len() >= K * 2).collect();
+        let mut index = self.index.borrow_mut();
+        let index = &mut *index;
+        let first_new = index.counts.len() as u32;
+        for q in &quotes {
+            for w in q.windows(K) {
+                let next = index.counts.len() as u32;
+                if index.slots.insert(gram_hash(w), next).1 {
+                    index.counts.push(0);
+                    index.posts.push(Vec::new());
                 }
             }
-            index
-        })
+        }
+        if index.counts.len() as u32 == first_new {
+            return;
+        }
+        let (counts, posts) = (&mut index.counts, &mut index.posts);
+        scan_grams(self, &index.slots, first_new, |post, slot| {
+            counts[slot as usize] += 1;
+            posts[slot as usize].push(post);
+        });
     }
 
     /// Posts that may hold `quote` with at most `max_errors` edits, most shared
@@ -469,40 +673,44 @@ impl Texts {
     /// filter by k-grams.
     fn candidates(&self, quote: &[char], exact: bool, limit: usize) -> Vec<usize> {
         if quote.len() < K * 2 {
-            return (0..self.posts.len()).collect();
+            return (0..self.len()).collect();
         }
-        let index = self.index();
-        // The quote's distinct k-grams, rarest first.
-        let mut lists: Vec<&[u32]> = Vec::new();
-        let mut seen: std::collections::HashSet<u64> = std::collections::HashSet::new();
-        for g in 0..=quote.len() - K {
-            let h = gram_hash(&quote[g..g + K]);
-            if seen.insert(h) {
-                match index.get(&h) {
-                    Some(list) => lists.push(list),
-                    None if exact => return Vec::new(),
-                    None => {}
-                }
-            }
-        }
-        lists.sort_by_key(|l| l.len());
+        self.index_quotes([quote]);
+        let index = self.index.borrow();
+        let rarest = index.rarest(quote);
+        let list = |s: u32| index.posts[s as usize].as_slice();
         if exact {
-            // Every k-gram of the quote must be in the post.
-            let Some((first, rest)) = lists.split_first() else {
+            // Every k-gram of the quote must be in the post; of the rarest few this is
+            // checked here, of all of them by the search in the post.
+            if rarest
+                .first()
+                .is_none_or(|&s| index.counts[s as usize] == 0)
+            {
+                return Vec::new();
+            }
+            let mut lists = rarest.iter().take(SAMPLE).map(|&s| list(s));
+            let Some(first) = lists.next() else {
                 return Vec::new();
             };
+            let rest: Vec<&[u32]> = lists.collect();
             return first
                 .iter()
                 .filter(|p| rest.iter().all(|l| l.binary_search(p).is_ok()))
                 .map(|&p| p as usize)
                 .collect();
         }
-        // Approximate: count shared k-grams among the rarest ones. With a quarter of
-        // the quote edited, typically at least a fifth of its k-grams survive (each
-        // edit breaks at most K of them).
-        let sample = lists.len().min(12);
+        let lists: Vec<&[u32]> = rarest
+            .iter()
+            .filter(|&&s| index.counts[s as usize] > 0)
+            .take(SAMPLE)
+            .map(|&s| list(s))
+            .collect();
+        // Approximate: count shared k-grams among the rarest ones that occur. With a
+        // quarter of the quote edited, typically at least a fifth of its k-grams
+        // survive (each edit breaks at most K of them).
+        let sample = lists.len();
         let needed = (sample / 5).max(1) as u32;
-        let mut shared = vec![0u32; self.posts.len()];
+        let mut shared = vec![0u32; self.len()];
         let mut touched: Vec<u32> = Vec::new();
         for list in &lists[..sample] {
             for &p in *list {
@@ -541,71 +749,116 @@ pub fn anchor_in(selector: &Selector, home: Option<usize>, posts: &[&str]) -> An
 /// `texts`, if that post still exists; `origin` is where the search over other
 /// posts starts (the home post, or where it used to be).
 pub fn anchor(selector: &Selector, home: Option<usize>, origin: usize, texts: &Texts) -> Anchor {
-    let exact: Vec<char> = selector.exact.chars().collect();
-    let prefix: Vec<char> = selector.prefix.chars().collect();
-    let suffix: Vec<char> = selector.suffix.chars().collect();
+    if let Some(found) = home.and_then(|h| anchor_in_post(selector, h, texts)) {
+        return found;
+    }
+    anchor_elsewhere(selector, home, origin, texts)
+}
+
+/// The selector's quote and context as code points.
+struct Quote {
+    exact: Vec<char>,
+    prefix: Vec<char>,
+    suffix: Vec<char>,
+}
+
+impl Quote {
+    fn of(selector: &Selector) -> Quote {
+        Quote {
+            exact: selector.exact.chars().collect(),
+            prefix: selector.prefix.chars().collect(),
+            suffix: selector.suffix.chars().collect(),
+        }
+    }
+
+    fn context(&self, hint: Option<usize>) -> Context<'_> {
+        Context {
+            prefix: &self.prefix,
+            suffix: &self.suffix,
+            hint,
+        }
+    }
+}
+
+/// Steps 1–3 of [`anchor`]: the highlight in its own post `home` (anchored, moved or
+/// fuzzy), or `None` when it is not there.
+pub fn anchor_in_post(selector: &Selector, home: usize, texts: &Texts) -> Option<Anchor> {
+    if selector.exact.is_empty() || home >= texts.len() {
+        return None;
+    }
+    let q = Quote::of(selector);
+    let (exact, prefix, suffix) = (&q.exact[..], &q.prefix[..], &q.suffix[..]);
+    let n = exact.len();
+    let ctx = q.context(Some(selector.start));
+    let text = texts.post(home);
+    let at_place = text.get(selector.start..selector.start + n) == Some(exact);
+    if at_place
+        && text[selector.start.saturating_sub(prefix.len())..selector.start] == *prefix
+        && text.get(selector.start + n..selector.start + n + suffix.len()) == Some(suffix)
+    {
+        // Unchanged around it: the common case, without scoring.
+        return Some(Anchor {
+            post: home,
+            start: selector.start,
+            end: selector.start + n,
+            state: AnchorState::Anchored,
+        });
+    }
+    if let Some(best) = match_quote(text, exact, &ctx, 0) {
+        let stored =
+            at_place.then(|| score_at(text, n, selector.start, selector.start + n, 0, &ctx));
+        if stored.is_some_and(|s| s + 1e-9 >= best.score) {
+            return Some(Anchor {
+                post: home,
+                start: selector.start,
+                end: selector.start + n,
+                state: AnchorState::Anchored,
+            });
+        }
+        return Some(Anchor {
+            post: home,
+            start: best.start,
+            end: best.end,
+            state: AnchorState::Moved,
+        });
+    }
+    let allowed = allowed_errors(n);
+    if allowed > 0 {
+        if let Some(m) = match_quote(text, exact, &ctx, allowed) {
+            return Some(Anchor {
+                post: home,
+                start: m.start,
+                end: m.end,
+                state: AnchorState::Fuzzy,
+            });
+        }
+    }
+    None
+}
+
+/// Steps 4–5 of [`anchor`]: the highlight in the posts other than `home`, nearest to
+/// `origin` first (moved or fuzzy), else orphaned. When many highlights need this,
+/// give their quotes to [`Texts::index_quotes`] first.
+pub fn anchor_elsewhere(
+    selector: &Selector,
+    home: Option<usize>,
+    origin: usize,
+    texts: &Texts,
+) -> Anchor {
     let orphan = Anchor {
         post: home.unwrap_or(origin.min(texts.len().saturating_sub(1))),
         start: selector.start,
         end: selector.end,
         state: AnchorState::Orphaned,
     };
-    if exact.is_empty() || texts.is_empty() {
+    if selector.exact.is_empty() || texts.is_empty() {
         return orphan;
     }
+    let q = Quote::of(selector);
+    let exact = &q.exact[..];
     let n = exact.len();
-    let ctx = Context {
-        prefix: &prefix,
-        suffix: &suffix,
-        hint: Some(selector.start),
-    };
-    let allowed = allowed_errors(n);
-    if let Some(h) = home {
-        let text = texts.post(h);
-        let at_place = text.get(selector.start..selector.start + n) == Some(&exact[..]);
-        if at_place
-            && text[selector.start.saturating_sub(prefix.len())..selector.start] == prefix[..]
-            && text.get(selector.start + n..selector.start + n + suffix.len()) == Some(&suffix[..])
-        {
-            // Unchanged around it: the common case, without scoring.
-            return Anchor {
-                post: h,
-                start: selector.start,
-                end: selector.start + n,
-                state: AnchorState::Anchored,
-            };
-        }
-        if let Some(best) = match_quote(text, &exact, &ctx, 0) {
-            let stored =
-                at_place.then(|| score_at(text, n, selector.start, selector.start + n, 0, &ctx));
-            if stored.is_some_and(|s| s + 1e-9 >= best.score) {
-                return Anchor {
-                    post: h,
-                    start: selector.start,
-                    end: selector.start + n,
-                    state: AnchorState::Anchored,
-                };
-            }
-            return Anchor {
-                post: h,
-                start: best.start,
-                end: best.end,
-                state: AnchorState::Moved,
-            };
-        }
-        if allowed > 0 {
-            if let Some(m) = match_quote(text, &exact, &ctx, allowed) {
-                return Anchor {
-                    post: h,
-                    start: m.start,
-                    end: m.end,
-                    state: AnchorState::Fuzzy,
-                };
-            }
-        }
-    }
-    // The rest of the thread. A post's position hint is meaningless elsewhere.
-    let ctx = Context { hint: None, ..ctx };
+    // A post's position hint is meaningless elsewhere.
+    let ctx = q.context(None);
     let others = |list: Vec<usize>| -> Vec<usize> {
         let mut v: Vec<usize> = list.into_iter().filter(|&i| Some(i) != home).collect();
         v.sort_by_key(|&i| (i.abs_diff(origin), i));
@@ -613,13 +866,13 @@ pub fn anchor(selector: &Selector, home: Option<usize>, origin: usize, texts: &T
     };
     // Exact: the nearest posts holding it; among equally near ones, best context.
     let mut found: Option<(usize, usize, QuoteMatch)> = None; // (distance, post, match)
-    for i in others(texts.candidates(&exact, true, usize::MAX)) {
+    for i in others(texts.candidates(exact, true, usize::MAX)) {
         let d = i.abs_diff(origin);
         if found.as_ref().is_some_and(|f| d > f.0) {
             break;
         }
         let text = texts.post(i);
-        for at in occurrences(text, &exact) {
+        for at in occurrences(text, exact) {
             let score = score_at(text, n, at, at + n, 0, &ctx);
             if found.as_ref().is_none_or(|f| score > f.2.score + 1e-12) {
                 let m = QuoteMatch {
@@ -640,13 +893,14 @@ pub fn anchor(selector: &Selector, home: Option<usize>, origin: usize, texts: &T
             state: AnchorState::Moved,
         };
     }
+    let allowed = allowed_errors(n);
     if allowed == 0 {
         return orphan;
     }
     // Approximate: the best-scoring candidate post, the nearest among equals.
     let mut best: Option<(usize, QuoteMatch)> = None;
-    for i in others(texts.candidates(&exact, false, 8)) {
-        if let Some(m) = match_quote(texts.post(i), &exact, &ctx, allowed) {
+    for i in others(texts.candidates(exact, false, 8)) {
+        if let Some(m) = match_quote(texts.post(i), exact, &ctx, allowed) {
             if best.is_none_or(|b| m.score > b.1.score + 1e-12) {
                 best = Some((i, m));
             }

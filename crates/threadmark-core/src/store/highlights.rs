@@ -7,7 +7,10 @@ use rusqlite::{params, OptionalExtension, Transaction};
 
 use super::links::Link;
 use super::{now, Library};
-use crate::anchor::{anchor, selector, AnchorState, Selector, Texts};
+use crate::anchor::{
+    anchor, anchor_elsewhere, anchor_in_post, selector, selector_in, Anchor, AnchorState, Selector,
+    Texts,
+};
 use crate::error::{Error, Result};
 use crate::model::{Highlight, Label};
 
@@ -154,42 +157,14 @@ impl Library {
 /// Re-anchor every highlight of a thread against its current live posts, inside
 /// the import's transaction. Nothing is deleted: a highlight whose text is gone
 /// becomes `orphaned` and keeps its selectors.
+///
+/// Each highlight is first looked for in its own post; only those not found there
+/// are searched for across the thread, after one pass has indexed the k-grams of
+/// all their quotes together.
 pub(crate) fn reanchor(tx: &Transaction<'_>, thread_id: i64) -> Result<()> {
-    // Every post with its place in the thread; the live ones with their text.
-    let mut place: HashMap<String, i64> = HashMap::new();
-    let mut live: Vec<(String, i64)> = Vec::new();
-    let mut live_texts: Vec<Vec<char>> = Vec::new();
-    {
+    let highlights: Vec<(i64, String, Selector, bool)> = {
         let mut stmt = tx.prepare(
-            "SELECT source_id, position, deleted, text FROM posts WHERE thread_id = ?1 ORDER BY position",
-        )?;
-        let mut rows = stmt.query([thread_id])?;
-        while let Some(r) = rows.next()? {
-            let id: String = r.get(0)?;
-            let position: i64 = r.get(1)?;
-            if !r.get::<_, bool>(2)? {
-                live.push((id.clone(), position));
-                live_texts.push(
-                    r.get_ref(3)?
-                        .as_str()
-                        .map_err(rusqlite::Error::from)?
-                        .chars()
-                        .collect(),
-                );
-            }
-            place.insert(id, position);
-        }
-    }
-    let live_index: HashMap<&str, usize> = live
-        .iter()
-        .enumerate()
-        .map(|(i, (id, _))| (id.as_str(), i))
-        .collect();
-    let positions: Vec<i64> = live.iter().map(|(_, p)| *p).collect();
-    let texts = Texts::new(live_texts);
-    let highlights: Vec<(i64, String, Selector)> = {
-        let mut stmt = tx.prepare(
-            "SELECT id, post_source, exact, prefix, suffix, start, \"end\" FROM highlights WHERE thread_id = ?1",
+            "SELECT id, post_source, exact, prefix, suffix, start, \"end\", state = 'anchored' FROM highlights WHERE thread_id = ?1",
         )?;
         let rows = stmt.query_map([thread_id], |r| {
             Ok((
@@ -202,17 +177,43 @@ pub(crate) fn reanchor(tx: &Transaction<'_>, thread_id: i64) -> Result<()> {
                     start: r.get::<_, i64>(5)?.max(0) as usize,
                     end: r.get::<_, i64>(6)?.max(0) as usize,
                 },
+                r.get(7)?,
             ))
         })?;
         rows.collect::<rusqlite::Result<_>>()?
     };
-    // Highlights stored as anchored: one found at its place again needs no write.
-    let unchanged: std::collections::HashSet<i64> = {
-        let mut stmt =
-            tx.prepare("SELECT id FROM highlights WHERE thread_id = ?1 AND state = 'anchored'")?;
-        let rows = stmt.query_map([thread_id], |r| r.get(0))?;
-        rows.collect::<rusqlite::Result<_>>()?
-    };
+    if highlights.is_empty() {
+        return Ok(());
+    }
+    // Every post's source id and place in the thread; the live ones' texts.
+    let mut ids = String::new();
+    let mut id_ends: Vec<usize> = Vec::new();
+    let mut positions: Vec<i64> = Vec::new();
+    let mut live_of: Vec<Option<usize>> = Vec::new();
+    let mut live_rows: Vec<usize> = Vec::new();
+    let mut texts = Texts::default();
+    {
+        let mut stmt = tx.prepare(
+            "SELECT source_id, position, deleted, text FROM posts WHERE thread_id = ?1 ORDER BY position",
+        )?;
+        let mut rows = stmt.query([thread_id])?;
+        while let Some(r) = rows.next()? {
+            ids.push_str(r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?);
+            id_ends.push(ids.len());
+            positions.push(r.get(1)?);
+            if r.get::<_, bool>(2)? {
+                live_of.push(None);
+            } else {
+                live_of.push(Some(texts.len()));
+                live_rows.push(positions.len() - 1);
+                texts.push(r.get_ref(3)?.as_str().map_err(rusqlite::Error::from)?);
+            }
+        }
+    }
+    let id_of = |row: usize| &ids[if row == 0 { 0 } else { id_ends[row - 1] }..id_ends[row]];
+    let row_of: HashMap<&str, usize> = (0..id_ends.len()).map(|row| (id_of(row), row)).collect();
+    let live_positions: Vec<i64> = live_rows.iter().map(|&row| positions[row]).collect();
+
     let mut update = tx.prepare(
         "UPDATE highlights SET post_source = ?1, exact = ?2, prefix = ?3, suffix = ?4, start = ?5, \"end\" = ?6,
                 state = ?7, updated_at = CASE WHEN state = ?7 AND start = ?5 AND post_source = ?1 THEN updated_at ELSE ?8 END
@@ -223,34 +224,20 @@ pub(crate) fn reanchor(tx: &Transaction<'_>, thread_id: i64) -> Result<()> {
          WHERE id = ?1",
     )?;
     let t = now();
-    for (id, post, sel) in highlights {
-        let home = live_index.get(post.as_str()).copied();
-        // Where the post was: its live index, else the live post nearest its old place.
-        let origin = home.unwrap_or_else(|| {
-            place.get(&post).map_or(0, |&p| {
-                positions
-                    .partition_point(|&x| x < p)
-                    .min(positions.len().saturating_sub(1))
-            })
-        });
-        let found = anchor(&sel, home, origin, &texts);
+    let mut write = |id: i64, post: &str, sel: &Selector, was_anchored: bool, found: Anchor| {
         if found.state == AnchorState::Orphaned {
             orphan.execute(params![id, t])?;
-            continue;
+            return Ok::<(), Error>(());
         }
-        let source_id = &live[found.post].0;
-        let text: String = texts.post(found.post).iter().collect();
-        let Some(new) = selector(&text, found.start, found.end) else {
+        let source_id = id_of(live_rows[found.post]);
+        let Some(new) = selector_in(texts.post(found.post), found.start, found.end) else {
             orphan.execute(params![id, t])?;
-            continue;
+            return Ok(());
         };
-        if found.state == AnchorState::Anchored
-            && *source_id == post
-            && new == sel
-            && unchanged.contains(&id)
+        if found.state == AnchorState::Anchored && source_id == post && new == *sel && was_anchored
         {
             // Where it was, as it was, with the same context: nothing to write.
-            continue;
+            return Ok(());
         }
         update.execute(params![
             source_id,
@@ -263,6 +250,40 @@ pub(crate) fn reanchor(tx: &Transaction<'_>, thread_id: i64) -> Result<()> {
             t,
             id
         ])?;
+        Ok(())
+    };
+
+    // In its own post first; the others after.
+    let mut elsewhere: Vec<(usize, Option<usize>, usize)> = Vec::new(); // (highlight, home, origin)
+    for (k, (id, post, sel, was_anchored)) in highlights.iter().enumerate() {
+        let row = row_of.get(post.as_str()).copied();
+        let home = row.and_then(|r| live_of[r]);
+        if let Some(found) = home.and_then(|h| anchor_in_post(sel, h, &texts)) {
+            write(*id, post, sel, *was_anchored, found)?;
+            continue;
+        }
+        // Where the post was: its live index, else the live post nearest its old place.
+        let origin = home.unwrap_or_else(|| {
+            row.map_or(0, |r| {
+                live_positions
+                    .partition_point(|&x| x < positions[r])
+                    .min(live_positions.len().saturating_sub(1))
+            })
+        });
+        elsewhere.push((k, home, origin));
+    }
+    if elsewhere.is_empty() {
+        return Ok(());
+    }
+    let quotes: Vec<Vec<char>> = elsewhere
+        .iter()
+        .map(|&(k, _, _)| highlights[k].2.exact.chars().collect())
+        .collect();
+    texts.index_quotes(quotes.iter().map(Vec::as_slice));
+    for (k, home, origin) in elsewhere {
+        let (id, post, sel, was_anchored) = &highlights[k];
+        let found = anchor_elsewhere(sel, home, origin, &texts);
+        write(*id, post, sel, *was_anchored, found)?;
     }
     Ok(())
 }
