@@ -190,7 +190,7 @@ fn labels_are_edited_reordered_and_deleted_with_a_choice() {
             &LabelSpec {
                 name: " Thesis ".into(),
                 color: "#ABC".into(),
-                shortcut: Some("T".into()),
+                shortcut: Some("W".into()),
             },
         )
         .unwrap();
@@ -200,7 +200,7 @@ fn labels_are_edited_reordered_and_deleted_with_a_choice() {
             renamed.color.as_str(),
             renamed.shortcut.as_deref()
         ),
-        ("Thesis", "#aabbcc", Some("t"))
+        ("Thesis", "#aabbcc", Some("w"))
     );
     let bad = [
         LabelSpec {
@@ -237,6 +237,31 @@ fn labels_are_edited_reordered_and_deleted_with_a_choice() {
     for spec in &bad {
         let e = lib.add_label(spec).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::BadInput, "{spec:?}: {e}");
+    }
+    // The reader's own keys (j, k, …) are refused as shortcuts, in either case, when
+    // adding and when editing, with a message naming the key.
+    for key in ["j", "K", "?", "/"] {
+        let spec = LabelSpec {
+            name: "Reserved".into(),
+            color: "#123456".into(),
+            shortcut: Some(key.into()),
+        };
+        let e = lib.add_label(&spec).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::BadInput, "{key}: {e}");
+        assert!(e.to_string().contains("Threadmark key"), "{key}: {e}");
+        let first = lib.labels().unwrap()[0].clone();
+        let e = lib
+            .update_label(
+                first.id,
+                &LabelSpec {
+                    name: first.name.clone(),
+                    color: first.color.clone(),
+                    shortcut: Some(key.into()),
+                },
+            )
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::BadInput, "{key}: {e}");
+        assert_eq!(lib.labels().unwrap()[0], first, "nothing changed");
     }
     let source = lib
         .add_label(&LabelSpec {

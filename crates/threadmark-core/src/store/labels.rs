@@ -18,6 +18,12 @@ pub struct LabelSpec {
     pub shortcut: Option<String>,
 }
 
+/// Keys the reader itself uses (its help overlay, `?`): a label cannot take them as
+/// its shortcut. The app's `RESERVED_KEYS` (ui/src/highlighting.ts) is the same list.
+pub const RESERVED_KEYS: &[char] = &[
+    '/', '?', 't', 'j', 'k', 'n', 'p', 'u', 'h', 'm', 'l', 'q', 'e', 'r', 'o', 'x', ']',
+];
+
 /// What becomes of a deleted label's highlights.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LabelRemoval {
@@ -62,6 +68,12 @@ impl Library {
             Some(s) => {
                 let mut chars = s.chars();
                 match (chars.next(), chars.next()) {
+                    (Some(c), None) if c.to_lowercase().any(|l| RESERVED_KEYS.contains(&l)) => {
+                        return Err(Error::bad_input(format!(
+                            "the key {s:?} is already a Threadmark key (see the help, ?); \
+                             choose another shortcut"
+                        )))
+                    }
                     (Some(c), None) if !c.is_whitespace() && !c.is_control() => {
                         Some(c.to_lowercase().collect::<String>())
                     }
