@@ -354,22 +354,32 @@ describe("highlighting", () => {
       { id: 11, uuid: "a", post: "3", exact: "readers", prefix: "", suffix: "", start: 14, end: 21, label: "Claim", note: "", noteHtml: "", tags: [], state: "anchored", createdAt: 1, updatedAt: 1 },
       { id: 12, uuid: "c", post: "2", exact: "torn", prefix: "", suffix: "", start: 36, end: 40, label: "Evidence", note: "", noteHtml: "", tags: [], state: "anchored", createdAt: 1, updatedAt: 1 },
     ];
-    const { page, problems, close } = await openThread({ highlights });
-    await page.locator('mark.hl[data-hl="12"]').click();
-    await page.locator(".hl-menu .hl-tool", { hasText: "Link to" }).click();
-    await page.locator("dialog select[name=kind]").selectOption("supports");
-    await page.locator("dialog select[name=target]").selectOption("11");
-    await page.locator("dialog button", { hasText: "Link" }).click();
-    await page.locator("dialog").waitFor({ state: "detached" });
-    await page.locator('mark.hl[data-hl="11"]').click();
-    assert.match(await page.locator(".hl-menu .hl-links").textContent(), /supported by “torn”/);
-    await page.keyboard.press("Escape");
-    await page.keyboard.press("m");
-    const map = page.locator(".hl-panel .map-claim");
-    await map.waitFor();
-    assert.match(await map.textContent(), /readers.*Supported by.*torn/s);
-    assert.deepEqual(problems, []);
-    await close();
+    for (const scheme of ["light", "dark"]) {
+      const { page, problems, close } = await openThread({ colorScheme: scheme, highlights });
+      // A highlighted post with the selection toolbar over it, for the screenshots.
+      await page.locator('mark.hl[data-hl="12"]').waitFor();
+      await select(page, "2", "use the backup API");
+      await page.locator(".hl-toolbar").waitFor();
+      await page.screenshot({ path: path.join(screenshots, `threadmark-hl-toolbar-marked-${scheme}.png`) });
+      await page.keyboard.press("Escape");
+      await page.evaluate(() => window.getSelection()?.removeAllRanges());
+      await page.locator('mark.hl[data-hl="12"]').click();
+      await page.locator(".hl-menu .hl-tool", { hasText: "Link to" }).click();
+      await page.locator("dialog select[name=kind]").selectOption("supports");
+      await page.locator("dialog select[name=target]").selectOption("11");
+      await page.locator("dialog button", { hasText: "Link" }).click();
+      await page.locator("dialog").waitFor({ state: "detached" });
+      await page.locator('mark.hl[data-hl="11"]').click();
+      assert.match(await page.locator(".hl-menu .hl-links").textContent(), /supported by “torn”/);
+      await page.keyboard.press("Escape");
+      await page.keyboard.press("m");
+      const map = page.locator(".hl-panel .map-claim");
+      await map.waitFor();
+      assert.match(await map.textContent(), /readers.*Supported by.*torn/s);
+      await page.screenshot({ path: path.join(screenshots, `threadmark-hl-map-${scheme}.png`) });
+      assert.deepEqual(problems, []);
+      await close();
+    }
   });
 
   test("the labels editor renames, refuses a taken key, and asks what becomes of a deleted label's highlights", async () => {
