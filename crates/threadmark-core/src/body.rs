@@ -85,15 +85,20 @@ pub const READER_TAGS: &[&str] = &[
 /// elements of [`Block`] and [`Inline`], `href` only on links and only with http,
 /// https or mailto. Everything else (scripts, handlers, styles, frames) is dropped.
 pub fn sanitize(html: &str) -> String {
-    ammonia::Builder::default()
+    SANITIZER.clean(html).to_string()
+}
+
+/// The sanitizer of [`sanitize`], configured once.
+static SANITIZER: std::sync::LazyLock<ammonia::Builder<'static>> = std::sync::LazyLock::new(|| {
+    let mut builder = ammonia::Builder::default();
+    builder
         .tags(READER_TAGS.iter().copied().collect())
         .generic_attributes(std::collections::HashSet::new())
         .tag_attributes([("a", ["href"].into())].into())
         .url_schemes(["http", "https", "mailto"].into())
-        .link_rel(Some("noopener noreferrer"))
-        .clean(html)
-        .to_string()
-}
+        .link_rel(Some("noopener noreferrer"));
+    builder
+});
 
 /// Remove what an HTML parser would not keep as text: carriage returns become line
 /// feeds (CRLF collapses to one), and other C0 control characters except tab are dropped.

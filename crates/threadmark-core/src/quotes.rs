@@ -13,10 +13,9 @@
 //! with it; a match with at most a quarter of its characters edited is kept with
 //! its score, anything worse makes the quote external.
 
-use std::collections::{HashMap, HashSet};
-use std::hash::BuildHasherDefault;
+use std::collections::HashMap;
 
-use crate::anchor::{GramIndex, Prehashed};
+use crate::anchor::GramIndex;
 
 use crate::body::QuoteSpan;
 
@@ -120,11 +119,88 @@ fn postings<'a>(index: &'a GramIndex, gram: &[char]) -> &'a [u32] {
 /// quote comes from (boilerplate, common phrases); approximate search skips it.
 const COMMON_GRAM: usize = 512;
 
+/// The base of the polynomial k-gram hash (odd, so that multiplying by it is a
+/// bijection modulo 2^64).
+const BASE: u64 = 0x0000_0100_0000_01b3;
+
+/// `BASE^(K-1)`: the weight of a window's first code point.
+const LEAD: u64 = {
+    let mut w = 1u64;
+    let mut i = 1;
+    while i < K {
+        w = w.wrapping_mul(BASE);
+        i += 1;
+    }
+    w
+};
+
+/// A k-gram's polynomial value `sum c[i] * BASE^(K-1-i)` (mod 2^64), which
+/// the index pass updates in constant time as the window slides.
+fn poly(window: &[char]) -> u64 {
+    window
+        .iter()
+        .fold(0u64, |h, &c| h.wrapping_mul(BASE).wrapping_add(c as u64))
+}
+
+/// Spread a polynomial value over all 64 bits (the low bits of a polynomial hash
+/// modulo 2^64 mix poorly; the index and the filter take bits from both ends).
+fn finish(p: u64) -> u64 {
+    // The murmur3 64-bit finalizer.
+    let mut h = p ^ (p >> 33);
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^ (h >> 33)
+}
+
+/// The hash of a k-gram.
 fn hash(window: &[char]) -> u64 {
-    // FNV-1a over the code points.
-    window.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &c| {
-        (h ^ c as u64).wrapping_mul(0x0100_0000_01b3)
-    })
+    finish(poly(window))
+}
+
+/// Call `f(position, hash)` for every k-gram of `text`, in order, with the hash
+/// rolled over from one window to the next (equal to [`hash`] of the window).
+fn each_gram(text: &[char], mut f: impl FnMut(usize, u64)) {
+    if text.len() < K {
+        return;
+    }
+    let mut p = poly(&text[..K - 1]);
+    for pos in 0..=text.len() - K {
+        p = p.wrapping_mul(BASE).wrapping_add(text[pos + K - 1] as u64);
+        f(pos, finish(p));
+        p = p.wrapping_sub((text[pos] as u64).wrapping_mul(LEAD));
+    }
+}
+
+/// A bit per hash prefix: "maybe wanted" or "surely not", answered from a table
+/// small enough to stay in cache, before the index is asked.
+struct Filter {
+    bits: Vec<u64>,
+    shift: u32,
+}
+
+impl Filter {
+    fn new<'a>(hashes: impl ExactSizeIterator<Item = &'a u64>) -> Filter {
+        // About 16 bits per member: one lookup in 16 passes by mistake at most.
+        let log = (hashes.len().max(1) * 16)
+            .next_power_of_two()
+            .trailing_zeros()
+            .clamp(12, 26);
+        let mut filter = Filter {
+            bits: vec![0; 1 << (log - 6)],
+            shift: 64 - log,
+        };
+        for &h in hashes {
+            let b = (h >> filter.shift) as usize;
+            filter.bits[b >> 6] |= 1 << (b & 63);
+        }
+        filter
+    }
+
+    fn may_hold(&self, h: u64) -> bool {
+        let b = (h >> self.shift) as usize;
+        self.bits[b >> 6] & (1 << (b & 63)) != 0
+    }
 }
 
 /// Resolve every quote of every post. The result has one entry per post, one
@@ -155,23 +231,29 @@ pub fn resolve(posts: &[PostText<'_>]) -> Vec<Vec<Option<Resolution>>> {
 
     // The k-grams any quote could look up; only their positions are indexed. A thread's
     // text has millions of distinct k-grams and its quotes a few thousand, so this keeps
-    // the index small without changing any posting list a lookup can see.
-    let wanted: HashSet<u64, BuildHasherDefault<Prehashed>> = quote_texts
-        .iter()
-        .flatten()
-        .map(|q| needle(q))
-        .filter(|n| n.len() >= K)
-        .flat_map(|n| n.windows(K).map(hash))
-        .collect();
-    let mut index = GramIndex::with_capacity_and_hasher(wanted.len(), Default::default());
-    if all.len() >= K && !wanted.is_empty() {
-        for pos in 0..=all.len() - K {
-            let w = &all[pos..pos + K];
-            let h = hash(w);
-            if wanted.contains(&h) && !w.contains(&MASK) {
-                index.entry(h).or_default().push(pos as u32);
+    // the index small without changing any posting list a lookup can see. Each entry
+    // starts empty (a k-gram found only inside quotes keeps an empty list).
+    let mut index = GramIndex::default();
+    for n in quote_texts.iter().flatten().map(|q| needle(q)) {
+        if n.len() >= K {
+            for w in n.windows(K) {
+                index.entry(hash(w)).or_default();
             }
         }
+    }
+    if all.len() >= K && !index.is_empty() {
+        // One pass over the thread with a rolling hash; most windows are turned
+        // away by the filter without a look into the index.
+        let filter = Filter::new(index.keys());
+        each_gram(&all, |pos, h| {
+            if filter.may_hold(h) {
+                if let Some(list) = index.get_mut(&h) {
+                    if !all[pos..pos + K].contains(&MASK) {
+                        list.push(pos as u32);
+                    }
+                }
+            }
+        });
     }
 
     let post_of = |pos: usize| starts.partition_point(|&s| s <= pos) - 1;
@@ -581,6 +663,25 @@ mod tests {
         assert!(got.score >= MIN_SCORE_SHORT && got.score < 1.0);
         assert_eq!(r[2][0], None, "not an ancestor: external");
         assert_eq!(r[3][0], None, "too many edits for a short quote");
+    }
+
+    #[test]
+    fn the_rolling_hash_is_the_hash_of_each_window() {
+        let text: Vec<char> = "Ünïcode – and ASCII\u{0}, rolled over 12-character windows… 🎉 done"
+            .chars()
+            .collect();
+        let mut seen = Vec::new();
+        each_gram(&text, |pos, h| seen.push((pos, h)));
+        let expected: Vec<(usize, u64)> = text
+            .windows(K)
+            .enumerate()
+            .map(|(pos, w)| (pos, hash(w)))
+            .collect();
+        assert_eq!(seen.len(), text.len() - K + 1);
+        assert_eq!(seen, expected);
+        let mut none = 0;
+        each_gram(&text[..K - 1], |_, _| none += 1);
+        assert_eq!(none, 0);
     }
 
     #[test]

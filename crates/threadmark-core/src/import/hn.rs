@@ -26,7 +26,7 @@ use std::collections::HashMap;
 use scraper::{ElementRef, Html, Selector};
 use serde_json::{Map, Value};
 
-use super::html::to_body;
+use super::html::to_bodies;
 use crate::body::{Block, Body, Inline};
 use crate::error::{Error, Result};
 use crate::model::{PostDoc, ThreadDoc};
@@ -512,6 +512,14 @@ fn finish(items: Vec<Item>, story: Story) -> ThreadDoc {
     let root_id = items.first().map(|i| i.id.clone()).unwrap_or_default();
     let mut title = story.title.clone();
     let mut posts = Vec::with_capacity(items.len());
+    // Bodies of the kept items that have one, converted in parallel.
+    let htmls: Vec<&str> = items
+        .iter()
+        .zip(&keep)
+        .filter(|(item, &k)| k && !item.removed)
+        .map(|(item, _)| item.html.as_str())
+        .collect();
+    let mut bodies = to_bodies(&htmls).into_iter();
     for (i, item) in items.iter().enumerate() {
         if !keep[i] {
             continue;
@@ -519,7 +527,7 @@ fn finish(items: Vec<Item>, story: Story) -> ThreadDoc {
         let text = if item.removed {
             Body::default()
         } else {
-            to_body(&item.html)
+            bodies.next().unwrap_or_default()
         };
         let body = if i == 0 {
             if title.is_none() {

@@ -69,6 +69,32 @@ pub fn to_body(html: &str) -> Body {
     .body
 }
 
+/// [`to_body`] of each of `htmls`, in order, spread over the machine's cores (each
+/// body is sanitized and parsed on its own; a long thread spends most of its parse
+/// time here).
+pub fn to_bodies(htmls: &[&str]) -> Vec<Body> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(8);
+    if threads < 2 || htmls.len() < 64 {
+        return htmls.iter().map(|h| to_body(h)).collect();
+    }
+    let chunk = htmls.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = htmls
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(|h| to_body(h)).collect::<Vec<_>>()))
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| match w.join() {
+                Ok(bodies) => bodies,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    })
+}
+
 /// Elements nested deeper than this are dropped before any HTML parser sees them:
 /// html5ever's tree building takes time quadratic in the depth of open elements.
 pub const MAX_HTML_DEPTH: usize = 256;
@@ -219,6 +245,12 @@ pub fn convert(html: &str, options: Options) -> Converted {
 /// with their `data-` attributes and the class of their title. Nothing of this output
 /// is stored: the converter keeps only text, link targets and the block structure.
 pub fn sanitize(html: &str) -> String {
+    SANITIZER.clean(html).to_string()
+}
+
+/// The sanitizer of [`sanitize`], configured once (building one costs more than
+/// cleaning a typical comment with it).
+static SANITIZER: std::sync::LazyLock<ammonia::Builder<'static>> = std::sync::LazyLock::new(|| {
     const STRUCTURE: &[&str] = &[
         // Structure only.
         "div",
@@ -245,7 +277,8 @@ pub fn sanitize(html: &str) -> String {
         "article",
         "section",
     ];
-    ammonia::Builder::default()
+    let mut builder = ammonia::Builder::default();
+    builder
         .tags(
             crate::body::READER_TAGS
                 .iter()
@@ -263,10 +296,9 @@ pub fn sanitize(html: &str) -> String {
         )
         .allowed_classes([("aside", ["quote"].into()), ("div", ["title"].into())].into())
         .url_schemes(["http", "https", "mailto"].into())
-        .link_rel(None)
-        .clean(html)
-        .to_string()
-}
+        .link_rel(None);
+    builder
+});
 
 /// Elements that end the paragraph before them and start a new one.
 fn is_break(name: &str) -> bool {

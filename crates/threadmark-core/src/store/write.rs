@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use rusqlite::{params, OptionalExtension, Transaction};
 
 use super::{now, Library};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::model::{QuoteSource, ThreadDoc};
 use crate::progress::{Observer, Tracker};
 use crate::quotes::{locate, resolve, PostText, Resolution};
@@ -301,65 +301,59 @@ fn store_thread(
         "UPDATE posts SET position = -1 - position WHERE thread_id = ?1",
         [thread_id],
     )?;
-    let mut position: i64 = 0;
-    let mut row_ids: Vec<i64> = Vec::with_capacity(posts.len());
-    let mut removed_iter = removed.into_iter().peekable();
-    let mut upsert = tx.prepare(
-        "INSERT INTO posts (thread_id, source_id, parent_id, position, depth, author, created_at, html, text, deleted, missing_replies, change)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
-         ON CONFLICT (thread_id, source_id) DO UPDATE SET
-           parent_id = excluded.parent_id, position = excluded.position, depth = excluded.depth,
-           author = excluded.author, created_at = excluded.created_at, html = excluded.html,
-           text = excluded.text, deleted = excluded.deleted,
-           missing_replies = excluded.missing_replies, change = excluded.change
-         RETURNING id",
-    )?;
+    // Each post's new position, and the positions of posts that disappeared.
+    let mut positions: Vec<i64> = Vec::with_capacity(posts.len());
+    let mut parked: Vec<(i64, i64)> = Vec::with_capacity(removed.len()); // (position, row id)
+    {
+        let mut position: i64 = 0;
+        let mut removed_iter = removed.into_iter().peekable();
+        for i in 0..posts.len() {
+            while let Some((_, row)) = removed_iter.next_if(|&(before, _)| before <= i) {
+                parked.push((position, row));
+                position += 1;
+            }
+            positions.push(position);
+            position += 1;
+        }
+        for (_, row) in removed_iter {
+            parked.push((position, row));
+            position += 1;
+        }
+    }
+    // Removed posts first: every other post of the thread is parked at a negative
+    // position, and no new position collides with theirs.
     let mut park = tx
         .prepare("UPDATE posts SET position = ?1, deleted = 1, change = 'removed' WHERE id = ?2")?;
+    for &(position, row) in &parked {
+        park.execute(params![position, row])?;
+    }
+    let row_ids = upsert_posts(tx, thread_id, posts, &positions, &change_of, tracker)?;
     let mut clear_quotes = tx.prepare("DELETE FROM quotes WHERE post_id = ?1")?;
     let mut add_quote = tx.prepare(
         "INSERT INTO quotes (thread_id, post_id, start, \"end\", depth, text, source_post, source_start, source_end, score)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?;
-    for (i, post) in posts.iter().enumerate() {
-        while let Some(&(before, row)) = removed_iter.peek() {
-            if before > i {
-                break;
-            }
-            park.execute(params![position, row])?;
-            position += 1;
-            removed_iter.next();
+    for (post, &post_id) in posts.iter().zip(&row_ids) {
+        if existing.is_some() {
+            // A post of the previous version: its quotes are written anew.
+            clear_quotes.execute([post_id])?;
         }
-        let post_id: i64 = upsert.query_row(
-            params![
-                thread_id,
-                post.source_id,
-                post.parent,
-                position,
-                post.depth,
-                post.author,
-                post.created_at,
-                post.html,
-                post.text,
-                post.deleted,
-                post.missing_replies,
-                change_of(post),
-            ],
-            |r| r.get(0),
-        )?;
-        position += 1;
-        clear_quotes.execute([post_id])?;
-        row_ids.push(post_id);
+        if post.quotes.is_empty() {
+            continue;
+        }
+        // Code-point offsets to byte offsets, once per post.
+        let bytes: Vec<usize> = post
+            .text
+            .char_indices()
+            .map(|(b, _)| b)
+            .chain(std::iter::once(post.text.len()))
+            .collect();
         let mut resolutions = post.resolved.iter();
         // Nested quotes are stored for their depth; only top-level quoted passages
         // are resolved (a nested quote is part of the passage that holds it).
+        let byte = |c: usize| bytes[c.min(bytes.len() - 1)];
         for q in &post.quotes {
-            let text: String = post
-                .text
-                .chars()
-                .skip(q.start)
-                .take(q.end - q.start)
-                .collect();
+            let text = &post.text[byte(q.start)..byte(q.end.max(q.start))];
             let r = if q.depth == 1 {
                 resolutions.next().and_then(Option::as_ref)
             } else {
@@ -378,14 +372,102 @@ fn store_thread(
                 r.map(|r| r.score),
             ])?;
         }
-        tracker.stored()?;
-    }
-    for (_, row) in removed_iter {
-        park.execute(params![position, row])?;
-        position += 1;
     }
     if existing.is_some() && super::highlights::has_highlights(tx, thread_id)? {
         super::highlights::reanchor(tx, thread_id)?;
     }
     Ok(thread_id)
+}
+
+/// Posts written by one statement. An insert into `posts` updates the full-text
+/// index through a trigger, and SQLite opens a statement savepoint for each such
+/// statement inside the transaction, at which FTS5 writes out what it holds as a
+/// new index segment. One statement per post made ten thousand tiny segments and
+/// their merges (a quarter of a 10,000-post import); one per chunk makes a few.
+const POSTS_PER_STATEMENT: usize = 500;
+
+/// Insert or update `posts` at `positions` in chunks; returns each post's row id.
+fn upsert_posts(
+    tx: &Transaction<'_>,
+    thread_id: i64,
+    posts: &[Prepared],
+    positions: &[i64],
+    change_of: &dyn Fn(&Prepared) -> Option<&'static str>,
+    tracker: &mut Tracker<'_>,
+) -> Result<Vec<i64>> {
+    const COLUMNS: usize = 12;
+    let sql = |rows: usize| {
+        let row = format!("({})", vec!["?"; COLUMNS].join(", "));
+        format!(
+            "INSERT INTO posts (thread_id, source_id, parent_id, position, depth, author, created_at, html, text, deleted, missing_replies, change)
+             VALUES {}
+             ON CONFLICT (thread_id, source_id) DO UPDATE SET
+               parent_id = excluded.parent_id, position = excluded.position, depth = excluded.depth,
+               author = excluded.author, created_at = excluded.created_at, html = excluded.html,
+               text = excluded.text, deleted = excluded.deleted,
+               missing_replies = excluded.missing_replies, change = excluded.change
+             RETURNING position, id",
+            vec![row; rows].join(", ")
+        )
+    };
+    let mut row_ids = vec![0i64; posts.len()];
+    let mut full: Option<rusqlite::Statement<'_>> = None;
+    for (chunk, (posts, positions)) in posts
+        .chunks(POSTS_PER_STATEMENT)
+        .zip(positions.chunks(POSTS_PER_STATEMENT))
+        .enumerate()
+    {
+        let mut partial;
+        let stmt = if posts.len() == POSTS_PER_STATEMENT {
+            match &mut full {
+                Some(stmt) => stmt,
+                None => full.insert(tx.prepare(&sql(POSTS_PER_STATEMENT))?),
+            }
+        } else {
+            partial = tx.prepare(&sql(posts.len()))?;
+            &mut partial
+        };
+        let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(posts.len() * COLUMNS);
+        let changes: Vec<Option<&'static str>> = posts.iter().map(change_of).collect();
+        for ((post, position), change) in posts.iter().zip(positions).zip(&changes) {
+            values.extend_from_slice(&[
+                &thread_id,
+                &post.source_id,
+                &post.parent,
+                position,
+                &post.depth,
+                &post.author,
+                &post.created_at,
+                &post.html,
+                &post.text,
+                &post.deleted,
+                &post.missing_replies,
+                change,
+            ]);
+        }
+        let mut rows = stmt.query(values.as_slice())?;
+        let offset = chunk * POSTS_PER_STATEMENT;
+        let mut written = 0;
+        while let Some(row) = rows.next()? {
+            let (position, id): (i64, i64) = (row.get(0)?, row.get(1)?);
+            if let Ok(i) = positions.binary_search(&position) {
+                row_ids[offset + i] = id;
+                written += 1;
+            }
+        }
+        if written != posts.len() {
+            return Err(Error::new(
+                ErrorKind::Database,
+                format!(
+                    "writing posts {}–{}: the library answered for {written} of them",
+                    offset + 1,
+                    offset + posts.len()
+                ),
+            ));
+        }
+        for _ in posts {
+            tracker.stored()?;
+        }
+    }
+    Ok(row_ids)
 }
