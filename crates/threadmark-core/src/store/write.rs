@@ -397,7 +397,7 @@ fn upsert_posts(
 ) -> Result<Vec<i64>> {
     const COLUMNS: usize = 12;
     let sql = |rows: usize| {
-        let row = format!("({})", vec!["?"; COLUMNS].join(", "));
+        let row = format!("({})", ["?"; COLUMNS].join(", "));
         format!(
             "INSERT INTO posts (thread_id, source_id, parent_id, position, depth, author, created_at, html, text, deleted, missing_replies, change)
              VALUES {}
