@@ -175,6 +175,12 @@ function mockTauri(data) {
               const stage = step <= 10 ? "preparing" : "storing";
               emit({ stage, done: (total * (step <= 10 ? step : step - 10)) / 10, total, threads: 12 });
             }
+            // archive.slow stays at its last report until cancelled (up to 20 s), so a
+            // loaded machine cannot let it finish before the test presses Cancel.
+            for (let waited = 0; args.path.endsWith("archive.slow") && waited < 20_000; waited += 40) {
+              await new Promise((resolve) => setTimeout(resolve, 40));
+              if (data.cancel) throw { kind: "cancelled", message: `${args.path}: import cancelled: nothing was saved` };
+            }
             return addThread(args.path.split("/").pop(), ["From a long file."]);
           }
           if (args.path.endsWith(".bad")) throw { kind: "bad_input", message: `${args.path}: line 1, column 1: invalid JSON: expected value` };
