@@ -62,8 +62,8 @@ cleanup() {
   # WebKitWebDriver is tauri-driver's child: stop it too, or it outlives the run
   # (holding the caller's lock file open).
   [ -n "$DRIVER_PID" ] && pkill -TERM -P "$DRIVER_PID" 2>/dev/null
-  [ -n "$DRIVER_PID" ] && kill "$DRIVER_PID" 2>/dev/null && wait "$DRIVER_PID" 2>/dev/null
-  [ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null && wait "$XVFB_PID" 2>/dev/null
+  [ -n "$DRIVER_PID" ] && kill "$DRIVER_PID" 2>/dev/null && { wait "$DRIVER_PID" 2>/dev/null || true; }
+  [ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null && { wait "$XVFB_PID" 2>/dev/null || true; }
   rm -rf "$WORK"
   exit "$status"
 }
