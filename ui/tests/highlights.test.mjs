@@ -330,6 +330,12 @@ describe("highlighting", () => {
       assert.deepEqual(await panel.locator(".hl-list:not(.hl-orphans) > .hl-item .hl-item-label").allTextContents(), ["Claim", "Evidence"]);
       assert.match(await panel.locator(".hl-orphans").textContent(), /edited away.*Was this ever answered\?/s);
       await page.screenshot({ path: path.join(screenshots, `threadmark-hl-panel-${scheme}.png`) });
+      // The footer's key hints stay beside the panel, not under it.
+      const [keysRight, panelLeft] = await page.evaluate(() => [
+        document.querySelector(".statusbar-keys").getBoundingClientRect().right,
+        document.querySelector(".hl-panel").getBoundingClientRect().left,
+      ]);
+      assert.ok(keysRight <= panelLeft + 1, `key hints end at ${keysRight}, the panel starts at ${panelLeft}`);
       await panel.locator(".hl-chip", { hasText: "Evidence" }).click();
       assert.deepEqual(await panel.locator(".hl-list:not(.hl-orphans) > .hl-item .hl-item-label").allTextContents(), ["Evidence"]);
       await panel.locator(".hl-item-quote", { hasText: "one file" }).click();
