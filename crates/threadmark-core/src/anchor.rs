@@ -395,26 +395,53 @@ fn occurrences(hay: &[char], needle: &[char]) -> Vec<usize> {
 /// Length of the k-grams indexing a thread for the search across posts.
 const K: usize = 4;
 
-/// Multiplier of the polynomial k-gram hash (odd).
-const GRAM_M: u64 = 0x9e37_79b9_7f4a_7c15;
-/// `GRAM_M^(K-1)`: the weight of a window's oldest code point, removed when the
-/// window rolls on.
-const GRAM_TOP: u64 = {
-    let mut p = 1u64;
-    let mut i = 1;
-    while i < K {
-        p = p.wrapping_mul(GRAM_M);
-        i += 1;
+/// A polynomial hash of `k` code points, `sum c[i] * base^(k-1-i)` (mod 2^64), that
+/// slides along a text one code point at a time in constant time. Re-anchoring here
+/// and the quote index (`quotes.rs`) each use one, with their own base and `k`.
+#[derive(Clone, Copy)]
+pub(crate) struct PolyHash {
+    base: u64,
+    /// `base^(k-1)`: the weight of a window's first code point.
+    lead: u64,
+}
+
+impl PolyHash {
+    /// `base` must be odd, so that multiplying by it is a bijection modulo 2^64.
+    pub(crate) const fn new(base: u64, k: usize) -> Self {
+        let mut lead = 1u64;
+        let mut i = 1;
+        while i < k {
+            lead = lead.wrapping_mul(base);
+            i += 1;
+        }
+        PolyHash { base, lead }
     }
-    p
-};
+
+    /// The hash of a whole window.
+    pub(crate) fn of(self, window: &[char]) -> u64 {
+        window.iter().fold(0, |h, &c| self.push(h, c))
+    }
+
+    /// `c` appended after the window hashed as `h`.
+    #[inline]
+    pub(crate) fn push(self, h: u64, c: char) -> u64 {
+        h.wrapping_mul(self.base).wrapping_add(c as u64)
+    }
+
+    /// The window hashed as `h` without its first code point `first`.
+    #[inline]
+    pub(crate) fn drop_first(self, h: u64, first: char) -> u64 {
+        h.wrapping_sub((first as u64).wrapping_mul(self.lead))
+    }
+}
+
+/// The k-gram hash of re-anchoring (multiplier odd).
+const GRAM: PolyHash = PolyHash::new(0x9e37_79b9_7f4a_7c15, K);
 
 /// A polynomial hash of a k-gram's code points, the same as [`GramTable::roll`]
 /// computes window by window.
 fn gram_hash(window: &[char]) -> u64 {
-    window
-        .iter()
-        .fold(0u64, |h, &c| h.wrapping_mul(GRAM_M).wrapping_add(c as u64))
+    GRAM.of(window)
 }
 
 /// k-gram hash → slot, open addressing with linear probing: the one lookup made
@@ -430,9 +457,7 @@ struct GramTable {
 impl GramTable {
     /// One step of the rolling hash: the window without `out`, with `new` after it.
     fn roll(h: u64, out: char, new: char) -> u64 {
-        h.wrapping_sub((out as u64).wrapping_mul(GRAM_TOP))
-            .wrapping_mul(GRAM_M)
-            .wrapping_add(new as u64)
+        GRAM.push(GRAM.drop_first(h, out), new)
     }
 
     fn home(&self, h: u64) -> usize {
@@ -574,7 +599,7 @@ fn scan_grams(texts: &Texts, table: &GramTable, first: u32, mut f: impl FnMut(u3
         let mut h = 0u64;
         for (n, c) in texts.str(i).chars().enumerate() {
             if n < K {
-                h = h.wrapping_mul(GRAM_M).wrapping_add(c as u64);
+                h = GRAM.push(h, c);
             } else {
                 h = GramTable::roll(h, window[n % K], c);
             }

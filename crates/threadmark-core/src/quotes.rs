@@ -15,7 +15,7 @@
 
 use std::collections::HashMap;
 
-use crate::anchor::GramIndex;
+use crate::anchor::{GramIndex, PolyHash};
 
 use crate::body::QuoteSpan;
 
@@ -119,28 +119,8 @@ fn postings<'a>(index: &'a GramIndex, gram: &[char]) -> &'a [u32] {
 /// quote comes from (boilerplate, common phrases); approximate search skips it.
 const COMMON_GRAM: usize = 512;
 
-/// The base of the polynomial k-gram hash (odd, so that multiplying by it is a
-/// bijection modulo 2^64).
-const BASE: u64 = 0x0000_0100_0000_01b3;
-
-/// `BASE^(K-1)`: the weight of a window's first code point.
-const LEAD: u64 = {
-    let mut w = 1u64;
-    let mut i = 1;
-    while i < K {
-        w = w.wrapping_mul(BASE);
-        i += 1;
-    }
-    w
-};
-
-/// A k-gram's polynomial value `sum c[i] * BASE^(K-1-i)` (mod 2^64), which
-/// the index pass updates in constant time as the window slides.
-fn poly(window: &[char]) -> u64 {
-    window
-        .iter()
-        .fold(0u64, |h, &c| h.wrapping_mul(BASE).wrapping_add(c as u64))
-}
+/// The polynomial k-gram hash of the index (base odd), rolled by the index pass.
+const POLY: PolyHash = PolyHash::new(0x0000_0100_0000_01b3, K);
 
 /// Spread a polynomial value over all 64 bits (the low bits of a polynomial hash
 /// modulo 2^64 mix poorly; the index and the filter take bits from both ends).
@@ -155,7 +135,7 @@ fn finish(p: u64) -> u64 {
 
 /// The hash of a k-gram.
 fn hash(window: &[char]) -> u64 {
-    finish(poly(window))
+    finish(POLY.of(window))
 }
 
 /// Call `f(position, hash)` for every k-gram of `text`, in order, with the hash
@@ -164,11 +144,11 @@ fn each_gram(text: &[char], mut f: impl FnMut(usize, u64)) {
     if text.len() < K {
         return;
     }
-    let mut p = poly(&text[..K - 1]);
+    let mut p = POLY.of(&text[..K - 1]);
     for pos in 0..=text.len() - K {
-        p = p.wrapping_mul(BASE).wrapping_add(text[pos + K - 1] as u64);
+        p = POLY.push(p, text[pos + K - 1]);
         f(pos, finish(p));
-        p = p.wrapping_sub((text[pos] as u64).wrapping_mul(LEAD));
+        p = POLY.drop_first(p, text[pos]);
     }
 }
 
