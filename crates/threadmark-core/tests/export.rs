@@ -54,7 +54,8 @@ fn assertions(test: &str) -> Vec<(String, jsonschema::Validator)> {
         .collect()
 }
 
-fn library_with_highlights() -> (Library, i64) {
+/// A new in-memory library holding the seed, imported as a text dump.
+fn seed_library() -> (Library, i64) {
     let mut lib = Library::open_in_memory().unwrap();
     let id = lib
         .import_bytes(
@@ -64,6 +65,11 @@ fn library_with_highlights() -> (Library, i64) {
             None,
         )
         .unwrap()[0];
+    (lib, id)
+}
+
+fn library_with_highlights() -> (Library, i64) {
+    let (mut lib, id) = seed_library();
     let add = |lib: &mut Library,
                post: &str,
                exact: &str,
@@ -611,15 +617,7 @@ fn markdown_permalinks_of_reddit_and_lobsters_posts() {
 
 #[test]
 fn markdown_quotes_an_orphaned_highlight_with_its_stored_context() {
-    let mut lib = Library::open_in_memory().unwrap();
-    let id = lib
-        .import_bytes(
-            "seed.txt",
-            super::seed().as_bytes(),
-            SourceFormat::Text,
-            None,
-        )
-        .unwrap()[0];
+    let (mut lib, id) = seed_library();
     let h = lib
         .add_highlight(
             id,
