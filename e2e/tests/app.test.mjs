@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { after, before, test } from "node:test";
-import { remote } from "webdriverio";
+import { appSession } from "../session.mjs";
 
 const application = required("E2E_APP");
 const threadId = required("E2E_THREAD_ID");
@@ -26,17 +26,7 @@ function required(name) {
 let browser;
 
 before(async () => {
-  browser = await remote({
-    hostname: "127.0.0.1",
-    port: Number(process.env.E2E_DRIVER_PORT ?? 4444),
-    logLevel: "warn",
-    connectionRetryCount: 3,
-    capabilities: {
-      "wdio:enforceWebDriverClassic": true,
-      "tauri:options": { application },
-    },
-  });
-  await browser.setTimeout({ implicit: 0 });
+  browser = await appSession(application);
 });
 
 after(async () => {

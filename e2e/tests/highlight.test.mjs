@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { remote } from "webdriverio";
+import { appSession } from "../session.mjs";
 
 const application = process.env.E2E_APP;
 const threadId = process.env.E2E_THREAD_ID;
@@ -32,14 +32,7 @@ before(async () => {
     if (!value) throw new Error(`${name} is not set; run scripts/e2e.sh`);
   }
   work = mkdtempSync(path.join(tmpdir(), "threadmark-e2e-hl-"));
-  browser = await remote({
-    hostname: "127.0.0.1",
-    port: Number(process.env.E2E_DRIVER_PORT ?? 4444),
-    logLevel: "warn",
-    connectionRetryCount: 3,
-    capabilities: { "wdio:enforceWebDriverClassic": true, "tauri:options": { application } },
-  });
-  await browser.setTimeout({ implicit: 0 });
+  browser = await appSession(application);
 });
 
 after(async () => {

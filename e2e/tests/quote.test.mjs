@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { after, before, test } from "node:test";
-import { remote } from "webdriverio";
+import { appSession } from "../session.mjs";
 
 const application = process.env.E2E_APP;
 const threadId = process.env.E2E_THREAD_ID;
@@ -28,14 +28,7 @@ before(async () => {
   for (const [name, value] of Object.entries({ E2E_APP: application, E2E_THREAD_ID: threadId })) {
     if (!value) throw new Error(`${name} is not set; run scripts/e2e.sh`);
   }
-  browser = await remote({
-    hostname: "127.0.0.1",
-    port: Number(process.env.E2E_DRIVER_PORT ?? 4444),
-    logLevel: "warn",
-    connectionRetryCount: 3,
-    capabilities: { "wdio:enforceWebDriverClassic": true, "tauri:options": { application } },
-  });
-  await browser.setTimeout({ implicit: 0 });
+  browser = await appSession(application);
 });
 
 after(async () => {

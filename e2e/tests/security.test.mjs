@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { remote } from "webdriverio";
+import { appSession } from "../session.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const application = process.env.E2E_APP;
@@ -55,14 +55,7 @@ let payloadId;
 before(async () => {
   if (skip) return;
   payloadId = importPayloads();
-  browser = await remote({
-    hostname: "127.0.0.1",
-    port: Number(process.env.E2E_DRIVER_PORT ?? 4444),
-    logLevel: "warn",
-    connectionRetryCount: 3,
-    capabilities: { "wdio:enforceWebDriverClassic": true, "tauri:options": { application } },
-  });
-  await browser.setTimeout({ implicit: 0 });
+  browser = await appSession(application);
 });
 
 after(async () => {

@@ -18,7 +18,7 @@ import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { remote } from "webdriverio";
+import { appSession } from "../session.mjs";
 
 const application = process.env.E2E_APP;
 const threadId = process.env.E2E_THREAD_ID;
@@ -38,14 +38,7 @@ async function start() {
   for (const [name, value] of Object.entries({ E2E_APP: application, E2E_THREAD_ID: threadId })) {
     if (!value) throw new Error(`${name} is not set; run scripts/e2e.sh`);
   }
-  browser = await remote({
-    hostname: "127.0.0.1",
-    port: Number(process.env.E2E_DRIVER_PORT ?? 4444),
-    logLevel: "warn",
-    connectionRetryCount: 3,
-    capabilities: { "wdio:enforceWebDriverClassic": true, "tauri:options": { application } },
-  });
-  await browser.setTimeout({ implicit: 0 });
+  browser = await appSession(application);
   await browser.$(".topbar").waitForDisplayed({ timeout: 30_000 });
 }
 
