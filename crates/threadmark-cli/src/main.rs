@@ -198,6 +198,7 @@ fn run(cli: Cli) -> Result<()> {
                 max_bytes,
             };
             // Parse first: a bad file never opens (or creates) the library.
+            threadmark_core::timings::stage("start");
             let docs = if file == "-" {
                 let mut bytes = Vec::new();
                 std::io::stdin()
@@ -208,8 +209,11 @@ fn run(cli: Cli) -> Result<()> {
             } else {
                 import::parse_file(Path::new(&file), &options)?
             };
+            threadmark_core::timings::stage("parsed");
             let mut lib = open_library(cli.db)?;
+            threadmark_core::timings::stage("library open");
             let ids = lib.import_docs(&docs, into).map_err(|e| e.in_file(&file))?;
+            threadmark_core::timings::stage("imported");
             for id in ids {
                 writeln!(out, "{id}")?;
             }

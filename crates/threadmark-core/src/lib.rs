@@ -24,6 +24,7 @@ pub mod quotes;
 mod store;
 #[cfg(feature = "synthetic")]
 pub mod synthetic;
+pub mod timings;
 
 pub use error::{Error, ErrorKind, Result};
 pub use model::{

@@ -188,7 +188,10 @@ pub fn parse_bytes(name: &str, bytes: &[u8], options: &ImportOptions) -> Result<
             && looks_like_json(bytes));
         let mut docs = if json_format {
             let value = parse_json(bytes)?;
-            parse_value(options.format, &value)?
+            crate::timings::stage("json parsed");
+            let docs = parse_value(options.format, &value)?;
+            crate::timings::stage("bodies converted");
+            docs
         } else {
             let format = match options.format {
                 SourceFormat::Auto => detect(bytes)?,

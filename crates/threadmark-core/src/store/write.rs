@@ -69,6 +69,7 @@ fn prepare(doc: &ThreadDoc, tracker: &mut Tracker<'_>) -> Result<Vec<Prepared>> 
         .enumerate()
         .map(|(i, p)| (p.source_id.as_str(), i))
         .collect();
+    crate::timings::stage("rendered");
     let texts: Vec<PostText<'_>> = out
         .iter()
         .map(|p| PostText {
@@ -78,6 +79,7 @@ fn prepare(doc: &ThreadDoc, tracker: &mut Tracker<'_>) -> Result<Vec<Prepared>> 
         })
         .collect();
     let mut resolved = resolve(&texts);
+    crate::timings::stage("quotes resolved");
     drop(texts);
     trust_given_sources(doc, &out, &index_of, &mut resolved);
     for (post, r) in out.iter_mut().zip(resolved) {
@@ -173,7 +175,9 @@ impl Library {
             ids.push(store_thread(&tx, doc, posts, into, &mut tracker)?);
         }
         tracker.finishing()?;
+        crate::timings::stage("stored");
         tx.commit()?;
+        crate::timings::stage("committed");
         Ok(ids)
     }
 
@@ -328,6 +332,7 @@ fn store_thread(
         park.execute(params![position, row])?;
     }
     let row_ids = upsert_posts(tx, thread_id, posts, &positions, &change_of, tracker)?;
+    crate::timings::stage("posts stored");
     let mut clear_quotes = tx.prepare("DELETE FROM quotes WHERE post_id = ?1")?;
     let mut add_quote = tx.prepare(
         "INSERT INTO quotes (thread_id, post_id, start, \"end\", depth, text, source_post, source_start, source_end, score)
