@@ -18,6 +18,7 @@ pub mod fuzzing;
 pub mod import;
 pub mod model;
 pub mod notes;
+mod par;
 mod paths;
 pub mod progress;
 pub mod quotes;

@@ -60,6 +60,12 @@ fn every_schema_version_opens_migrates_and_keeps_its_data() {
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))
             .unwrap();
         assert_eq!(ok, "ok", "{}", at("integrity"));
+        lib.connection()
+            .execute(
+                "INSERT INTO posts_fts(posts_fts, rank) VALUES ('integrity-check', 1)",
+                [],
+            )
+            .unwrap_or_else(|e| panic!("{}: {e}", at("full-text index")));
 
         // The thread, with a stable identity whatever version made it.
         let threads = lib.list_threads().unwrap();

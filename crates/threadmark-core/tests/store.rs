@@ -255,3 +255,66 @@ fn highlights_are_added_on_canonical_text_and_reanchored_on_reimport() {
     assert_eq!(by_uuid(&a.uuid).note, "a note");
     assert_eq!(by_uuid(&a.uuid).tags, ["t"]);
 }
+
+/// FTS5's own check that the index holds exactly the posts table's text (the
+/// `1` asks it to compare against the external content), and one index row per post.
+fn assert_index_matches_posts(lib: &Library, after: &str) {
+    let conn = lib.connection();
+    conn.execute(
+        "INSERT INTO posts_fts(posts_fts, rank) VALUES ('integrity-check', 1)",
+        [],
+    )
+    .unwrap_or_else(|e| panic!("after {after}: {e}"));
+    let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(
+        count("SELECT count(*) FROM posts_fts_docsize"),
+        count("SELECT count(*) FROM posts"),
+        "after {after}"
+    );
+}
+
+#[test]
+fn the_full_text_index_follows_every_kind_of_write() {
+    use threadmark_core::export::{export, ExportFormat};
+
+    let (mut lib, a) = seeded();
+    assert_index_matches_posts(&lib, "a first import");
+    let mbox = std::fs::read(super::corpus().join("mbox/mail-box-magick.mbox")).unwrap();
+    let threads = lib
+        .import_bytes("mail.mbox", &mbox, SourceFormat::Auto, None)
+        .unwrap();
+    assert!(threads.len() > 1, "an mbox of several threads");
+    assert_index_matches_posts(&lib, "an import of several threads at once");
+
+    // A new version of the seed: six lines gone, one edited, one added.
+    let lines: Vec<String> = super::seed()
+        .lines()
+        .skip(6)
+        .map(|l| l.replace("moat", "castle ditch"))
+        .chain(["A zanzibarian afterthought, added later.".to_string()])
+        .collect();
+    let docs = threadmark_core::import::parse_bytes(
+        "v2.txt",
+        format!("{}\n", lines.join("\n")).as_bytes(),
+        &Default::default(),
+    )
+    .unwrap();
+    lib.import_docs(&docs, Some(a)).unwrap();
+    assert_index_matches_posts(&lib, "a re-import");
+    let found = |lib: &Library, q: &str| lib.search(q, Some(a), 500, ("", "")).unwrap().len();
+    assert_eq!(found(&lib, "zanzibarian"), 1, "the added post");
+    assert!(found(&lib, "\"castle ditch\"") > 0, "the edited posts");
+
+    // A backup restored into an empty library.
+    let ids: Vec<i64> = lib.list_threads().unwrap().iter().map(|t| t.id).collect();
+    let backup: serde_json::Value =
+        serde_json::from_str(&export(&lib, &ids, ExportFormat::Json).unwrap()).unwrap();
+    let mut restored = Library::open_in_memory().unwrap();
+    restored.restore(&backup).unwrap();
+    assert_index_matches_posts(&restored, "a restore");
+    let hits = restored.search("zanzibarian", None, 10, ("", "")).unwrap();
+    assert_eq!(hits.len(), 1, "the restored posts are searchable");
+
+    lib.delete_thread(a).unwrap();
+    assert_index_matches_posts(&lib, "a delete");
+}

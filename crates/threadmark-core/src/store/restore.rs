@@ -179,6 +179,7 @@ fn restore_thread(
         |r| r.get(0),
     )?;
     let mut added: HashMap<String, i64> = HashMap::new();
+    let before: i64 = tx.query_row("SELECT coalesce(max(id), 0) FROM posts", [], |r| r.get(0))?;
     for (i, p) in array(t, path, "posts")?.iter().enumerate() {
         let ppath = format!("{path}.posts[{i}]");
         let sid = text(p, &ppath, "id")?;
@@ -213,6 +214,8 @@ fn restore_thread(
         next += 1;
         report.posts_added += 1;
     }
+    let new_rows: Vec<i64> = added.values().copied().collect();
+    super::write::index_new_posts(tx, before, &new_rows)?;
     // Quotes of the posts added.
     for (i, q) in array(t, path, "quotes")?.iter().enumerate() {
         let qpath = format!("{path}.quotes[{i}]");

@@ -5,6 +5,7 @@
 //! keyed by the thread and the post's source id.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rusqlite::{params, OptionalExtension, Transaction};
 
@@ -26,16 +27,18 @@ struct Prepared {
     deleted: bool,
     missing_replies: i64,
     quotes: Vec<crate::body::QuoteSpan>,
-    /// One entry per quote of depth 1, in order: what it resolved to.
-    resolved: Vec<Option<Resolution>>,
 }
 
-/// Render every post and work out depths; refuse duplicate ids. Parents that are
-/// missing or come later make the post top-level.
+/// Per post, one entry per quote of depth 1, in order: what it resolved to.
+type Resolved = Vec<Vec<Option<Resolution>>>;
+
+/// Render every post (spread over the cores) and work out depths; refuse duplicate
+/// ids. Parents that are missing or come later make the post top-level.
 fn prepare(doc: &ThreadDoc, tracker: &mut Tracker<'_>) -> Result<Vec<Prepared>> {
+    let rendered = crate::par::map(&doc.posts, 64, |post| post.body.render());
     let mut depth_of: HashMap<&str, i64> = HashMap::with_capacity(doc.posts.len());
     let mut out = Vec::with_capacity(doc.posts.len());
-    for (i, post) in doc.posts.iter().enumerate() {
+    for (i, (post, rendered)) in doc.posts.iter().zip(rendered).enumerate() {
         if depth_of.contains_key(post.source_id.as_str()) {
             return Err(
                 Error::bad_input(format!("duplicate post id {:?}", post.source_id))
@@ -48,7 +51,6 @@ fn prepare(doc: &ThreadDoc, tracker: &mut Tracker<'_>) -> Result<Vec<Prepared>> 
             .and_then(|p| depth_of.get(p).copied());
         let depth = parent_depth.map_or(0, |d| d + 1);
         depth_of.insert(&post.source_id, depth);
-        let rendered = post.body.render();
         out.push(Prepared {
             source_id: post.source_id.clone(),
             parent: parent_depth.and(post.parent.clone()),
@@ -60,16 +62,19 @@ fn prepare(doc: &ThreadDoc, tracker: &mut Tracker<'_>) -> Result<Vec<Prepared>> 
             deleted: post.deleted,
             missing_replies: i64::from(post.missing_replies),
             quotes: rendered.quotes,
-            resolved: Vec::new(),
         });
         tracker.prepared()?;
     }
+    Ok(out)
+}
+
+/// Resolve the quotes of a thread's prepared posts.
+fn resolutions(doc: &ThreadDoc, out: &[Prepared]) -> Resolved {
     let index_of: HashMap<&str, usize> = out
         .iter()
         .enumerate()
         .map(|(i, p)| (p.source_id.as_str(), i))
         .collect();
-    crate::timings::stage("rendered");
     let texts: Vec<PostText<'_>> = out
         .iter()
         .map(|p| PostText {
@@ -79,13 +84,10 @@ fn prepare(doc: &ThreadDoc, tracker: &mut Tracker<'_>) -> Result<Vec<Prepared>> 
         })
         .collect();
     let mut resolved = resolve(&texts);
-    crate::timings::stage("quotes resolved");
     drop(texts);
-    trust_given_sources(doc, &out, &index_of, &mut resolved);
-    for (post, r) in out.iter_mut().zip(resolved) {
-        post.resolved = r;
-    }
-    Ok(out)
+    trust_given_sources(doc, out, &index_of, &mut resolved);
+    crate::timings::stage("quotes resolved");
+    resolved
 }
 
 /// Where the source names a quote's origin (Discourse's `data-post`), that wins
@@ -168,14 +170,63 @@ impl Library {
             .iter()
             .map(|doc| prepare(doc, &mut tracker))
             .collect::<Result<_>>()?;
+        crate::timings::stage("rendered");
+        // A page cache that holds a long thread's pages (64 MiB at most, only as
+        // used) keeps SQLite from spilling them to the log mid-transaction.
+        let cache: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+        self.conn.execute_batch("PRAGMA cache_size = -65536")?;
+        let result = self.write_prepared(docs, &prepared, into, &mut tracker);
+        self.conn
+            .execute_batch(&format!("PRAGMA cache_size = {cache}"))?;
+        result
+    }
+
+    fn write_prepared(
+        &mut self,
+        docs: &[ThreadDoc],
+        prepared: &[Vec<Prepared>],
+        into: Option<i64>,
+        tracker: &mut Tracker<'_>,
+    ) -> Result<Vec<i64>> {
         // Dropped without a commit on any error (a cancel included): rolled back.
         let tx = self.conn.transaction()?;
-        let mut ids = Vec::with_capacity(docs.len());
-        for (doc, posts) in docs.iter().zip(&prepared) {
-            ids.push(store_thread(&tx, doc, posts, into, &mut tracker)?);
-        }
-        tracker.finishing()?;
+        // Quote resolution needs only the rendered texts, and the posts' rows do not
+        // need it: it runs on its own thread while this one writes them.
+        let stop = AtomicBool::new(false);
+        let ids = std::thread::scope(|scope| {
+            let (send, receive) = std::sync::mpsc::channel::<Resolved>();
+            let stop_ref = &stop;
+            let resolver = scope.spawn(move || {
+                for (doc, posts) in docs.iter().zip(prepared) {
+                    if stop_ref.load(Ordering::Relaxed)
+                        || send.send(resolutions(doc, posts)).is_err()
+                    {
+                        break;
+                    }
+                }
+            });
+            let mut ids = Vec::with_capacity(docs.len());
+            let mut written = || -> Result<()> {
+                for (doc, posts) in docs.iter().zip(prepared) {
+                    let resolved = || {
+                        receive.recv().map_err(|_| {
+                            Error::new(ErrorKind::Database, "quote resolution stopped")
+                        })
+                    };
+                    ids.push(store_thread(&tx, doc, posts, resolved, into, tracker)?);
+                }
+                Ok(())
+            };
+            let result = written();
+            stop.store(true, Ordering::Relaxed);
+            drop(receive);
+            if let Err(panic) = resolver.join() {
+                std::panic::resume_unwind(panic);
+            }
+            result.map(|()| ids)
+        })?;
         crate::timings::stage("stored");
+        tracker.finishing()?;
         tx.commit()?;
         crate::timings::stage("committed");
         Ok(ids)
@@ -222,10 +273,13 @@ impl Library {
     }
 }
 
+/// Write one thread's posts, then (once `resolved` gives them) its quotes, and
+/// re-anchor its highlights if it was imported before.
 fn store_thread(
     tx: &Transaction<'_>,
     doc: &ThreadDoc,
     posts: &[Prepared],
+    resolved: impl FnOnce() -> Result<Resolved>,
     into: Option<i64>,
     tracker: &mut Tracker<'_>,
 ) -> Result<i64> {
@@ -331,14 +385,24 @@ fn store_thread(
     for &(position, row) in &parked {
         park.execute(params![position, row])?;
     }
+    let before: i64 = tx.query_row("SELECT coalesce(max(id), 0) FROM posts", [], |r| r.get(0))?;
     let row_ids = upsert_posts(tx, thread_id, posts, &positions, &change_of, tracker)?;
+    let new_rows: Vec<i64> = posts
+        .iter()
+        .zip(&row_ids)
+        .filter(|(post, _)| !old_text.contains_key(post.source_id.as_str()))
+        .map(|(_, &id)| id)
+        .collect();
     crate::timings::stage("posts stored");
+    index_new_posts(tx, before, &new_rows)?;
+    crate::timings::stage("posts indexed");
+    let resolved = resolved()?;
     let mut clear_quotes = tx.prepare("DELETE FROM quotes WHERE post_id = ?1")?;
     let mut add_quote = tx.prepare(
         "INSERT INTO quotes (thread_id, post_id, start, \"end\", depth, text, source_post, source_start, source_end, score)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?;
-    for (post, &post_id) in posts.iter().zip(&row_ids) {
+    for ((post, &post_id), resolved) in posts.iter().zip(&row_ids).zip(&resolved) {
         if existing.is_some() {
             // A post of the previous version: its quotes are written anew.
             clear_quotes.execute([post_id])?;
@@ -353,7 +417,7 @@ fn store_thread(
             .map(|(b, _)| b)
             .chain(std::iter::once(post.text.len()))
             .collect();
-        let mut resolutions = post.resolved.iter();
+        let mut resolutions = resolved.iter();
         // Nested quotes are stored for their depth; only top-level quoted passages
         // are resolved (a nested quote is part of the passage that holds it).
         let byte = |c: usize| bytes[c.min(bytes.len() - 1)];
@@ -384,11 +448,46 @@ fn store_thread(
     Ok(thread_id)
 }
 
-/// Posts written by one statement. An insert into `posts` updates the full-text
-/// index through a trigger, and SQLite opens a statement savepoint for each such
-/// statement inside the transaction, at which FTS5 writes out what it holds as a
-/// new index segment. One statement per post made ten thousand tiny segments and
-/// their merges (a quarter of a 10,000-post import); one per chunk makes a few.
+/// Add posts this transaction inserted (`new`, row ids) to the full-text index.
+/// Row ids above `before`, the largest id before they were inserted, are theirs
+/// alone: then one statement indexes them in row-id order, which lets FTS5 keep
+/// adding to one in-memory batch. (New ids are the largest id plus one; only a
+/// table that reached the largest possible id gets others, indexed one by one.)
+pub(super) fn index_new_posts(tx: &Transaction<'_>, before: i64, new: &[i64]) -> Result<()> {
+    if new.is_empty() {
+        return Ok(());
+    }
+    if new.iter().all(|&id| id > before) {
+        let n = tx.execute(
+            "INSERT INTO posts_fts(rowid, text) SELECT id, text FROM posts WHERE id > ?1 ORDER BY id",
+            [before],
+        )?;
+        if n != new.len() {
+            return Err(Error::new(
+                ErrorKind::Database,
+                format!(
+                    "indexing new posts: {n} rows above id {before}, {} posts written",
+                    new.len()
+                ),
+            ));
+        }
+        return Ok(());
+    }
+    let mut ids = new.to_vec();
+    ids.sort_unstable();
+    let mut index =
+        tx.prepare("INSERT INTO posts_fts(rowid, text) SELECT id, text FROM posts WHERE id = ?1")?;
+    for id in ids {
+        index.execute([id])?;
+    }
+    Ok(())
+}
+
+/// Posts written by one statement. An update of a post's text updates the
+/// full-text index through a trigger, and SQLite opens a statement savepoint for
+/// each statement inside the transaction, at which FTS5 writes out what it holds
+/// as a new index segment. One statement per post made ten thousand tiny segments
+/// and their merges (a quarter of a 10,000-post import); one per chunk makes a few.
 const POSTS_PER_STATEMENT: usize = 500;
 
 /// Insert or update `posts` at `positions` in chunks; returns each post's row id.
