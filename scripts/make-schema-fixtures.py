@@ -87,6 +87,9 @@ def build(n, commit):
                    " VALUES (?, ?, NULL, ?, 0, NULL, NULL, ?, ?)",
                    (tid, str(i + 1), i, "<p>" + html.escape(text, quote=False) + "</p>", text))
         ids.append(db.execute("SELECT last_insert_rowid()").fetchone()[0])
+    # From schema 5 on, the code that inserts posts indexes them (no insert trigger).
+    if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'posts_fts_insert'").fetchone():
+        db.execute("INSERT INTO posts_fts(rowid, text) SELECT id, text FROM posts ORDER BY id")
     # Post 2 "quotes" the start of post 1, resolved.
     q = lines[0][:40]
     db.execute("INSERT INTO quotes (thread_id, post_id, start, \"end\", depth, text, source_post, source_start, source_end, score)"
