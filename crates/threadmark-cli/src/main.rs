@@ -214,6 +214,7 @@ fn run(cli: Cli) -> Result<()> {
             threadmark_core::timings::stage("library open");
             let ids = lib.import_docs(&docs, into).map_err(|e| e.in_file(&file))?;
             threadmark_core::timings::stage("imported");
+            import::drop_in_background(docs);
             for id in ids {
                 writeln!(out, "{id}")?;
             }

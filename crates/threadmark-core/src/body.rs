@@ -103,6 +103,15 @@ static SANITIZER: std::sync::LazyLock<ammonia::Builder<'static>> = std::sync::La
 /// Remove what an HTML parser would not keep as text: carriage returns become line
 /// feeds (CRLF collapses to one), and other C0 control characters except tab are dropped.
 pub fn clean_text(s: &str) -> String {
+    clean(s).into_owned()
+}
+
+/// [`clean_text`], borrowing `s` when it holds nothing to clean (the usual case).
+fn clean(s: &str) -> std::borrow::Cow<'_, str> {
+    let dirty = |b: u8| (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7f;
+    if !s.bytes().any(dirty) {
+        return std::borrow::Cow::Borrowed(s);
+    }
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
@@ -117,7 +126,7 @@ pub fn clean_text(s: &str) -> String {
             c => out.push(c),
         }
     }
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 /// Whether `href` is a link the reader may show: http, https or mailto only.
@@ -217,7 +226,7 @@ struct Renderer {
 impl Renderer {
     fn push_text(&mut self, s: &str) {
         // Whatever an importer built, only text an HTML parser keeps goes in.
-        let s = clean_text(s);
+        let s = clean(s);
         escape_into(&mut self.html, &s);
         self.text.push_str(&s);
         self.chars += s.chars().count();
@@ -324,15 +333,22 @@ impl Renderer {
 /// Escape text for an HTML text node, the way an HTML5 serializer does (so that
 /// sanitizing rendered HTML gives it back unchanged).
 fn escape_into(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\u{a0}' => out.push_str("&nbsp;"),
-            c => out.push(c),
-        }
+    // Runs without a character to escape are copied whole. U+00A0 is the only
+    // escaped character outside ASCII; its UTF-8 form starts with 0xC2.
+    let mut copied = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            0xC2 if s.as_bytes().get(i + 1) == Some(&0xA0) => "&nbsp;",
+            _ => continue,
+        };
+        out.push_str(&s[copied..i]);
+        out.push_str(entity);
+        copied = i + if b == 0xC2 { 2 } else { 1 };
     }
+    out.push_str(&s[copied..]);
 }
 
 /// Escape a double-quoted attribute value, as an HTML5 serializer does.
@@ -417,6 +433,17 @@ mod tests {
             children: vec![Inline::Text("click".into())],
         }])]);
         assert_eq!(body.render().html, "<p>click</p>");
+    }
+
+    #[test]
+    fn escape_copies_runs_and_escapes_markup_and_no_break_spaces() {
+        let mut out = String::new();
+        escape_into(&mut out, "a<b>&c\u{a0}d é\u{c2}x — \u{a0}");
+        assert_eq!(out, "a&lt;b&gt;&amp;c&nbsp;d é\u{c2}x — &nbsp;");
+        let mut out = String::from("x");
+        escape_into(&mut out, "");
+        escape_into(&mut out, "plain");
+        assert_eq!(out, "xplain");
     }
 
     #[test]
