@@ -13,6 +13,14 @@
 //!
 //! With [`Options::quote_markers`] (Hacker News), a top-level paragraph whose text
 //! starts with `>` is a quote of its own (DESIGN §4): `>> x` is a quote in a quote.
+//!
+//! Hacker News bodies ([`to_body`], [`to_bodies`]) first try the fast path
+//! ([`hn_fast_body`], `html/fast.rs`): one pass over HN's own small dialect (text
+//! and references, `<p>`, `<i>`, `<b>`, `<br>`, `<a href>`, `<pre><code>`) that
+//! drives the same converter with the same elements and text the parsed DOM would
+//! give it, without the sanitizer's and the parser's two parses. Anything outside
+//! that dialect is refused and converted the general way; differential tests
+//! (`tests/hn_fast.rs`) and the fuzz target `hn_fast` hold the two paths equal.
 
 use std::collections::HashSet;
 
@@ -22,6 +30,9 @@ use serde_json::Value;
 
 use crate::body::{Block, Body, Inline};
 use crate::error::{Error, Result};
+
+mod fast;
+pub use fast::hn_fast_body;
 
 /// Quotes, lists and inline elements nested deeper than this are flattened.
 pub const MAX_NESTING: usize = 32;
@@ -59,14 +70,18 @@ pub struct Converted {
 }
 
 /// Hacker News-style HTML to a body: sanitized, with `>` paragraphs as quotes.
+/// HN's own dialect takes the fast path ([`hn_fast_body`]); anything else is
+/// converted in full, with the same result.
 pub fn to_body(html: &str) -> Body {
-    convert(
-        html,
-        Options {
-            quote_markers: true,
-        },
-    )
-    .body
+    hn_fast_body(html).unwrap_or_else(|| {
+        convert(
+            html,
+            Options {
+                quote_markers: true,
+            },
+        )
+        .body
+    })
 }
 
 /// [`to_body`] of each of `htmls`, in order, spread over the machine's cores (each
@@ -391,6 +406,26 @@ impl Frame {
     }
 }
 
+/// What the converter reads of an element: a parsed DOM element, or a tag of the
+/// Hacker News fast path ([`fast`]).
+trait ElementView {
+    fn name(&self) -> &str;
+    fn attr(&self, name: &str) -> Option<&str>;
+    fn has_class(&self, class: &str) -> bool;
+}
+
+impl ElementView for scraper::node::Element {
+    fn name(&self) -> &str {
+        scraper::node::Element::name(self)
+    }
+    fn attr(&self, name: &str) -> Option<&str> {
+        scraper::node::Element::attr(self, name)
+    }
+    fn has_class(&self, class: &str) -> bool {
+        self.classes().any(|c| c == class)
+    }
+}
+
 struct Converter {
     options: Options,
     stack: Vec<Frame>,
@@ -415,6 +450,21 @@ struct Converter {
 
 fn is_html_space(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0C')
+}
+
+/// Whether collapsing whitespace changes `bytes`: a whitespace character other
+/// than a space, or a space after whitespace (or first, when `after_space`: at the
+/// start of a line or after a collapsed space). Branch-free, so that it vectorizes.
+fn collapses(bytes: &[u8], after_space: bool) -> bool {
+    let ws = |b: u8| (b == b' ') | (b == b'\t') | (b == b'\n') | (b == b'\r') | (b == 0x0C);
+    let Some(&first) = bytes.first() else {
+        return false;
+    };
+    let mut any = ws(first) & ((first != b' ') | after_space);
+    for (&prev, &b) in bytes.iter().zip(&bytes[1..]) {
+        any |= ws(b) & ((b != b' ') | ws(prev));
+    }
+    any
 }
 
 fn push_inline_text(out: &mut Vec<Inline>, s: &str) {
@@ -562,20 +612,49 @@ impl Converter {
             self.stack[i].text.push_str(s);
             return;
         }
-        let mut collapsed = String::with_capacity(s.len());
-        for c in s.chars() {
-            if is_html_space(c) {
-                if !self.line_start && !self.space {
-                    collapsed.push(' ');
-                    self.space = true;
-                }
-            } else {
-                collapsed.push(c);
-                self.space = false;
+        // Collapse as a browser does. HTML whitespace is ASCII, and a single space
+        // after other text stays as it is: most text is copied whole, and only
+        // from the first change on is a new string built.
+        let (mut space, mut line_start) = (self.space, self.line_start);
+        if let Some(&last) = s.as_bytes().last() {
+            if !collapses(s.as_bytes(), space || line_start) {
+                push_inline_text(self.sink(), s);
+                self.space = last == b' ';
                 self.line_start = false;
+                return;
             }
         }
-        push_inline_text(self.sink(), &collapsed);
+        let mut changed: Option<String> = None;
+        let mut copied = 0; // `s[..copied]` is in `changed`
+        for (k, &b) in s.as_bytes().iter().enumerate() {
+            if !is_html_space(char::from(b)) {
+                space = false;
+                line_start = false;
+            } else if b == b' ' && !space && !line_start {
+                space = true;
+            } else {
+                let out = changed.get_or_insert_with(|| String::with_capacity(s.len()));
+                out.push_str(&s[copied..k]);
+                if !space && !line_start {
+                    out.push(' ');
+                    space = true;
+                }
+                copied = k + 1;
+            }
+        }
+        self.space = space;
+        self.line_start = line_start;
+        match changed {
+            None => push_inline_text(self.sink(), s),
+            Some(mut out) => {
+                out.push_str(&s[copied..]);
+                match self.sink().last_mut() {
+                    Some(Inline::Text(prev)) => prev.push_str(&out),
+                    _ if out.is_empty() => {}
+                    _ => self.sink().push(Inline::Text(out)),
+                }
+            }
+        }
     }
 
     fn push(&mut self, kind: Kind) {
@@ -607,11 +686,15 @@ impl Converter {
     }
 
     fn open(&mut self, node: &Node) {
-        let el = match node {
-            Node::Text(t) => return self.text(t),
-            Node::Element(el) => el,
-            _ => return,
-        };
+        match node {
+            Node::Text(t) => self.text(t),
+            Node::Element(el) => self.element(el),
+            _ => {}
+        }
+    }
+
+    /// An element opens (its end is [`Converter::close_frame`]).
+    fn element<E: ElementView + ?Sized>(&mut self, el: &E) {
         if self.skip_depth > 0 || self.literal.is_some() {
             let kind = if self.skip_depth > 0 {
                 Kind::Skip
@@ -664,7 +747,7 @@ impl Converter {
                 Some(href) => Kind::Link(href.to_string()),
                 None => Kind::Transparent,
             },
-            "div" if top_absorbs && el.classes().any(|c| c == "title") => Kind::Skip,
+            "div" if top_absorbs && el.has_class("title") => Kind::Skip,
             "blockquote" if top_absorbs => {
                 // The aside's own blockquote: its content is the quote's.
                 if let Some(Frame {
@@ -684,7 +767,7 @@ impl Converter {
                     absorb: false,
                 }
             }
-            "aside" if !deep && el.classes().any(|c| c == "quote") => {
+            "aside" if !deep && el.has_class("quote") => {
                 self.flush();
                 self.quotes.push(Some(QuoteRef {
                     post: el.attr("data-post").map(str::to_string),
