@@ -21,6 +21,7 @@
 //! marked deleted, only while they have replies (a deleted comment's body is empty).
 //! Trees are walked with explicit stacks, never by recursion.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use scraper::{ElementRef, Html, Selector};
@@ -117,13 +118,14 @@ pub fn parse_json(value: &Value) -> Result<ThreadDoc> {
 
 /// One item of any shape, before the tree is finished.
 #[derive(Debug, Default)]
-struct Item {
+struct Item<'a> {
     id: String,
     /// Index of the parent in the item list.
     parent: Option<usize>,
     author: Option<String>,
     time: Option<i64>,
-    html: String,
+    /// The body's HTML, borrowed from the JSON document when it comes from one.
+    html: Cow<'a, str>,
     /// Deleted or dead.
     deleted: bool,
     /// Deleted: no content left.
@@ -143,6 +145,11 @@ fn id_string(v: Option<&Value>) -> Option<String> {
         Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
         _ => None,
     }
+}
+
+/// A non-empty string field, borrowed.
+fn str_ref<'a>(o: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
+    o.get(key).and_then(Value::as_str).filter(|s| !s.is_empty())
 }
 
 fn str_field(o: &Map<String, Value>, key: &str) -> Option<String> {
@@ -241,10 +248,10 @@ fn nested(root: &Value, key: &str, fields: Fields, base: String) -> Result<Threa
         }
         seen.insert(id.clone(), index);
         let author = str_field(o, fields.author);
-        let text = str_field(o, fields.text);
+        let text = str_ref(o, fields.text);
         let flagged = |k: &str| o.get(k).and_then(Value::as_bool).unwrap_or(false);
         let removed = flagged("deleted")
-            || text.as_deref() == Some("[deleted]")
+            || text == Some("[deleted]")
             || (parent.is_some() && author.is_none() && text.is_none());
         if parent.is_none() {
             story.title = str_field(o, "title");
@@ -255,11 +262,11 @@ fn nested(root: &Value, key: &str, fields: Fields, base: String) -> Result<Threa
             parent,
             author,
             time: o.get(fields.time).and_then(Value::as_i64),
-            html: if removed {
-                String::new()
+            html: Cow::Borrowed(if removed {
+                ""
             } else {
                 text.unwrap_or_default()
-            },
+            }),
             deleted: removed || flagged("dead"),
             removed,
         });
@@ -402,11 +409,11 @@ fn firebase(values: &[Value], array: bool) -> Result<ThreadDoc> {
             parent,
             author: str_field(o, "by"),
             time: o.get("time").and_then(Value::as_i64),
-            html: if removed {
-                String::new()
+            html: Cow::Borrowed(if removed {
+                ""
             } else {
-                str_field(o, "text").unwrap_or_default()
-            },
+                str_ref(o, "text").unwrap_or_default()
+            }),
             deleted: removed || flagged("dead"),
             removed,
         });
@@ -517,7 +524,7 @@ fn finish(items: Vec<Item>, story: Story) -> ThreadDoc {
         .iter()
         .zip(&keep)
         .filter(|(item, &k)| k && !item.removed)
-        .map(|(item, _)| item.html.as_str())
+        .map(|(item, _)| item.html.as_ref())
         .collect();
     let mut bodies = to_bodies(&htmls).into_iter();
     for (i, item) in items.iter().enumerate() {
@@ -670,7 +677,7 @@ pub fn parse_html(bytes: &[u8]) -> Result<ThreadDoc> {
         time: sub_one(".age[title]")
             .and_then(|a| a.attr("title"))
             .and_then(age_time),
-        html: one("div.toptext").map(comment_html).unwrap_or_default(),
+        html: Cow::Owned(one("div.toptext").map(comment_html).unwrap_or_default()),
         deleted: false,
         removed: false,
     }];
@@ -729,7 +736,7 @@ pub fn parse_html(bytes: &[u8]) -> Result<ThreadDoc> {
                 .next()
                 .and_then(|a| a.attr("title"))
                 .and_then(age_time),
-            html: if removed { String::new() } else { html },
+            html: Cow::Owned(if removed { String::new() } else { html }),
             deleted: removed,
             removed,
         });
