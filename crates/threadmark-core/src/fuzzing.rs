@@ -8,6 +8,7 @@
 use std::cell::RefCell;
 
 use crate::anchor::{anchor_in, selector, AnchorState};
+use crate::import::html::{convert, hn_fast_body, Options};
 use crate::import::{detect, parse_bytes, ImportOptions};
 use crate::model::{SourceFormat, ThreadDoc};
 use crate::store::Library;
@@ -85,6 +86,211 @@ fn check(doc: &ThreadDoc) {
             assert!(q.depth >= 1);
         }
     }
+}
+
+/// The Hacker News fast path against the general conversion: whenever
+/// [`hn_fast_body`] reads a text, its body must equal [`convert`]'s. Tried on the
+/// bytes as UTF-8 (lossily), and on the HTML [`hn_tokens`] writes from them (mostly
+/// HN's own dialect, so that the fast path reads much of it).
+pub fn hn_fast_path(data: &[u8]) {
+    hn_fast_agrees(&String::from_utf8_lossy(data));
+    hn_fast_agrees(&hn_tokens(data));
+}
+
+/// Panics when the fast path reads `html` into another body than [`convert`].
+pub fn hn_fast_agrees(html: &str) {
+    if let Some(fast) = hn_fast_body(html) {
+        let slow = convert(
+            html,
+            Options {
+                quote_markers: true,
+            },
+        )
+        .body;
+        assert_eq!(
+            fast, slow,
+            "the HN fast path differs from convert on {html:?}"
+        );
+    }
+}
+
+/// Text of Hacker News comments, and characters and references at the edges of
+/// what the fast path reads.
+const HN_TEXT: &[&str] = &[
+    "word",
+    "more words",
+    " ",
+    "  ",
+    "\n",
+    "\t",
+    "\x0C",
+    ".",
+    "&gt; ",
+    "&gt;",
+    "&gt;&gt; ",
+    "&lt;",
+    "&amp;",
+    "&quot;",
+    "&#x27;",
+    "&#x2F;",
+    "&#39;",
+    "&#X41;",
+    "&nbsp;",
+    "&apos;",
+    "é",
+    "🎉",
+    "\u{a0}",
+    "x",
+    ">",
+    "\"",
+    "'",
+    "=",
+];
+
+/// Characters and references the fast path refuses.
+const HN_ODD: &[&str] = &[
+    "\r",
+    "\u{85}",
+    "\u{feff}",
+    "\u{fdd0}",
+    "\0",
+    "&#x80;",
+    "&#0;",
+    "&#13;",
+    "&#xD800;",
+    "&#xFEFF;",
+    "&#xFFFE;",
+    "&#1114112;",
+    "&#x10FFFF;",
+    "&amp",
+    "&",
+    "&copy;",
+    "&#;",
+    "&#x;",
+];
+
+/// Link targets: kept, relative, and refused by the sanitizer's URL rule.
+const HN_URLS: &[&str] = &[
+    "https:&#x2F;&#x2F;example.com&#x2F;a?b=1&amp;c=2",
+    "http://news.ycombinator.com/item?id=1",
+    "item?id=1",
+    "",
+    "mailto:a@b.c",
+    "javascript:alert(1)",
+    "JaVaScRiPt:alert(1)",
+    "data:text/html,x",
+    "http://[::1",
+    "https://a:99999/",
+    " https://x.org ",
+    "&#x6A;avascript:x",
+    "//evil.example",
+    "ftp://x",
+];
+
+/// Markup just outside the dialect.
+const HN_EDGES: &[&str] = &[
+    "<",
+    "</",
+    "<I>",
+    "<a>",
+    "<p class=\"x\">",
+    "<code>",
+    "<em>",
+    "</em>",
+    "<br/>",
+    "<br />",
+    "<br >",
+    "</br>",
+    "<script>",
+    "<!--",
+    "-->",
+    "<pre>",
+    "</pre>",
+    "</code>",
+    "<p/>",
+    "<i >",
+    "<a href='x'>",
+    "<a href=x>",
+    "<a href=\"x\" title=\"t\">",
+    "</p>",
+    "<b>",
+    "</b>",
+];
+
+/// `data` read as a small program that writes Hacker News HTML: mostly the dialect
+/// (text, paragraphs, nested inline elements closed in order, links, code blocks),
+/// with edges around it (stray and crossed end tags, odd references, bad links,
+/// controls, foreign markup), so that the fast path reads much of what it makes.
+pub fn hn_tokens(data: &[u8]) -> String {
+    let mut out = String::new();
+    let mut open: Vec<&str> = Vec::new();
+    let pick = |list: &'static [&'static str], b: u8| list[usize::from(b >> 4) % list.len()];
+    // Odd pieces in turn, so that every one of them comes up.
+    let mut turn = 0usize;
+    let mut next_odd = |list: &'static [&'static str]| {
+        turn += 1;
+        list[turn % list.len()]
+    };
+    for &b in data {
+        // The low four bits pick what to write, the high four a variant; the
+        // variant 15 is the odd one.
+        let odd = b >> 4 == 15;
+        match b % 16 {
+            0..=8 if odd => out.push_str(next_odd(HN_ODD)),
+            0..=8 => {
+                let i = usize::from(b >> 4) * 9 + usize::from(b % 16);
+                out.push_str(HN_TEXT[i % HN_TEXT.len()]);
+            }
+            9 => {
+                if !odd {
+                    while let Some(tag) = open.pop() {
+                        out.push_str(tag);
+                    }
+                }
+                out.push_str(if b & 0x40 == 0 { "<p>" } else { "</p>" });
+            }
+            10 => {
+                let (start, end) = if b & 0x10 == 0 {
+                    ("<i>", "</i>")
+                } else {
+                    ("<b>", "</b>")
+                };
+                out.push_str(start);
+                open.push(end);
+            }
+            11 => match open.pop() {
+                Some(end) if !odd => out.push_str(end),
+                _ => out.push_str(if b & 0x20 == 0 { "</i>" } else { "</a>" }),
+            },
+            12 => {
+                out.push_str("<a href=\"");
+                out.push_str(pick(HN_URLS, b));
+                out.push_str(if b & 0x10 == 0 {
+                    "\" rel=\"nofollow\">"
+                } else {
+                    "\">"
+                });
+                open.push("</a>");
+            }
+            13 => out.push_str("<br>"),
+            14 => {
+                out.push_str("<pre><code>");
+                out.push_str(pick(HN_TEXT, b));
+                out.push_str("\n  x = &lt;y&gt;\n");
+                if !odd {
+                    out.push_str("</code></pre>");
+                }
+            }
+            _ if b >> 4 >= 12 => out.push_str(next_odd(HN_EDGES)),
+            _ => out.push(' '),
+        }
+    }
+    if data.len() % 4 != 3 {
+        while let Some(tag) = open.pop() {
+            out.push_str(tag);
+        }
+    }
+    out
 }
 
 /// Anchoring: the bytes are split at NUL into the old text of a post and the new

@@ -12,6 +12,7 @@ mod export;
 mod fetch;
 mod fuzz_smoke;
 mod hn;
+mod hn_fast;
 mod invariant;
 mod lobsters;
 mod mail;
