@@ -13,6 +13,7 @@ pub mod commands;
 pub mod dto;
 pub mod error;
 pub mod state;
+pub mod webview;
 pub mod window_state;
 
 use tauri::{Builder, Context, Runtime};
@@ -86,7 +87,8 @@ pub fn run() {
             std::process::exit(1);
         }
     };
-    if let Err(error) = app(Builder::default(), library).run(context()) {
+    let builder = app(Builder::default(), library).setup(|app| Ok(webview::configure(app)?));
+    if let Err(error) = builder.run(context()) {
         eprintln!("threadmark-app: {error}");
         std::process::exit(1);
     }
