@@ -263,8 +263,7 @@ fn in_two<T: Send>(
 ) -> Vec<T> {
     // Below this much work a thread costs more than it saves.
     const WORTH_A_THREAD: usize = 1 << 18;
-    let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
-    if cores < 2 || work < WORTH_A_THREAD {
+    if crate::par::threads() < 2 || work < WORTH_A_THREAD {
         return vec![f(0..n)];
     }
     let mid = split().min(n);

@@ -88,26 +88,7 @@ pub fn to_body(html: &str) -> Body {
 /// body is sanitized and parsed on its own; a long thread spends most of its parse
 /// time here).
 pub fn to_bodies(htmls: &[&str]) -> Vec<Body> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZeroUsize::get)
-        .min(8);
-    if threads < 2 || htmls.len() < 64 {
-        return htmls.iter().map(|h| to_body(h)).collect();
-    }
-    let chunk = htmls.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = htmls
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(|h| to_body(h)).collect::<Vec<_>>()))
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| match w.join() {
-                Ok(bodies) => bodies,
-                Err(panic) => std::panic::resume_unwind(panic),
-            })
-            .collect()
-    })
+    crate::par::map(htmls, 64, |h| to_body(h))
 }
 
 /// Elements nested deeper than this are dropped before any HTML parser sees them:
