@@ -934,8 +934,29 @@ impl Converter {
 /// Parse JSON of any nesting up to [`MAX_JSON_DEPTH`] (serde_json's own limit is
 /// 128, too little for a deep thread in Algolia's shape), naming the line and column
 /// of the first error. The value drops without recursion.
+///
+/// A large document is checked for depth on a second core while it is parsed; the
+/// check's verdict wins either way (too deep is refused even if it parsed).
 pub fn parse_json_deep(bytes: &[u8]) -> Result<DeepValue> {
-    check_depth(bytes, MAX_JSON_DEPTH)?;
+    const CHECK_BESIDE: usize = 1 << 20;
+    if bytes.len() < CHECK_BESIDE || crate::par::threads() < 2 {
+        check_depth(bytes, MAX_JSON_DEPTH)?;
+        return parse_deep(bytes);
+    }
+    let (depth, parsed) = std::thread::scope(|scope| {
+        let depth = scope.spawn(|| check_depth(bytes, MAX_JSON_DEPTH));
+        let parsed = parse_deep(bytes);
+        let depth = depth
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (depth, parsed)
+    });
+    depth?;
+    parsed
+}
+
+/// Parse without serde_json's depth limit (on a stack that grows as needed).
+fn parse_deep(bytes: &[u8]) -> Result<DeepValue> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     de.disable_recursion_limit();
     let value = Value::deserialize(serde_stacker::Deserializer::new(&mut de))
