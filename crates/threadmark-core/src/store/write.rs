@@ -5,7 +5,6 @@
 //! keyed by the thread and the post's source id.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use rusqlite::{params, OptionalExtension, Transaction};
 
@@ -191,16 +190,14 @@ impl Library {
         // Dropped without a commit on any error (a cancel included): rolled back.
         let tx = self.conn.transaction()?;
         // Quote resolution needs only the rendered texts, and the posts' rows do not
-        // need it: it runs on its own thread while this one writes them.
-        let stop = AtomicBool::new(false);
+        // need it: it runs on its own thread while this one writes them. A sync
+        // channel of one keeps it at most a thread ahead; once the writer stops
+        // (done or failed) and drops its end, the next send fails and it stops too.
         let ids = std::thread::scope(|scope| {
-            let (send, receive) = std::sync::mpsc::channel::<Resolved>();
-            let stop_ref = &stop;
+            let (send, receive) = std::sync::mpsc::sync_channel::<Resolved>(1);
             let resolver = scope.spawn(move || {
                 for (doc, posts) in docs.iter().zip(prepared) {
-                    if stop_ref.load(Ordering::Relaxed)
-                        || send.send(resolutions(doc, posts)).is_err()
-                    {
+                    if send.send(resolutions(doc, posts)).is_err() {
                         break;
                     }
                 }
@@ -218,7 +215,6 @@ impl Library {
                 Ok(())
             };
             let result = written();
-            stop.store(true, Ordering::Relaxed);
             drop(receive);
             if let Err(panic) = resolver.join() {
                 std::panic::resume_unwind(panic);
