@@ -141,8 +141,8 @@ pub fn vocabulary_word(rank: usize) -> String {
     vocabulary(rank + 1).swap_remove(rank)
 }
 
-/// HTML-escape like Hacker News does (`'` and `/` as hex entities).
-fn hn_escape(s: &str, out: &mut String) {
+/// HTML-escape like Hacker News does (`'` and `/` as hex entities), onto `out`.
+pub fn hn_escape(s: &str, out: &mut String) {
     for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),

@@ -153,10 +153,7 @@ fn str_ref<'a>(o: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
 }
 
 fn str_field(o: &Map<String, Value>, key: &str) -> Option<String> {
-    o.get(key)
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
+    str_ref(o, key).map(str::to_string)
 }
 
 /// A link from HN: absolute as is, `item?id=…` relative to news.ycombinator.com.
