@@ -55,6 +55,13 @@ fn every_schema_version_opens_migrates_and_keeps_its_data() {
 
         let mut lib = Library::open(&path).unwrap_or_else(|e| panic!("{}: {e}", at("open")));
         assert_eq!(lib.schema_version().unwrap(), latest, "{}", at("version"));
+        // Made with SQLite's default pages, and keeps them: only new libraries get
+        // larger ones.
+        let page: i64 = lib
+            .connection()
+            .query_row("PRAGMA page_size", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(page, 4096, "{}", at("page size"));
         let ok: String = lib
             .connection()
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))
