@@ -82,10 +82,17 @@ def build(n, commit):
                list(thread.values()))
     tid = db.execute("SELECT last_insert_rowid()").fetchone()[0]
     ids = []
+    # From schema 6 on, posts may hold their HTML as markup (html ''): every other one does.
+    markup = "markup" in {r[1] for r in db.execute("PRAGMA table_info(posts)")}
     for i, text in enumerate(lines):
-        db.execute("INSERT INTO posts (thread_id, source_id, parent_id, position, depth, author, created_at, html, text)"
-                   " VALUES (?, ?, NULL, ?, 0, NULL, NULL, ?, ?)",
-                   (tid, str(i + 1), i, "<p>" + html.escape(text, quote=False) + "</p>", text))
+        if markup:
+            stored = ("", f"<p>{len(text)}</p>") if i % 2 else ("<p>" + html.escape(text, quote=False) + "</p>", None)
+            db.execute("INSERT INTO posts (thread_id, source_id, parent_id, position, depth, author, created_at, html, markup, text)"
+                       " VALUES (?, ?, NULL, ?, 0, NULL, NULL, ?, ?, ?)", (tid, str(i + 1), i, *stored, text))
+        else:
+            db.execute("INSERT INTO posts (thread_id, source_id, parent_id, position, depth, author, created_at, html, text)"
+                       " VALUES (?, ?, NULL, ?, 0, NULL, NULL, ?, ?)",
+                       (tid, str(i + 1), i, "<p>" + html.escape(text, quote=False) + "</p>", text))
         ids.append(db.execute("SELECT last_insert_rowid()").fetchone()[0])
     # From schema 5 on, the code that inserts posts indexes them (no insert trigger).
     if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'posts_fts_insert'").fetchone():

@@ -216,27 +216,68 @@ fn url_len(s: &str) -> usize {
     end
 }
 
+/// Renders HTML, or markup: the HTML with every run of text replaced by its length.
 struct Renderer {
+    /// The HTML, or in markup mode the markup.
     html: String,
     text: String,
     chars: usize,
     quotes: Vec<QuoteSpan>,
+    /// Markup mode: text runs are counted, not written.
+    markup: bool,
+    /// In markup mode, the code points of text not yet written as a length.
+    run: usize,
 }
 
 impl Renderer {
+    fn new(markup: bool) -> Renderer {
+        Renderer {
+            html: String::new(),
+            text: String::new(),
+            chars: 0,
+            quotes: Vec::new(),
+            markup,
+            run: 0,
+        }
+    }
+
     fn push_text(&mut self, s: &str) {
         // Whatever an importer built, only text an HTML parser keeps goes in.
         let s = clean(s);
-        escape_into(&mut self.html, &s);
+        let n = s.chars().count();
+        if self.markup {
+            self.run += n;
+        } else {
+            escape_into(&mut self.html, &s);
+        }
         self.text.push_str(&s);
-        self.chars += s.chars().count();
+        self.chars += n;
     }
 
     /// A separator: a whitespace text node between blocks.
     fn separator(&mut self, s: &str) {
-        self.html.push_str(s);
+        if self.markup {
+            self.run += s.len();
+        } else {
+            self.html.push_str(s);
+        }
         self.text.push_str(s);
-        self.chars += s.chars().count();
+        self.chars += s.len();
+    }
+
+    /// In markup mode, write the length of the text run that ends here.
+    fn end_run(&mut self) {
+        if self.run > 0 {
+            use std::fmt::Write as _;
+            let _ = write!(self.html, "{}", self.run);
+            self.run = 0;
+        }
+    }
+
+    /// Markup: a tag, or part of one.
+    fn tag(&mut self, s: &str) {
+        self.end_run();
+        self.html.push_str(s);
     }
 
     fn blocks(&mut self, blocks: &[Block], depth: usize) {
@@ -251,9 +292,9 @@ impl Renderer {
     fn block(&mut self, block: &Block, depth: usize) {
         match block {
             Block::Paragraph(inlines) => {
-                self.html.push_str("<p>");
+                self.tag("<p>");
                 self.inlines(inlines);
-                self.html.push_str("</p>");
+                self.tag("</p>");
             }
             Block::Quote(blocks) => {
                 let index = self.quotes.len();
@@ -262,32 +303,32 @@ impl Renderer {
                     end: self.chars,
                     depth: depth + 1,
                 });
-                self.html.push_str("<blockquote>");
+                self.tag("<blockquote>");
                 self.blocks(blocks, depth + 1);
-                self.html.push_str("</blockquote>");
+                self.tag("</blockquote>");
                 self.quotes[index].end = self.chars;
             }
             Block::Code(code) => {
-                self.html.push_str("<pre><code>");
+                self.tag("<pre><code>");
                 self.push_text(code);
-                self.html.push_str("</code></pre>");
+                self.tag("</code></pre>");
             }
             Block::List { ordered, items } => {
                 let tag = if *ordered { "ol" } else { "ul" };
-                self.html.push('<');
-                self.html.push_str(tag);
-                self.html.push('>');
+                self.tag("<");
+                self.tag(tag);
+                self.tag(">");
                 for (i, item) in items.iter().enumerate() {
                     if i > 0 {
                         self.separator("\n");
                     }
-                    self.html.push_str("<li>");
+                    self.tag("<li>");
                     self.blocks(item, depth);
-                    self.html.push_str("</li>");
+                    self.tag("</li>");
                 }
-                self.html.push_str("</");
-                self.html.push_str(tag);
-                self.html.push('>');
+                self.tag("</");
+                self.tag(tag);
+                self.tag(">");
             }
         }
     }
@@ -298,36 +339,81 @@ impl Renderer {
                 Inline::Text(t) => self.push_text(t),
                 Inline::Link { href, children } => match safe_href(href) {
                     Some(href) => {
-                        self.html.push_str("<a href=\"");
+                        self.tag("<a href=\"");
                         escape_attr_into(&mut self.html, &href);
-                        self.html.push_str("\" rel=\"noopener noreferrer\">");
+                        self.tag("\" rel=\"noopener noreferrer\">");
                         self.inlines(children);
-                        self.html.push_str("</a>");
+                        self.tag("</a>");
                     }
                     None => self.inlines(children),
                 },
                 Inline::Emphasis(children) => {
-                    self.html.push_str("<em>");
+                    self.tag("<em>");
                     self.inlines(children);
-                    self.html.push_str("</em>");
+                    self.tag("</em>");
                 }
                 Inline::Strong(children) => {
-                    self.html.push_str("<strong>");
+                    self.tag("<strong>");
                     self.inlines(children);
-                    self.html.push_str("</strong>");
+                    self.tag("</strong>");
                 }
                 Inline::Code(code) => {
-                    self.html.push_str("<code>");
+                    self.tag("<code>");
                     self.push_text(code);
-                    self.html.push_str("</code>");
+                    self.tag("</code>");
                 }
                 Inline::LineBreak => {
                     self.separator("\n");
-                    self.html.push_str("<br>");
+                    self.tag("<br>");
                 }
             }
         }
     }
+}
+
+/// The HTML of a body stored as markup (by [`Body::render_markup`]) with its
+/// canonical text: each length in the markup, outside its tags, stands for that
+/// many code points of `text`, escaped. `None` when the two do not fit together
+/// (a length past the end of the text, text left over, or anything else outside
+/// a tag): the library was changed by something else.
+pub fn html_from_markup(markup: &str, text: &str) -> Option<String> {
+    let bytes = markup.as_bytes();
+    let mut html = String::with_capacity(markup.len() + text.len() + text.len() / 32);
+    let mut rest = text;
+    let mut i = 0;
+    while i < bytes.len() {
+        let start = i;
+        if bytes[i] == b'<' {
+            // A tag, through its '>' (one inside a quoted attribute value is not the end).
+            let mut quoted = false;
+            loop {
+                i += 1;
+                match bytes.get(i)? {
+                    b'"' => quoted = !quoted,
+                    b'>' if !quoted => break,
+                    _ => {}
+                }
+            }
+            i += 1;
+            html.push_str(&markup[start..i]);
+        } else if bytes[i].is_ascii_digit() {
+            while bytes.get(i).is_some_and(u8::is_ascii_digit) {
+                i += 1;
+            }
+            let n: usize = markup[start..i].parse().ok()?;
+            let end = if n == 0 {
+                0
+            } else {
+                let (last, c) = rest.char_indices().nth(n - 1)?;
+                last + c.len_utf8()
+            };
+            escape_into(&mut html, &rest[..end]);
+            rest = &rest[end..];
+        } else {
+            return None;
+        }
+    }
+    rest.is_empty().then_some(html)
 }
 
 /// Escape text for an HTML text node, the way an HTML5 serializer does (so that
@@ -366,13 +452,21 @@ fn escape_attr_into(out: &mut String, s: &str) {
 impl Body {
     /// Render to sanitized HTML and canonical text in one walk.
     pub fn render(&self) -> Rendered {
-        let mut r = Renderer {
-            html: String::new(),
-            text: String::new(),
-            chars: 0,
-            quotes: Vec::new(),
-        };
+        let mut r = Renderer::new(false);
         r.blocks(&self.0, 0);
+        Rendered {
+            html: r.html,
+            text: r.text,
+            quotes: r.quotes,
+        }
+    }
+
+    /// Render for storage: [`Rendered`] with the HTML as markup (see
+    /// [`html_from_markup`]), which takes a fraction of the room.
+    pub fn render_markup(&self) -> Rendered {
+        let mut r = Renderer::new(true);
+        r.blocks(&self.0, 0);
+        r.end_run();
         Rendered {
             html: r.html,
             text: r.text,
@@ -410,6 +504,49 @@ mod tests {
             (r.quotes[1].start, r.quotes[1].end, r.quotes[1].depth),
             (11, 15, 2)
         );
+    }
+
+    #[test]
+    fn markup_holds_tags_and_run_lengths_and_gives_the_html_back() {
+        let body = Body(vec![
+            Block::Quote(vec![para("héllo <b> 1 2"), Block::Quote(vec![para("deep")])]),
+            Block::Paragraph(vec![
+                Inline::Text("see ".into()),
+                Inline::Link {
+                    href: "https://example.com/a?b=\"1\">2&c".into(),
+                    children: vec![Inline::Text("42 > 7".into())],
+                },
+                Inline::LineBreak,
+                Inline::Emphasis(vec![Inline::Text("\u{a0}🎉".into())]),
+            ]),
+            Block::Code("fn main() {}".into()),
+            Block::List {
+                ordered: true,
+                items: vec![vec![para("one")], vec![para("two")]],
+            },
+        ]);
+        let html = body.render();
+        let stored = body.render_markup();
+        assert_eq!(stored.text, html.text);
+        assert_eq!(stored.quotes, html.quotes);
+        assert_eq!(
+            stored.html,
+            "<blockquote><p>13</p>2<blockquote><p>4</p></blockquote></blockquote>2<p>4\
+             <a href=\"https://example.com/a?b=&quot;1&quot;>2&amp;c\" rel=\"noopener noreferrer\">6</a>1\
+             <br><em>2</em></p>2<pre><code>12</code></pre>2<ol><li><p>3</p></li>1<li><p>3</p></li></ol>"
+        );
+        assert_eq!(
+            html_from_markup(&stored.html, &stored.text).as_deref(),
+            Some(html.html.as_str())
+        );
+        // Markup and text that do not fit together give nothing.
+        let text = &stored.text;
+        assert_eq!(html_from_markup(&stored.html, &text[1..]), None);
+        assert_eq!(html_from_markup(&stored.html, &format!("{text}x")), None);
+        assert_eq!(html_from_markup("<p>3</p>x", "abc"), None);
+        assert_eq!(html_from_markup("<p>3</p", "abc"), None);
+        assert_eq!(html_from_markup("<p>2</p>", "é🎉"), Some("<p>é🎉</p>".into()));
+        assert_eq!(html_from_markup("", ""), Some(String::new()));
     }
 
     #[test]

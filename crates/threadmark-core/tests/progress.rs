@@ -19,7 +19,7 @@ fn snapshot(lib: &Library) -> Vec<String> {
     let mut rows = Vec::new();
     for sql in [
         "SELECT id || '|' || title || '|' || source || '|' || imported_at FROM threads ORDER BY id",
-        "SELECT id || '|' || thread_id || '|' || source_id || '|' || position || '|' || deleted || '|' || html FROM posts ORDER BY id",
+        "SELECT id || '|' || thread_id || '|' || source_id || '|' || position || '|' || deleted || '|' || html || '|' || coalesce(markup, '-') FROM posts ORDER BY id",
         "SELECT post_id || '|' || start || '|' || \"end\" || '|' || coalesce(source_post, '') FROM quotes ORDER BY id",
         "SELECT rowid || '|' || text FROM posts_fts ORDER BY rowid",
     ] {

@@ -28,9 +28,10 @@ fn thread_row(r: &Row<'_>) -> rusqlite::Result<ThreadSummary> {
 }
 
 const POST_COLUMNS: &str =
-    "id, source_id, parent_id, position, depth, author, created_at, html, text, deleted, missing_replies, change";
+    "id, source_id, parent_id, position, depth, author, created_at, html, text, deleted, missing_replies, change, markup";
 
 fn post_row(r: &Row<'_>) -> rusqlite::Result<Post> {
+    let text: String = r.get(8)?;
     Ok(Post {
         id: r.get(0)?,
         source_id: r.get(1)?,
@@ -39,11 +40,27 @@ fn post_row(r: &Row<'_>) -> rusqlite::Result<Post> {
         depth: r.get(4)?,
         author: r.get(5)?,
         created_at: r.get(6)?,
-        html: r.get(7)?,
-        text: r.get(8)?,
+        html: post_html(r.get(7)?, r.get(12)?, &text),
+        text,
         deleted: r.get(9)?,
         missing_replies: r.get(10)?,
         change: r.get(11)?,
+    })
+}
+
+/// A post's HTML: stored whole (`html`), or rebuilt from its markup and text. Should
+/// the two not fit together (the file was changed by something else), the text is
+/// shown as plain paragraphs rather than the post lost.
+fn post_html(html: String, markup: Option<String>, text: &str) -> String {
+    let Some(markup) = markup else {
+        return html;
+    };
+    crate::body::html_from_markup(&markup, text).unwrap_or_else(|| {
+        let paragraphs: Vec<crate::body::Block> = text
+            .split("\n\n")
+            .map(|p| crate::body::Block::Paragraph(vec![crate::body::Inline::Text(p.into())]))
+            .collect();
+        crate::body::Body(paragraphs).render().html
     })
 }
 

@@ -21,7 +21,8 @@ struct Prepared {
     depth: i64,
     author: Option<String>,
     created_at: Option<i64>,
-    html: String,
+    /// The sanitized HTML as markup (`Body::render_markup`), stored in place of it.
+    markup: String,
     text: String,
     deleted: bool,
     missing_replies: i64,
@@ -34,7 +35,7 @@ type Resolved = Vec<Vec<Option<Resolution>>>;
 /// Render every post (spread over the cores) and work out depths; refuse duplicate
 /// ids. Parents that are missing or come later make the post top-level.
 fn prepare(doc: &ThreadDoc, tracker: &mut Tracker<'_>) -> Result<Vec<Prepared>> {
-    let rendered = crate::par::map(&doc.posts, 64, |post| post.body.render());
+    let rendered = crate::par::map(&doc.posts, 64, |post| post.body.render_markup());
     let mut depth_of: HashMap<&str, i64> = HashMap::with_capacity(doc.posts.len());
     let mut out = Vec::with_capacity(doc.posts.len());
     for (i, (post, rendered)) in doc.posts.iter().zip(rendered).enumerate() {
@@ -56,7 +57,7 @@ fn prepare(doc: &ThreadDoc, tracker: &mut Tracker<'_>) -> Result<Vec<Prepared>> 
             depth,
             author: post.author.clone(),
             created_at: post.created_at,
-            html: rendered.html,
+            markup: rendered.html,
             text: rendered.text,
             deleted: post.deleted,
             missing_replies: i64::from(post.missing_replies),
@@ -495,16 +496,16 @@ fn upsert_posts(
     change_of: &dyn Fn(&Prepared) -> Option<&'static str>,
     tracker: &mut Tracker<'_>,
 ) -> Result<Vec<i64>> {
-    const COLUMNS: usize = 12;
+    const COLUMNS: usize = 13;
     let sql = |rows: usize| {
         let row = format!("({})", ["?"; COLUMNS].join(", "));
         format!(
-            "INSERT INTO posts (thread_id, source_id, parent_id, position, depth, author, created_at, html, text, deleted, missing_replies, change)
+            "INSERT INTO posts (thread_id, source_id, parent_id, position, depth, author, created_at, html, markup, text, deleted, missing_replies, change)
              VALUES {}
              ON CONFLICT (thread_id, source_id) DO UPDATE SET
                parent_id = excluded.parent_id, position = excluded.position, depth = excluded.depth,
                author = excluded.author, created_at = excluded.created_at, html = excluded.html,
-               text = excluded.text, deleted = excluded.deleted,
+               markup = excluded.markup, text = excluded.text, deleted = excluded.deleted,
                missing_replies = excluded.missing_replies, change = excluded.change
              RETURNING position, id",
             vec![row; rows].join(", ")
@@ -538,7 +539,8 @@ fn upsert_posts(
                 &post.depth,
                 &post.author,
                 &post.created_at,
-                &post.html,
+                &"",
+                &post.markup,
                 &post.text,
                 &post.deleted,
                 &post.missing_replies,
