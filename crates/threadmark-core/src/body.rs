@@ -509,7 +509,10 @@ mod tests {
     #[test]
     fn markup_holds_tags_and_run_lengths_and_gives_the_html_back() {
         let body = Body(vec![
-            Block::Quote(vec![para("héllo <b> 1 2"), Block::Quote(vec![para("deep")])]),
+            Block::Quote(vec![
+                para("héllo <b> 1 2"),
+                Block::Quote(vec![para("deep")]),
+            ]),
             Block::Paragraph(vec![
                 Inline::Text("see ".into()),
                 Inline::Link {
@@ -545,7 +548,10 @@ mod tests {
         assert_eq!(html_from_markup(&stored.html, &format!("{text}x")), None);
         assert_eq!(html_from_markup("<p>3</p>x", "abc"), None);
         assert_eq!(html_from_markup("<p>3</p", "abc"), None);
-        assert_eq!(html_from_markup("<p>2</p>", "é🎉"), Some("<p>é🎉</p>".into()));
+        assert_eq!(
+            html_from_markup("<p>2</p>", "é🎉"),
+            Some("<p>é🎉</p>".into())
+        );
         assert_eq!(html_from_markup("", ""), Some(String::new()));
     }
 
