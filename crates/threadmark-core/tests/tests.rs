@@ -15,6 +15,7 @@ mod hn;
 mod hn_fast;
 mod invariant;
 mod lobsters;
+mod markup;
 mod mail;
 mod migrate;
 mod progress;
