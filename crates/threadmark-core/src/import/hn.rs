@@ -118,7 +118,7 @@ pub fn parse_json(value: &Value) -> Result<ThreadDoc> {
 
 /// One item of any shape, before the tree is finished.
 #[derive(Debug, Default)]
-struct Item<'a> {
+pub(super) struct Item<'a> {
     id: String,
     /// Index of the parent in the item list.
     parent: Option<usize>,
@@ -134,9 +134,9 @@ struct Item<'a> {
 
 /// The story's title and link.
 #[derive(Debug, Default)]
-struct Story {
-    title: Option<String>,
-    url: Option<String>,
+pub(super) struct Story {
+    pub(super) title: Option<String>,
+    pub(super) url: Option<String>,
 }
 
 fn id_string(v: Option<&Value>) -> Option<String> {
@@ -157,7 +157,7 @@ fn str_field(o: &Map<String, Value>, key: &str) -> Option<String> {
 }
 
 /// A link from HN: absolute as is, `item?id=…` relative to news.ycombinator.com.
-fn absolute_url(url: &str) -> Option<String> {
+pub(super) fn absolute_url(url: &str) -> Option<String> {
     let url = url.trim();
     if url.is_empty() {
         None
@@ -244,29 +244,20 @@ fn nested(root: &Value, key: &str, fields: Fields, base: String) -> Result<Threa
             .at(place(&links)));
         }
         seen.insert(id.clone(), index);
-        let author = str_field(o, fields.author);
-        let text = str_ref(o, fields.text);
         let flagged = |k: &str| o.get(k).and_then(Value::as_bool).unwrap_or(false);
-        let removed = flagged("deleted")
-            || text == Some("[deleted]")
-            || (parent.is_some() && author.is_none() && text.is_none());
         if parent.is_none() {
             story.title = str_field(o, "title");
             story.url = str_field(o, "url").and_then(|u| absolute_url(&u));
         }
-        items.push(Item {
+        items.push(nested_item(
             id,
             parent,
-            author,
-            time: o.get(fields.time).and_then(Value::as_i64),
-            html: Cow::Borrowed(if removed {
-                ""
-            } else {
-                text.unwrap_or_default()
-            }),
-            deleted: removed || flagged("dead"),
-            removed,
-        });
+            str_field(o, fields.author),
+            o.get(fields.time).and_then(Value::as_i64),
+            str_ref(o, fields.text).map(Cow::Borrowed),
+            flagged("deleted"),
+            flagged("dead"),
+        ));
         match o.get(key) {
             None | Some(Value::Null) => {}
             Some(Value::Array(children)) => {
@@ -280,6 +271,37 @@ fn nested(root: &Value, key: &str, fields: Fields, base: String) -> Result<Threa
         }
     }
     Ok(finish(items, story))
+}
+
+/// An item of a nested shape (Algolia, HNPWA) from its fields: `author` and `text`
+/// non-empty when given. A comment is removed when it says it is deleted, when its
+/// text is `[deleted]`, or when it has neither author nor text; removed or dead, it
+/// is deleted. The typed Algolia reader (`hn_json`) builds its items here too.
+pub(super) fn nested_item<'a>(
+    id: String,
+    parent: Option<usize>,
+    author: Option<String>,
+    time: Option<i64>,
+    text: Option<Cow<'a, str>>,
+    deleted: bool,
+    dead: bool,
+) -> Item<'a> {
+    let removed = deleted
+        || text.as_deref() == Some("[deleted]")
+        || (parent.is_some() && author.is_none() && text.is_none());
+    Item {
+        id,
+        parent,
+        author,
+        time,
+        html: if removed {
+            Cow::Borrowed("")
+        } else {
+            text.unwrap_or_default()
+        },
+        deleted: removed || dead,
+        removed,
+    }
 }
 
 /// A node-hacker-news-api fixtures file: `[{url, reply}]`.
@@ -502,7 +524,7 @@ pub(crate) fn title_from(body: &Body, fallback: String) -> String {
 
 /// Prune deleted leaves, render bodies, and build the thread. `items[0]` is the root
 /// and items come parents first.
-fn finish(items: Vec<Item>, story: Story) -> ThreadDoc {
+pub(super) fn finish(items: Vec<Item>, story: Story) -> ThreadDoc {
     // A deleted or dead item is kept while something below it is kept.
     let mut keep = vec![false; items.len()];
     for i in (0..items.len()).rev() {

@@ -5,6 +5,7 @@
 
 pub mod discourse;
 pub mod hn;
+pub mod hn_json;
 pub mod html;
 pub mod lobsters;
 pub mod mail;
@@ -186,7 +187,19 @@ pub fn parse_bytes(name: &str, bytes: &[u8], options: &ImportOptions) -> Result<
             SourceFormat::Reddit | SourceFormat::Lobsters | SourceFormat::Discourse
         ) || (matches!(options.format, SourceFormat::Auto | SourceFormat::Hn)
             && looks_like_json(bytes));
-        let mut docs = if json_format {
+        let algolia = if json_format {
+            hn_json::read(bytes, options.format)
+        } else {
+            None
+        };
+        let mut docs = if let Some(algolia) = algolia {
+            // A Hacker News Algolia item, read straight into its items; anything
+            // else (and any error) takes the general path below.
+            crate::timings::stage("json parsed");
+            let docs = vec![algolia.finish()];
+            crate::timings::stage("bodies converted");
+            docs
+        } else if json_format {
             let value = parse_json(bytes)?;
             crate::timings::stage("json parsed");
             let docs = parse_value(options.format, &value)?;

@@ -1,0 +1,465 @@
+//! Hacker News Algolia items read straight from the bytes (the import fast path).
+//!
+//! A long thread in Algolia's `items/{id}` shape is most of an HN import's parse
+//! time when it goes through a `serde_json::Value` (every key and string
+//! allocated, then walked again). Here serde reads the document once into flat
+//! records, parents first: text, author, title and url borrowed from the bytes
+//! (owned only when the JSON escapes something in them), the other fields
+//! (`type`, `points`, `options`, …) skipped without allocating. The records become
+//! the same items as [`super::hn`]'s general reader builds (through the same
+//! [`hn::nested_item`] rule) and the same [`hn::finish`].
+//!
+//! The fast path takes only what it reads exactly as the general path would; it
+//! says `None` for anything else, and the caller then takes the general path,
+//! which gives every other format and every error message as before:
+//!
+//! - not an object with an `id`, a `children` list and `created_at_i` or
+//!   `story_id` (what `hn::is_algolia` asks), or, when the format is detected, an
+//!   object that Reddit, Discourse or Lobsters would claim first (`json`,
+//!   `post_stream` or `short_id` at the top);
+//! - invalid JSON, a key given twice, a field of a type the general path reads
+//!   differently (an `id` that is not an integer or a non-blank string, `children`
+//!   neither a list nor null, an item that is not an object, a list where a string,
+//!   number or boolean belongs);
+//! - an item without an id, two items with one id;
+//! - nesting deeper than serde_json's default recursion limit (128 levels: about
+//!   60 comment levels), or than [`super::html::MAX_JSON_DEPTH`], which is checked
+//!   over the whole document as for any JSON (on a second core for a large one).
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use super::hn::{self, Item, Story};
+use crate::model::{SourceFormat, ThreadDoc};
+
+/// An Algolia thread as read, checked, before its bodies are converted.
+pub(crate) struct Algolia<'a> {
+    items: Vec<Item<'a>>,
+    story: Story,
+}
+
+impl Algolia<'_> {
+    /// Convert the bodies and build the thread (as `hn::parse_json` does).
+    pub(crate) fn finish(self) -> ThreadDoc {
+        hn::finish(self.items, self.story)
+    }
+}
+
+/// The thread in `bytes` if it is an Algolia item the fast path reads exactly, read
+/// as `format` (`Auto`: detected; `Hn`: forced). `None` means: take the general
+/// path (another format, or anything this reader does not accept; see the module).
+pub fn parse_algolia(bytes: &[u8], format: SourceFormat) -> Option<ThreadDoc> {
+    read(bytes, format).map(Algolia::finish)
+}
+
+/// Read `bytes` as an Algolia thread; see [`parse_algolia`].
+pub(crate) fn read(bytes: &[u8], format: SourceFormat) -> Option<Algolia<'_>> {
+    let detected = match format {
+        SourceFormat::Auto => true,
+        SourceFormat::Hn => false,
+        _ => return None,
+    };
+    // Only an object can be an Algolia item; an array or anything else goes the
+    // general way at once.
+    if super::trim_start(bytes).first() != Some(&b'{') {
+        return None;
+    }
+    let records = super::html::depth_checked(bytes, || records(bytes, detected))
+        .ok()
+        .flatten()?;
+    checked(records)
+}
+
+/// The records of `bytes`, parents first, or `None` if serde refuses the document.
+fn records(bytes: &[u8], detected: bool) -> Option<Vec<Record<'_>>> {
+    let mut records = Vec::new();
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let root = Node {
+        records: &mut records,
+        parent: None,
+        detected,
+    };
+    root.deserialize(&mut de).ok()?;
+    de.end().ok()?;
+    Some(records)
+}
+
+/// The items and story of the records, if they are an Algolia thread that the
+/// general path reads without error.
+fn checked(records: Vec<Record<'_>>) -> Option<Algolia<'_>> {
+    fn non_empty(s: Option<Cow<'_, str>>) -> Option<Cow<'_, str>> {
+        s.filter(|s| !s.is_empty())
+    }
+    let root = records.first()?;
+    let is_algolia =
+        root.has(Key::Id) && root.list && (root.has(Key::CreatedAtI) || root.has(Key::StoryId));
+    if !is_algolia {
+        return None;
+    }
+    let mut ids: HashSet<&str> = HashSet::with_capacity(records.len());
+    for record in &records {
+        if !ids.insert(record.id.as_deref()?) {
+            return None;
+        }
+    }
+    drop(ids);
+    let mut story = Story::default();
+    let mut items = Vec::with_capacity(records.len());
+    for record in records {
+        if record.parent.is_none() {
+            story.title = non_empty(record.title).map(Cow::into_owned);
+            story.url = non_empty(record.url).and_then(|u| hn::absolute_url(&u));
+        }
+        items.push(hn::nested_item(
+            record.id.unwrap_or_default(),
+            record.parent,
+            non_empty(record.author).map(Cow::into_owned),
+            record.time,
+            non_empty(record.text),
+            record.deleted,
+            record.dead,
+        ));
+    }
+    Some(Algolia { items, story })
+}
+
+/// One item as read (fields the general path does not read are not kept).
+#[derive(Default)]
+struct Record<'a> {
+    /// Index of the parent record.
+    parent: Option<usize>,
+    /// The id as the general path spells it (`None`: no `id` key).
+    id: Option<String>,
+    author: Option<Cow<'a, str>>,
+    text: Option<Cow<'a, str>>,
+    /// Read on the top item only.
+    title: Option<Cow<'a, str>>,
+    /// Read on the top item only.
+    url: Option<Cow<'a, str>>,
+    /// `created_at_i` as `Value::as_i64` reads it.
+    time: Option<i64>,
+    deleted: bool,
+    dead: bool,
+    /// `children` is a list.
+    list: bool,
+    /// The keys met, one bit per [`Key`].
+    keys: u32,
+}
+
+impl Record<'_> {
+    fn has(&self, key: Key) -> bool {
+        self.keys & key.bit() != 0
+    }
+}
+
+/// The keys the fast path looks at.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Key {
+    Id,
+    Children,
+    Author,
+    Text,
+    Title,
+    Url,
+    CreatedAtI,
+    StoryId,
+    Deleted,
+    Dead,
+    /// Reddit's "more children" response (`{"json": …}`).
+    Json,
+    /// A Discourse topic.
+    PostStream,
+    /// A Lobsters story.
+    ShortId,
+    Other,
+}
+
+impl Key {
+    fn bit(self) -> u32 {
+        1 << self as u32
+    }
+}
+
+impl<'de> de::Deserialize<'de> for Key {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Key, D::Error> {
+        struct KeyVisitor;
+        impl Visitor<'_> for KeyVisitor {
+            type Value = Key;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_str<E: de::Error>(self, key: &str) -> Result<Key, E> {
+                Ok(match key {
+                    "id" => Key::Id,
+                    "children" => Key::Children,
+                    "author" => Key::Author,
+                    "text" => Key::Text,
+                    "title" => Key::Title,
+                    "url" => Key::Url,
+                    "created_at_i" => Key::CreatedAtI,
+                    "story_id" => Key::StoryId,
+                    "deleted" => Key::Deleted,
+                    "dead" => Key::Dead,
+                    "json" => Key::Json,
+                    "post_stream" => Key::PostStream,
+                    "short_id" => Key::ShortId,
+                    _ => Key::Other,
+                })
+            }
+        }
+        deserializer.deserialize_identifier(KeyVisitor)
+    }
+}
+
+/// One item (a JSON object) and, through `children`, the items below it.
+struct Node<'r, 'a> {
+    records: &'r mut Vec<Record<'a>>,
+    parent: Option<usize>,
+    /// The format is detected: refuse what another JSON format claims first.
+    detected: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for Node<'_, 'de> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Node<'_, 'de> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an item (a JSON object)")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let top = self.parent.is_none();
+        let index = self.records.len();
+        self.records.push(Record {
+            parent: self.parent,
+            ..Record::default()
+        });
+        let mut keys = 0u32;
+        while let Some(key) = map.next_key::<Key>()? {
+            if key != Key::Other {
+                if keys & key.bit() != 0 {
+                    // `Value` keeps the last of two; leave that to the general path.
+                    return Err(de::Error::custom("a key given twice"));
+                }
+                keys |= key.bit();
+            }
+            match key {
+                Key::Children => {
+                    let children = Children {
+                        records: &mut *self.records,
+                        parent: index,
+                        detected: self.detected,
+                    };
+                    let list = map.next_value_seed(children)?;
+                    self.records[index].list = list;
+                }
+                Key::Id => self.records[index].id = Some(map.next_value::<Id>()?.0),
+                Key::Author => self.records[index].author = map.next_value::<Text>()?.0,
+                Key::Text => self.records[index].text = map.next_value::<Text>()?.0,
+                Key::Title if top => self.records[index].title = map.next_value::<Text>()?.0,
+                Key::Url if top => self.records[index].url = map.next_value::<Text>()?.0,
+                Key::CreatedAtI => self.records[index].time = map.next_value::<Time>()?.0,
+                Key::Deleted => self.records[index].deleted = map.next_value::<Flag>()?.0,
+                Key::Dead => self.records[index].dead = map.next_value::<Flag>()?.0,
+                Key::Json | Key::PostStream | Key::ShortId if top && self.detected => {
+                    return Err(de::Error::custom("another JSON format"));
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        self.records[index].keys = keys;
+        Ok(())
+    }
+}
+
+/// An item's `children`: a list of items (`true`) or null (`false`).
+struct Children<'r, 'a> {
+    records: &'r mut Vec<Record<'a>>,
+    parent: usize,
+    detected: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for Children<'_, 'de> {
+    type Value = bool;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Children<'_, 'de> {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list of items or null")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<bool, E> {
+        Ok(false)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
+        loop {
+            let child = Node {
+                records: &mut *self.records,
+                parent: Some(self.parent),
+                detected: self.detected,
+            };
+            if seq.next_element_seed(child)?.is_none() {
+                return Ok(true);
+            }
+        }
+    }
+}
+
+/// An id as `hn::id_string` spells it: an integer, or a string trimmed and not
+/// empty. Anything else (a float, a blank string, null) is refused.
+struct Id(String);
+
+impl<'de> de::Deserialize<'de> for Id {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Id, D::Error> {
+        struct IdVisitor;
+        impl Visitor<'_> for IdVisitor {
+            type Value = Id;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an integer or a non-blank string")
+            }
+            fn visit_u64<E: de::Error>(self, n: u64) -> Result<Id, E> {
+                Ok(Id(n.to_string()))
+            }
+            fn visit_i64<E: de::Error>(self, n: i64) -> Result<Id, E> {
+                Ok(Id(n.to_string()))
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Id, E> {
+                let s = s.trim();
+                if s.is_empty() {
+                    return Err(E::custom("a blank id"));
+                }
+                Ok(Id(s.to_string()))
+            }
+        }
+        deserializer.deserialize_any(IdVisitor)
+    }
+}
+
+/// A string field as `Value::as_str` reads it: a string (borrowed when the JSON
+/// escapes nothing in it), else `None` (null, a number, a boolean). A list or an
+/// object is refused.
+struct Text<'a>(Option<Cow<'a, str>>);
+
+impl<'de> de::Deserialize<'de> for Text<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Text<'de>, D::Error> {
+        struct TextVisitor;
+        impl<'de> Visitor<'de> for TextVisitor {
+            type Value = Text<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string, null, a number or a boolean")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Text<'de>, E> {
+                Ok(Text(Some(Cow::Borrowed(s))))
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Text<'de>, E> {
+                Ok(Text(Some(Cow::Owned(s.to_string()))))
+            }
+            fn visit_string<E: de::Error>(self, s: String) -> Result<Text<'de>, E> {
+                Ok(Text(Some(Cow::Owned(s))))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Text<'de>, E> {
+                Ok(Text(None))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Text<'de>, E> {
+                Ok(Text(None))
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Text<'de>, E> {
+                Ok(Text(None))
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Text<'de>, E> {
+                Ok(Text(None))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Text<'de>, E> {
+                Ok(Text(None))
+            }
+        }
+        deserializer.deserialize_any(TextVisitor)
+    }
+}
+
+/// `created_at_i` as `Value::as_i64` reads it: an integer that fits, else `None`
+/// (a float, a string, null, a boolean). A list or an object is refused.
+struct Time(Option<i64>);
+
+impl<'de> de::Deserialize<'de> for Time {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Time, D::Error> {
+        struct TimeVisitor;
+        impl Visitor<'_> for TimeVisitor {
+            type Value = Time;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a number, a string, null or a boolean")
+            }
+            fn visit_i64<E: de::Error>(self, n: i64) -> Result<Time, E> {
+                Ok(Time(Some(n)))
+            }
+            fn visit_u64<E: de::Error>(self, n: u64) -> Result<Time, E> {
+                Ok(Time(i64::try_from(n).ok()))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Time, E> {
+                Ok(Time(None))
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Time, E> {
+                Ok(Time(None))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Time, E> {
+                Ok(Time(None))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Time, E> {
+                Ok(Time(None))
+            }
+        }
+        deserializer.deserialize_any(TimeVisitor)
+    }
+}
+
+/// `deleted` or `dead` as `Value::as_bool` reads it: `true` only for true. A list or
+/// an object is refused.
+struct Flag(bool);
+
+impl<'de> de::Deserialize<'de> for Flag {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Flag, D::Error> {
+        struct FlagVisitor;
+        impl Visitor<'_> for FlagVisitor {
+            type Value = Flag;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a boolean, null, a number or a string")
+            }
+            fn visit_bool<E: de::Error>(self, b: bool) -> Result<Flag, E> {
+                Ok(Flag(b))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Flag, E> {
+                Ok(Flag(false))
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Flag, E> {
+                Ok(Flag(false))
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Flag, E> {
+                Ok(Flag(false))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Flag, E> {
+                Ok(Flag(false))
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Flag, E> {
+                Ok(Flag(false))
+            }
+        }
+        deserializer.deserialize_any(FlagVisitor)
+    }
+}
