@@ -464,14 +464,27 @@ impl Body {
     /// Render for storage: [`Rendered`] with the HTML as markup (see
     /// [`html_from_markup`]), which takes a fraction of the room.
     pub fn render_markup(&self) -> Rendered {
+        thread_local! {
+            /// Buffers that have grown to the longest post rendered on this thread.
+            static SCRATCH: std::cell::Cell<(String, String)> = Default::default();
+        }
+        // Rendered into buffers kept from the post before, then copied out at their
+        // exact size: one allocation per string instead of one per doubling.
+        let (mut markup, mut text) = SCRATCH.take();
+        markup.clear();
+        text.clear();
         let mut r = Renderer::new(true);
+        r.html = markup;
+        r.text = text;
         r.blocks(&self.0, 0);
         r.end_run();
-        Rendered {
-            html: r.html,
-            text: r.text,
+        let rendered = Rendered {
+            html: r.html.as_str().to_owned(),
+            text: r.text.as_str().to_owned(),
             quotes: r.quotes,
-        }
+        };
+        SCRATCH.set((r.html, r.text));
+        rendered
     }
 }
 
