@@ -16,6 +16,9 @@ export async function trackImport<T>(run: () => Promise<T>): Promise<T> {
   let latest: ImportProgress | null = null;
   let panel: Panel | null = null;
   const unlisten = await onImportProgress((progress) => {
+    // Posts are saved while later ones are still being read: once saving has
+    // begun, the dialog shows that, not the reading running ahead of it.
+    if (progress.stage === "preparing" && latest?.stage === "storing") return;
     latest = progress;
     panel?.update(progress);
   });

@@ -172,8 +172,10 @@ function mockTauri(data) {
             for (let step = 1; step <= 20; step++) {
               await new Promise((resolve) => setTimeout(resolve, 40));
               if (data.cancel) throw { kind: "cancelled", message: `${args.path}: import cancelled: nothing was saved` };
-              const stage = step <= 10 ? "preparing" : "storing";
-              emit({ stage, done: (total * (step <= 10 ? step : step - 10)) / 10, total, threads: 12 });
+              // As the core reports: each chunk of posts is prepared, then stored
+              // while the next one is prepared.
+              const stage = step % 2 ? "preparing" : "storing";
+              emit({ stage, done: (total * Math.ceil(step / 2)) / 10, total, threads: 12 });
             }
             // archive.slow stays at its last report until cancelled (up to 20 s), so a
             // loaded machine cannot let it finish before the test presses Cancel.
@@ -1035,7 +1037,23 @@ describe("a long import", () => {
       await drop(page, ["/home/reader/archive.slow"]);
       const dialog = page.getByRole("dialog", { name: "Importing" });
       await dialog.waitFor();
+      await page.evaluate(() => {
+        const label = document.querySelector(".import-label");
+        window.__importLabels = [label.textContent];
+        new MutationObserver(() => window.__importLabels.push(label.textContent)).observe(label, {
+          childList: true,
+          characterData: true,
+          subtree: true,
+        });
+      });
       await page.waitForFunction(() => /Saving posts: [\d,]+ of 5,000 in 12 threads/.test(document.querySelector(".import-label")?.textContent ?? ""));
+      // Reading reports still come between saving ones: the label stays on saving
+      // to the last report.
+      await page.waitForFunction(() => /Saving posts: 5,000 of 5,000/.test(document.querySelector(".import-label")?.textContent ?? ""));
+      const labels = await page.evaluate(() => window.__importLabels);
+      const firstSaving = labels.findIndex((l) => l.startsWith("Saving posts"));
+      assert.ok(firstSaving >= 0 && labels.length - firstSaving >= 3, `labels: ${labels}`);
+      assert.ok(labels.slice(firstSaving).every((l) => l.startsWith("Saving posts")), `labels: ${labels}`);
       const bar = await page.evaluate(() => {
         const bar = document.querySelector(".import-bar");
         return [bar.value, bar.max];

@@ -5,87 +5,92 @@
 //! keyed by the thread and the post's source id.
 
 use std::collections::HashMap;
+use std::sync::mpsc::{self, Receiver};
+use std::sync::OnceLock;
 
 use rusqlite::{params, OptionalExtension, Transaction};
 
 use super::{now, Library};
+use crate::body::Rendered;
 use crate::error::{Error, ErrorKind, Result};
-use crate::model::{QuoteSource, ThreadDoc};
+use crate::model::{PostDoc, QuoteSource, ThreadDoc};
 use crate::progress::{Observer, Tracker};
 use crate::quotes::{locate, resolve, PostText, Resolution};
 
-/// A post ready to store: rendered, with its place in the tree.
-struct Prepared {
-    source_id: String,
-    parent: Option<String>,
+/// A post's place in the tree, worked out before it is rendered.
+struct Placed<'a> {
+    /// The parent, when it is an earlier post of the thread.
+    parent: Option<&'a str>,
     depth: i64,
-    author: Option<String>,
-    created_at: Option<i64>,
-    /// The sanitized HTML as markup (`Body::render_markup`), stored in place of it.
-    markup: String,
-    text: String,
-    deleted: bool,
-    missing_replies: i64,
-    quotes: Vec<crate::body::QuoteSpan>,
 }
 
 /// Per post, one entry per quote of depth 1, in order: what it resolved to.
 type Resolved = Vec<Vec<Option<Resolution>>>;
 
-/// Render every post (spread over the cores) and work out depths; refuse duplicate
-/// ids. Parents that are missing or come later make the post top-level.
-fn prepare(doc: &ThreadDoc, tracker: &mut Tracker<'_>) -> Result<Vec<Prepared>> {
-    let rendered = crate::par::map(&doc.posts, 64, |post| post.body.render_markup());
+/// Posts are rendered, written and reported in chunks of this many: one statement
+/// writes a chunk (see [`upsert_posts`]).
+const CHUNK: usize = POSTS_PER_STATEMENT;
+
+/// A thread's rendered posts (`Body::render_markup`), one slot per chunk, filled in
+/// order by the rendering thread while the writer stores the chunks before them.
+type Slots = Vec<OnceLock<Vec<Rendered>>>;
+
+/// Work out each post's depth and keep its parent only if that comes earlier;
+/// refuse duplicate ids. Parents that are missing or come later make the post
+/// top-level.
+fn place(doc: &ThreadDoc) -> Result<Vec<Placed<'_>>> {
     let mut depth_of: HashMap<&str, i64> = HashMap::with_capacity(doc.posts.len());
     let mut out = Vec::with_capacity(doc.posts.len());
-    for (i, (post, rendered)) in doc.posts.iter().zip(rendered).enumerate() {
+    for (i, post) in doc.posts.iter().enumerate() {
         if depth_of.contains_key(post.source_id.as_str()) {
             return Err(
                 Error::bad_input(format!("duplicate post id {:?}", post.source_id))
                     .at(format!("post {}", i + 1)),
             );
         }
-        let parent_depth = post
+        let parent = post
             .parent
             .as_deref()
-            .and_then(|p| depth_of.get(p).copied());
-        let depth = parent_depth.map_or(0, |d| d + 1);
+            .and_then(|p| depth_of.get_key_value(p))
+            .map(|(&p, &d)| (p, d));
+        let depth = parent.map_or(0, |(_, d)| d + 1);
         depth_of.insert(&post.source_id, depth);
-        out.push(Prepared {
-            source_id: post.source_id.clone(),
-            parent: parent_depth.and(post.parent.clone()),
+        out.push(Placed {
+            parent: parent.map(|(p, _)| p),
             depth,
-            author: post.author.clone(),
-            created_at: post.created_at,
-            markup: rendered.html,
-            text: rendered.text,
-            deleted: post.deleted,
-            missing_replies: i64::from(post.missing_replies),
-            quotes: rendered.quotes,
         });
-        tracker.prepared()?;
     }
     Ok(out)
 }
 
-/// Resolve the quotes of a thread's prepared posts.
-fn resolutions(doc: &ThreadDoc, out: &[Prepared]) -> Resolved {
-    let index_of: HashMap<&str, usize> = out
+/// A thread's rendered posts, in order, once every slot is filled.
+fn all_rendered(slots: &Slots) -> Vec<&Rendered> {
+    slots
+        .iter()
+        .flat_map(|slot| slot.get().map(Vec::as_slice).unwrap_or_default())
+        .collect()
+}
+
+/// Resolve the quotes of a thread's rendered posts.
+fn resolutions(doc: &ThreadDoc, placed: &[Placed<'_>], rendered: &[&Rendered]) -> Resolved {
+    let index_of: HashMap<&str, usize> = doc
+        .posts
         .iter()
         .enumerate()
         .map(|(i, p)| (p.source_id.as_str(), i))
         .collect();
-    let texts: Vec<PostText<'_>> = out
+    let texts: Vec<PostText<'_>> = placed
         .iter()
-        .map(|p| PostText {
-            text: &p.text,
-            parent: p.parent.as_deref().and_then(|s| index_of.get(s).copied()),
-            quotes: &p.quotes,
+        .zip(rendered)
+        .map(|(p, r)| PostText {
+            text: &r.text,
+            parent: p.parent.and_then(|s| index_of.get(s).copied()),
+            quotes: &r.quotes,
         })
         .collect();
     let mut resolved = resolve(&texts);
     drop(texts);
-    trust_given_sources(doc, out, &index_of, &mut resolved);
+    trust_given_sources(doc, rendered, &index_of, &mut resolved);
     crate::timings::stage("quotes resolved");
     resolved
 }
@@ -96,11 +101,11 @@ fn resolutions(doc: &ThreadDoc, out: &[Prepared]) -> Resolved {
 /// whole post with score 0 when the words were edited past recognition).
 fn trust_given_sources(
     doc: &ThreadDoc,
-    out: &[Prepared],
+    rendered: &[&Rendered],
     index_of: &HashMap<&str, usize>,
     resolved: &mut [Vec<Option<Resolution>>],
 ) {
-    for (i, (post, prepared)) in doc.posts.iter().zip(out).enumerate() {
+    for (i, (post, prepared)) in doc.posts.iter().zip(rendered).enumerate() {
         let top_level = prepared
             .quotes
             .iter()
@@ -123,11 +128,9 @@ fn trust_given_sources(
                             .skip(quote.start)
                             .take(quote.end - quote.start)
                             .collect();
-                        let (start, end, score) = locate(&text, &out[j].text).unwrap_or((
-                            0,
-                            out[j].text.chars().count(),
-                            0.0,
-                        ));
+                        let source = &rendered[j].text;
+                        let (start, end, score) =
+                            locate(&text, source).unwrap_or((0, source.chars().count(), 0.0));
                         Some(Resolution {
                             post: j,
                             start,
@@ -141,6 +144,36 @@ fn trust_given_sources(
             };
         }
     }
+}
+
+/// What the writer of one thread receives from the rendering thread.
+struct Feed<'s> {
+    slots: &'s Slots,
+    /// One message per chunk rendered, in order.
+    chunks: Receiver<()>,
+    /// The thread's quotes, resolved once every chunk is rendered.
+    resolved: Receiver<Resolved>,
+}
+
+impl<'s> Feed<'s> {
+    /// Chunk `index` of rendered posts, waiting for it if needed. Called once per
+    /// chunk, in order: each call takes the renderer's message for that chunk.
+    fn chunk(&self, index: usize) -> Result<&'s [Rendered]> {
+        self.chunks.recv().map_err(|_| stopped())?;
+        self.slots[index]
+            .get()
+            .map(Vec::as_slice)
+            .ok_or_else(stopped)
+    }
+
+    /// Every rendered post of the thread (after every chunk was taken).
+    fn rendered(&self) -> Vec<&'s Rendered> {
+        all_rendered(self.slots)
+    }
+}
+
+fn stopped() -> Error {
+    Error::new(ErrorKind::Database, "rendering stopped")
 }
 
 impl Library {
@@ -166,58 +199,84 @@ impl Library {
         }
         let total = docs.iter().map(|d| d.posts.len()).sum();
         let mut tracker = Tracker::new(observer, total, docs.len());
-        let prepared: Vec<Vec<Prepared>> = docs
-            .iter()
-            .map(|doc| prepare(doc, &mut tracker))
-            .collect::<Result<_>>()?;
-        crate::timings::stage("rendered");
+        let placed: Vec<Vec<Placed<'_>>> = docs.iter().map(place).collect::<Result<_>>()?;
         // A page cache that holds a long thread's pages (64 MiB at most, only as
         // used) keeps SQLite from spilling them to the log mid-transaction.
         let cache: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
         self.conn.execute_batch("PRAGMA cache_size = -65536")?;
-        let result = self.write_prepared(docs, &prepared, into, &mut tracker);
+        let result = self.write_docs(docs, &placed, into, &mut tracker);
         self.conn
             .execute_batch(&format!("PRAGMA cache_size = {cache}"))?;
         result
     }
 
-    fn write_prepared(
+    /// Render and write, side by side: a second thread renders the posts chunk by
+    /// chunk, and once a thread's posts are all rendered resolves its quotes; this
+    /// one writes each chunk as soon as it is rendered, indexes the thread while
+    /// its quotes are resolved, then writes them.
+    fn write_docs(
         &mut self,
         docs: &[ThreadDoc],
-        prepared: &[Vec<Prepared>],
+        placed: &[Vec<Placed<'_>>],
         into: Option<i64>,
         tracker: &mut Tracker<'_>,
     ) -> Result<Vec<i64>> {
+        let slots: Vec<Slots> = docs
+            .iter()
+            .map(|d| {
+                (0..d.posts.len().div_ceil(CHUNK))
+                    .map(|_| OnceLock::new())
+                    .collect()
+            })
+            .collect();
         // Dropped without a commit on any error (a cancel included): rolled back.
         let tx = self.conn.transaction()?;
-        // Quote resolution needs only the rendered texts, and the posts' rows do not
-        // need it: it runs on its own thread while this one writes them. A sync
-        // channel of one keeps it at most a thread ahead; once the writer stops
-        // (done or failed) and drops its end, the next send fails and it stops too.
         let ids = std::thread::scope(|scope| {
-            let (send, receive) = std::sync::mpsc::sync_channel::<Resolved>(1);
-            let resolver = scope.spawn(move || {
-                for (doc, posts) in docs.iter().zip(prepared) {
-                    if send.send(resolutions(doc, posts)).is_err() {
-                        break;
+            let mut feeds = Vec::with_capacity(docs.len());
+            let mut senders = Vec::with_capacity(docs.len());
+            for slots in &slots {
+                let (chunk_tx, chunks) = mpsc::channel::<()>();
+                let (resolved_tx, resolved) = mpsc::sync_channel::<Resolved>(1);
+                feeds.push(Feed {
+                    slots,
+                    chunks,
+                    resolved,
+                });
+                senders.push((chunk_tx, resolved_tx));
+            }
+            // Once the writer stops (done or failed) and drops its receivers, the
+            // next send fails and the renderer stops too.
+            let slots = &slots;
+            let renderer = scope.spawn(move || {
+                for ((doc, placed), (slots, (chunk_tx, resolved_tx))) in
+                    docs.iter().zip(placed).zip(slots.iter().zip(senders))
+                {
+                    for (slot, posts) in slots.iter().zip(doc.posts.chunks(CHUNK)) {
+                        let _ = slot.set(posts.iter().map(|p| p.body.render_markup()).collect());
+                        if chunk_tx.send(()).is_err() {
+                            return;
+                        }
+                    }
+                    crate::timings::stage("rendered");
+                    let rendered = all_rendered(slots);
+                    if resolved_tx
+                        .send(resolutions(doc, placed, &rendered))
+                        .is_err()
+                    {
+                        return;
                     }
                 }
             });
             let mut ids = Vec::with_capacity(docs.len());
             let mut written = || -> Result<()> {
-                for (doc, posts) in docs.iter().zip(prepared) {
-                    let resolved = || {
-                        receive.recv().map_err(|_| {
-                            Error::new(ErrorKind::Database, "quote resolution stopped")
-                        })
-                    };
-                    ids.push(store_thread(&tx, doc, posts, resolved, into, tracker)?);
+                for ((doc, placed), feed) in docs.iter().zip(placed).zip(&feeds) {
+                    ids.push(store_thread(&tx, doc, placed, feed, into, tracker)?);
                 }
                 Ok(())
             };
             let result = written();
-            drop(receive);
-            if let Err(panic) = resolver.join() {
+            drop(feeds);
+            if let Err(panic) = renderer.join() {
                 std::panic::resume_unwind(panic);
             }
             result.map(|()| ids)
@@ -270,16 +329,18 @@ impl Library {
     }
 }
 
-/// Write one thread's posts, then (once `resolved` gives them) its quotes, and
-/// re-anchor its highlights if it was imported before.
+/// Write one thread's posts as `feed` renders them, index them, then (once `feed`
+/// resolved them) write its quotes, and re-anchor its highlights if it was
+/// imported before.
 fn store_thread(
     tx: &Transaction<'_>,
     doc: &ThreadDoc,
-    posts: &[Prepared],
-    resolved: impl FnOnce() -> Result<Resolved>,
+    placed: &[Placed<'_>],
+    feed: &Feed<'_>,
     into: Option<i64>,
     tracker: &mut Tracker<'_>,
 ) -> Result<i64> {
+    let posts = &doc.posts;
     let t = now();
     let existing: Option<i64> = match (into, &doc.source_key) {
         (Some(id), _) => Some(
@@ -328,11 +389,11 @@ fn store_thread(
         .iter()
         .map(|(_, sid, text)| (sid.as_str(), text.as_str()))
         .collect();
-    let change_of = |post: &Prepared| -> Option<&'static str> {
+    let change_of = |post: &PostDoc, rendered: &Rendered| -> Option<&'static str> {
         existing?;
         match old_text.get(post.source_id.as_str()) {
             None => Some("new"),
-            Some(&text) if text != post.text => Some("edited"),
+            Some(&text) if text != rendered.text => Some("edited"),
             Some(_) => None,
         }
     };
@@ -383,7 +444,15 @@ fn store_thread(
         park.execute(params![position, row])?;
     }
     let before: i64 = tx.query_row("SELECT coalesce(max(id), 0) FROM posts", [], |r| r.get(0))?;
-    let row_ids = upsert_posts(tx, thread_id, posts, &positions, &change_of, tracker)?;
+    let row_ids = upsert_posts(
+        tx,
+        thread_id,
+        (posts, placed),
+        feed,
+        &positions,
+        &change_of,
+        tracker,
+    )?;
     let new_rows: Vec<i64> = posts
         .iter()
         .zip(&row_ids)
@@ -393,13 +462,14 @@ fn store_thread(
     crate::timings::stage("posts stored");
     index_new_posts(tx, before, &new_rows)?;
     crate::timings::stage("posts indexed");
-    let resolved = resolved()?;
+    let resolved = feed.resolved.recv().map_err(|_| stopped())?;
+    let rendered = feed.rendered();
     let mut clear_quotes = tx.prepare("DELETE FROM quotes WHERE post_id = ?1")?;
     let mut add_quote = tx.prepare(
         "INSERT INTO quotes (thread_id, post_id, start, \"end\", depth, text, source_post, source_start, source_end, score)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?;
-    for ((post, &post_id), resolved) in posts.iter().zip(&row_ids).zip(&resolved) {
+    for ((post, &post_id), resolved) in rendered.iter().zip(&row_ids).zip(&resolved) {
         if existing.is_some() {
             // A post of the previous version: its quotes are written anew.
             clear_quotes.execute([post_id])?;
@@ -491,9 +561,10 @@ const POSTS_PER_STATEMENT: usize = 500;
 fn upsert_posts(
     tx: &Transaction<'_>,
     thread_id: i64,
-    posts: &[Prepared],
+    (posts, placed): (&[PostDoc], &[Placed<'_>]),
+    feed: &Feed<'_>,
     positions: &[i64],
-    change_of: &dyn Fn(&Prepared) -> Option<&'static str>,
+    change_of: &dyn Fn(&PostDoc, &Rendered) -> Option<&'static str>,
     tracker: &mut Tracker<'_>,
 ) -> Result<Vec<i64>> {
     const COLUMNS: usize = 13;
@@ -513,11 +584,16 @@ fn upsert_posts(
     };
     let mut row_ids = vec![0i64; posts.len()];
     let mut full: Option<rusqlite::Statement<'_>> = None;
-    for (chunk, (posts, positions)) in posts
+    for (chunk, ((posts, placed), positions)) in posts
         .chunks(POSTS_PER_STATEMENT)
+        .zip(placed.chunks(POSTS_PER_STATEMENT))
         .zip(positions.chunks(POSTS_PER_STATEMENT))
         .enumerate()
     {
+        let rendered = feed.chunk(chunk)?;
+        for _ in posts {
+            tracker.prepared()?;
+        }
         let mut partial;
         let stmt = if posts.len() == POSTS_PER_STATEMENT {
             match &mut full {
@@ -529,19 +605,24 @@ fn upsert_posts(
             &mut partial
         };
         let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(posts.len() * COLUMNS);
-        let changes: Vec<Option<&'static str>> = posts.iter().map(change_of).collect();
-        for ((post, position), change) in posts.iter().zip(positions).zip(&changes) {
+        let changes: Vec<Option<&'static str>> = posts
+            .iter()
+            .zip(rendered)
+            .map(|(p, r)| change_of(p, r))
+            .collect();
+        let rows = posts.iter().zip(placed).zip(rendered).zip(positions);
+        for ((((post, placed), rendered), position), change) in rows.zip(&changes) {
             values.extend_from_slice(&[
                 &thread_id,
                 &post.source_id,
-                &post.parent,
+                &placed.parent,
                 position,
-                &post.depth,
+                &placed.depth,
                 &post.author,
                 &post.created_at,
                 &"",
-                &post.markup,
-                &post.text,
+                &rendered.html, // the markup (render_markup)
+                &rendered.text,
                 &post.deleted,
                 &post.missing_replies,
                 change,
