@@ -389,6 +389,13 @@ fn what_the_fast_path_refuses_imports_as_before() {
     // Documents the general path reads: the fast path leaves them to it.
     let read_by_general: Vec<(&str, String)> = vec![
         ("a chain deeper than serde's recursion limit", chain(80)),
+        (
+            "an unknown field deeper than serde's recursion limit",
+            story(
+                &format!(r#""title": "Deep", "x": {}{}"#, "[".repeat(200), "]".repeat(200)),
+                &[leaf("2")],
+            ),
+        ),
         ("a float id", story(r#""title": "F""#, &[comment("2.5", r#""author": "a", "text": "t""#, &[])])),
         ("a key given twice", story(r#""title": "A", "title": "B""#, &[leaf("2")])),
         (

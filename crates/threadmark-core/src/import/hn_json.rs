@@ -5,7 +5,7 @@
 //! allocated, then walked again). Here serde reads the document once into flat
 //! records, parents first: text, author, title and url borrowed from the bytes
 //! (owned only when the JSON escapes something in them), the other fields
-//! (`type`, `points`, `options`, …) skipped without allocating. The records become
+//! (`type`, `points`, `options`, …) skipped without allocating ([`Skip`]). The records become
 //! the same items as [`super::hn`]'s general reader builds (through the same
 //! [`hn::nested_item`] rule) and the same [`hn::finish`].
 //!
@@ -23,14 +23,20 @@
 //!   number or boolean belongs);
 //! - an item without an id, two items with one id;
 //! - nesting deeper than serde_json's default recursion limit (128 levels: about
-//!   60 comment levels), or than [`super::html::MAX_JSON_DEPTH`], which is checked
-//!   over the whole document as for any JSON (on a second core for a large one).
+//!   60 comment levels), anywhere in the document.
+//!
+//! That last rule keeps [`super::html::MAX_JSON_DEPTH`] (10,000 levels) without a
+//! second pass over the bytes: every value is read through serde_json's
+//! `deserialize_map` or `deserialize_any` (skipped fields too, which is why they are
+//! not skipped with `IgnoredAny`, whose skipping has no depth limit), so a document
+//! the fast path reads is nested at most 128 levels deep, and anything deeper goes
+//! to the general path and its depth check (`html::check_depth`), with its error.
 
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt;
 
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use super::hn::{self, Item, Story};
 use crate::model::{SourceFormat, ThreadDoc};
@@ -67,16 +73,16 @@ pub(crate) fn read(bytes: &[u8], format: SourceFormat) -> Option<Algolia<'_>> {
     if super::trim_start(bytes).first() != Some(&b'{') {
         return None;
     }
-    let records = super::html::depth_checked(bytes, || records(bytes, detected))
-        .ok()
-        .flatten()?;
-    checked(records)
+    // Checked once here, the text's strings need no check of their own (a JSON
+    // document that is not UTF-8 is an error, left to the general path).
+    let text = std::str::from_utf8(bytes).ok()?;
+    checked(records(text, detected)?)
 }
 
-/// The records of `bytes`, parents first, or `None` if serde refuses the document.
-fn records(bytes: &[u8], detected: bool) -> Option<Vec<Record<'_>>> {
+/// The records of `text`, parents first, or `None` if serde refuses the document.
+fn records(text: &str, detected: bool) -> Option<Vec<Record<'_>>> {
     let mut records = Vec::new();
-    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let mut de = serde_json::Deserializer::from_str(text);
     let root = Node {
         records: &mut records,
         parent: None,
@@ -274,7 +280,7 @@ impl<'de> Visitor<'de> for Node<'_, 'de> {
                     return Err(de::Error::custom("another JSON format"));
                 }
                 _ => {
-                    map.next_value::<IgnoredAny>()?;
+                    map.next_value::<Skip>()?;
                 }
             }
         }
@@ -461,5 +467,50 @@ impl<'de> de::Deserialize<'de> for Flag {
             }
         }
         deserializer.deserialize_any(FlagVisitor)
+    }
+}
+
+/// Any JSON value, read and dropped without allocating, through `deserialize_any`
+/// so that serde_json's recursion limit holds inside it (see the module).
+struct Skip;
+
+impl<'de> de::Deserialize<'de> for Skip {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Skip, D::Error> {
+        deserializer.deserialize_any(Skip)
+    }
+}
+
+impl<'de> Visitor<'de> for Skip {
+    type Value = Skip;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Skip, A::Error> {
+        while seq.next_element::<Skip>()?.is_some() {}
+        Ok(Skip)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Skip, A::Error> {
+        while map.next_key::<Skip>()?.is_some() {
+            map.next_value::<Skip>()?;
+        }
+        Ok(Skip)
     }
 }

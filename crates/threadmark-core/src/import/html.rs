@@ -938,27 +938,21 @@ impl Converter {
 /// A large document is checked for depth on a second core while it is parsed; the
 /// check's verdict wins either way (too deep is refused even if it parsed).
 pub fn parse_json_deep(bytes: &[u8]) -> Result<DeepValue> {
-    depth_checked(bytes, || parse_deep(bytes))?
-}
-
-/// `parse()` of a JSON document `bytes`, unless the document is nested deeper than
-/// [`MAX_JSON_DEPTH`]: then the depth error, whatever `parse` gave. A large document
-/// is checked on a second core while `parse` runs; a small one is checked first.
-pub(crate) fn depth_checked<T>(bytes: &[u8], parse: impl FnOnce() -> T) -> Result<T> {
     const CHECK_BESIDE: usize = 1 << 20;
     if bytes.len() < CHECK_BESIDE || crate::par::threads() < 2 {
         check_depth(bytes, MAX_JSON_DEPTH)?;
-        return Ok(parse());
+        return parse_deep(bytes);
     }
     let (depth, parsed) = std::thread::scope(|scope| {
         let depth = scope.spawn(|| check_depth(bytes, MAX_JSON_DEPTH));
-        let parsed = parse();
+        let parsed = parse_deep(bytes);
         let depth = depth
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (depth, parsed)
     });
-    depth.map(|()| parsed)
+    depth?;
+    parsed
 }
 
 /// Parse without serde_json's depth limit (on a stack that grows as needed).
