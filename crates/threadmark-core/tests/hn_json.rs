@@ -10,7 +10,7 @@
 use serde_json::Value;
 use threadmark_core::import::hn_json::parse_algolia;
 use threadmark_core::import::{html, parse_bytes, parse_json, parse_value, ImportOptions};
-use threadmark_core::synthetic::hn_algolia;
+use threadmark_core::synthetic::{hn_algolia, Rng};
 use threadmark_core::{SourceFormat, ThreadDoc};
 
 use crate::corpus;
@@ -557,4 +557,220 @@ fn what_the_fast_path_refuses_imports_as_before() {
             assert!(e.contains(expected), "{what}: {e}");
         }
     }
+}
+
+/// One of `choices`, at random.
+fn pick<'a>(rng: &mut Rng, choices: &[&'a str]) -> &'a str {
+    choices[rng.below(choices.len())]
+}
+
+/// A random JSON value for a field nobody reads.
+fn random_value(rng: &mut Rng, depth: usize) -> String {
+    match rng.below(if depth > 3 { 4 } else { 6 }) {
+        0 => pick(
+            rng,
+            &["null", "true", "-3", "2.5e3", "18446744073709551616"],
+        )
+        .to_string(),
+        1 => pick(rng, &[r#""""#, r#""x""#, r#""\u00e9\ud83d\ude00\"\\\/\n""#]).to_string(),
+        2 | 3 => format!("{}", rng.next_u64() % 1000),
+        4 => {
+            let n = rng.below(3);
+            let items: Vec<String> = (0..n).map(|_| random_value(rng, depth + 1)).collect();
+            format!("[{}]", items.join(","))
+        }
+        _ => {
+            let n = rng.below(3);
+            let items: Vec<String> = (0..n)
+                .map(|i| format!(r#""k{i}": {}"#, random_value(rng, depth + 1)))
+                .collect();
+            format!("{{{}}}", items.join(","))
+        }
+    }
+}
+
+/// A random body, as HN sends it or not.
+fn random_text(rng: &mut Rng) -> String {
+    let mut parts = Vec::new();
+    for _ in 0..1 + rng.below(5) {
+        parts.push(pick(
+            rng,
+            &[
+                "plain words",
+                "I don&#x27;t &amp; won&#x27;t",
+                "<p>",
+                "<i>it</i>",
+                r#"<a href=\"https:&#x2F;&#x2F;example.com&#x2F;x\" rel=\"nofollow\">link</a>"#,
+                r#"&gt; quoted \"line\""#,
+                r#"<pre><code>  x = 1;\n  y\n</code></pre>"#,
+                r#"caf\u00e9 \ud83d\ude00 \u2014 done"#,
+                "raw ✓ ü",
+                r#"tab\there\r\n"#,
+                "<b>bold</b><br>",
+                "<script>alert(1)</script>",
+                "[deleted]",
+            ],
+        ));
+    }
+    format!("\"{}\"", parts.join(" "))
+}
+
+/// A random item with up to `depth` levels below it; `wild`, maybe one the fast
+/// path refuses (an odd id, a key twice, children that are not a list, …).
+fn random_item(rng: &mut Rng, next_id: &mut u64, depth: usize, top: bool, wild: bool) -> String {
+    let mut fields: Vec<String> = Vec::new();
+    *next_id += 1;
+    let id = *next_id;
+    match if wild {
+        rng.below(40)
+    } else {
+        5 + rng.below(25)
+    } {
+        5..=9 => fields.push(format!(r#""id": " {id} ""#)),
+        10..=29 => fields.push(format!(r#""id": {id}"#)),
+        0 => {}
+        1 => fields.push(r#""id": null"#.into()),
+        2 => fields.push(r#""id": "  ""#.into()),
+        3 => fields.push(r#""id": 1.5"#.into()),
+        4 => fields.push(format!(r#""id": "{}""#, id - 1)),
+        _ => fields.push(format!(r#""id": {id}"#)),
+    }
+    let author = match rng.below(12) {
+        0 => None,
+        1 => Some("null".to_string()),
+        2 => Some(r#""""#.to_string()),
+        3 => Some("7".to_string()),
+        4 => Some(r#""\u00e9sc\"aped""#.to_string()),
+        _ => Some(format!(r#""user{}""#, rng.below(50))),
+    };
+    if let Some(a) = author {
+        fields.push(format!(r#""author": {a}"#));
+    }
+    match rng.below(12) {
+        0 => {}
+        1 => fields.push(r#""text": null"#.into()),
+        2 => fields.push(r#""text": """#.into()),
+        3 => fields.push(r#""text": "[deleted]""#.into()),
+        4 => fields.push(r#""text": 12"#.into()),
+        _ => fields.push(format!(r#""text": {}"#, random_text(rng))),
+    }
+    match rng.below(10) {
+        0 => {}
+        1 => fields.push(r#""created_at_i": 1.7e9"#.into()),
+        2 => fields.push(r#""created_at_i": "1700000000""#.into()),
+        3 => fields.push(r#""created_at_i": null"#.into()),
+        4 => fields.push(r#""created_at_i": 9223372036854775808"#.into()),
+        _ => fields.push(format!(r#""created_at_i": {}"#, 1_700_000_000 + id)),
+    }
+    for flag in ["deleted", "dead"] {
+        if rng.percent(15) {
+            let values = ["true", "true", "false", r#""true""#, "null", "1", "[true]"];
+            let v = values[rng.below(if wild { 7 } else { 6 })];
+            fields.push(format!(r#""{flag}": {v}"#));
+        }
+    }
+    if top || rng.percent(20) {
+        for (key, values) in [
+            (
+                "title",
+                &[
+                    r#""A title""#,
+                    r#""A \"quoted\" t\u00eftle \/ \\""#,
+                    r#""""#,
+                    "null",
+                    "3",
+                    if wild { r#"["x"]"# } else { "null" },
+                ][..],
+            ),
+            (
+                "url",
+                &[
+                    r#""https:\/\/example.com\/a?b=\"c\"""#,
+                    r#""item?id=9""#,
+                    r#""/from/root""#,
+                    r#""  ""#,
+                    "null",
+                    "false",
+                ][..],
+            ),
+        ] {
+            if rng.percent(80) {
+                fields.push(format!(r#""{key}": {}"#, pick(rng, values)));
+            }
+        }
+    }
+    if top && rng.percent(60) {
+        fields.push(format!(r#""story_id": {id}"#));
+    }
+    if top && wild && rng.percent(20) {
+        let sentinel = pick(
+            rng,
+            &[
+                r#""post_stream": {"posts": []}"#,
+                r#""short_id": "abc", "comments": []"#,
+                r#""short_id": 4"#,
+                r#""json": {"data": {"things": []}}"#,
+            ],
+        );
+        fields.push(sentinel.to_string());
+    }
+    for key in ["type", "points", "parent_id", "options", "created_at"] {
+        if rng.percent(50) {
+            fields.push(format!(r#""{key}": {}"#, random_value(rng, 0)));
+        }
+    }
+    // Children: a list (mostly), null, missing, or something else.
+    let children = match rng.below(if top { 30 } else { 12 }) {
+        0 => None,
+        1 => Some("null".to_string()),
+        2 if wild => Some(pick(rng, &[r#""none""#, "{}", "3"]).to_string()),
+        _ => {
+            let n = if depth == 0 { 0 } else { rng.below(4) };
+            let mut kids: Vec<String> = (0..n)
+                .map(|_| random_item(rng, next_id, depth - 1, false, wild))
+                .collect();
+            if wild && rng.percent(3) {
+                kids.push(pick(rng, &["null", r#""text""#, "[]"]).to_string());
+            }
+            Some(format!("[{}]", kids.join(", ")))
+        }
+    };
+    if let Some(c) = children {
+        fields.push(format!(r#""children": {c}"#));
+    }
+    if wild && rng.percent(3) && !fields.is_empty() {
+        // A key given twice.
+        let again = fields[rng.below(fields.len())].clone();
+        fields.push(again);
+    }
+    // Any order (Algolia's own is alphabetical).
+    for i in (1..fields.len()).rev() {
+        fields.swap(i, rng.below(i + 1));
+    }
+    format!("{{{}}}", fields.join(", "))
+}
+
+#[test]
+fn random_algolia_documents_read_alike() {
+    let mut rng = Rng::new(0x41_6c_67_6f);
+    let (mut read, mut runs) = (0, 0);
+    for _ in 0..400 {
+        let mut next_id = 100;
+        let wild = rng.percent(30);
+        let json = random_item(&mut rng, &mut next_id, 4, true, wild);
+        for format in [SourceFormat::Auto, SourceFormat::Hn] {
+            runs += 1;
+            let what = format!("as {}: {json}", format.as_str());
+            if parse_algolia(json.as_bytes(), format).is_some() {
+                fast_reads(&json, format, &what);
+                read += 1;
+            } else {
+                let _ = fast_refuses(&json, format, &what);
+            }
+        }
+    }
+    println!("hn_json: the fast path read {read} of {runs} random documents");
+    // Most are Algolia items it reads; the rest test the refusals.
+    assert!(read * 2 > runs, "the fast path read only {read} of {runs}");
+    assert!(read < runs, "the fast path refused none of {runs}");
 }
