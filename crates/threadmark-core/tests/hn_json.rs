@@ -774,3 +774,32 @@ fn random_algolia_documents_read_alike() {
     assert!(read * 2 > runs, "the fast path read only {read} of {runs}");
     assert!(read < runs, "the fast path refused none of {runs}");
 }
+
+#[test]
+fn long_threads_of_odd_items_read_alike_while_bodies_convert_beside() {
+    // Long enough that the bodies are converted on other cores while the document
+    // is read (the fast path does so from 256 KiB): random items, author-less,
+    // deleted, dead, escaped, under one story.
+    let mut rng = Rng::new(0x10_4e6);
+    let mut next_id = 1;
+    let kids: Vec<String> = (0..400)
+        .map(|_| random_item(&mut rng, &mut next_id, 3, false, false))
+        .collect();
+    let json = story(r#""title": "Long and odd""#, &kids);
+    assert!(json.len() > 300_000, "{} bytes", json.len());
+    for format in [SourceFormat::Auto, SourceFormat::Hn] {
+        let doc = fast_reads(&json, format, "a long thread of random items");
+        assert!(doc.posts.len() > 400, "{} posts", doc.posts.len());
+    }
+    // And refused at the very end, after the bodies started converting.
+    let seed = 9;
+    let json = hn_algolia(600, seed);
+    assert!(json.len() > 300_000, "{} bytes", json.len());
+    let again = format!(
+        r#", {{"id": {}, "author": "a", "text": "again", "children": []}}]}}"#,
+        threadmark_core::synthetic::story_id(seed)
+    );
+    let json = format!("{}{again}", json.trim_end().strip_suffix("]}").unwrap());
+    let e = fast_refuses(&json, SourceFormat::Auto, "a duplicate id at the end").unwrap_err();
+    assert!(e.contains("duplicate item id"), "{e}");
+}

@@ -524,7 +524,18 @@ pub(crate) fn title_from(body: &Body, fallback: String) -> String {
 
 /// Prune deleted leaves, render bodies, and build the thread. `items[0]` is the root
 /// and items come parents first.
-pub(super) fn finish(items: Vec<Item>, story: Story) -> ThreadDoc {
+fn finish(items: Vec<Item>, story: Story) -> ThreadDoc {
+    finish_with(items, story, Vec::new())
+}
+
+/// [`finish`], with some bodies converted already: `given[i]`, when there, is
+/// `to_body` of item `i`'s html (the typed Algolia reader converts them while it
+/// reads). The others are converted here.
+pub(super) fn finish_with(
+    items: Vec<Item>,
+    story: Story,
+    mut given: Vec<Option<Body>>,
+) -> ThreadDoc {
     // A deleted or dead item is kept while something below it is kept.
     let mut keep = vec![false; items.len()];
     for i in (0..items.len()).rev() {
@@ -538,12 +549,12 @@ pub(super) fn finish(items: Vec<Item>, story: Story) -> ThreadDoc {
     let root_id = items.first().map(|i| i.id.clone()).unwrap_or_default();
     let mut title = story.title.clone();
     let mut posts = Vec::with_capacity(items.len());
-    // Bodies of the kept items that have one, converted in parallel.
+    // Bodies of the kept items that have one and are not given, converted in parallel.
     let htmls: Vec<&str> = items
         .iter()
-        .zip(&keep)
-        .filter(|(item, &k)| k && !item.removed)
-        .map(|(item, _)| item.html.as_ref())
+        .enumerate()
+        .filter(|&(i, item)| keep[i] && !item.removed && given.get(i).is_none_or(Option::is_none))
+        .map(|(_, item)| item.html.as_ref())
         .collect();
     let mut bodies = to_bodies(&htmls).into_iter();
     for (i, item) in items.iter().enumerate() {
@@ -553,7 +564,11 @@ pub(super) fn finish(items: Vec<Item>, story: Story) -> ThreadDoc {
         let text = if item.removed {
             Body::default()
         } else {
-            bodies.next().unwrap_or_default()
+            given
+                .get_mut(i)
+                .and_then(Option::take)
+                .or_else(|| bodies.next())
+                .unwrap_or_default()
         };
         let body = if i == 0 {
             if title.is_none() {

@@ -5,9 +5,12 @@
 //! allocated, then walked again). Here serde reads the document once into flat
 //! records, parents first: text, author, title and url borrowed from the bytes
 //! (owned only when the JSON escapes something in them), the other fields
-//! (`type`, `points`, `options`, …) skipped without allocating ([`Skip`]). The records become
-//! the same items as [`super::hn`]'s general reader builds (through the same
-//! [`hn::nested_item`] rule) and the same [`hn::finish`].
+//! (`type`, `points`, `options`, …) skipped without allocating ([`Skip`]). The
+//! records become the same items as [`super::hn`]'s general reader builds (through the same
+//! [`hn::nested_item`] rule) and the same thread ([`hn::finish_with`]). In a long
+//! document the bodies are converted while it is read: each text an item will show
+//! goes, in batches, to threads on the other cores (the same `html::to_body`), and
+//! this thread joins them once the document is read.
 //!
 //! The fast path takes only what it reads exactly as the general path would; it
 //! says `None` for anything else, and the caller then takes the general path,
@@ -35,24 +38,40 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Mutex};
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use super::hn::{self, Item, Story};
+use super::html::to_body;
+use crate::body::Body;
 use crate::model::{SourceFormat, ThreadDoc};
 
-/// An Algolia thread as read, checked, before its bodies are converted.
+/// An Algolia thread as read and checked, some of its bodies converted.
 pub(crate) struct Algolia<'a> {
     items: Vec<Item<'a>>,
     story: Story,
+    /// Per item, its body if converted while the document was read.
+    bodies: Vec<Option<Body>>,
 }
 
 impl Algolia<'_> {
-    /// Convert the bodies and build the thread (as `hn::parse_json` does).
+    /// Convert the other bodies and build the thread (as `hn::parse_json` does).
     pub(crate) fn finish(self) -> ThreadDoc {
-        hn::finish(self.items, self.story)
+        hn::finish_with(self.items, self.story, self.bodies)
     }
 }
+
+/// Documents at least this long have their bodies converted on the other cores
+/// while they are read.
+const CONVERT_BESIDE: usize = 256 * 1024;
+
+/// Texts handed to the converting threads at a time.
+const BATCH: usize = 32;
+
+/// Texts to convert: (record index, text).
+type Batch<'a> = Vec<(usize, Cow<'a, str>)>;
 
 /// The thread in `bytes` if it is an Algolia item the fast path reads exactly, read
 /// as `format` (`Auto`: detected; `Hn`: forced). `None` means: take the general
@@ -76,42 +95,118 @@ pub(crate) fn read(bytes: &[u8], format: SourceFormat) -> Option<Algolia<'_>> {
     // Checked once here, the text's strings need no check of their own (a JSON
     // document that is not UTF-8 is an error, left to the general path).
     let text = std::str::from_utf8(bytes).ok()?;
-    checked(records(text, detected)?)
+    let threads = crate::par::threads();
+    if threads < 2 || text.len() < CONVERT_BESIDE {
+        let records = records(text, detected, None).filter(|r| valid(r))?;
+        crate::timings::stage("json parsed");
+        return Some(built(records, Vec::new()));
+    }
+    // A long thread: the other cores convert bodies as their texts are read, and
+    // this one joins them once the document is read.
+    let (to_convert, texts) = mpsc::channel();
+    let texts = Mutex::new(texts);
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads)
+            .map(|_| scope.spawn(|| convert(&texts, &stop)))
+            .collect();
+        let records = records(text, detected, Some(to_convert)).filter(|r| valid(r));
+        if records.is_some() {
+            crate::timings::stage("json parsed");
+        } else {
+            // The general path takes it: no more bodies.
+            stop.store(true, Ordering::Relaxed);
+        }
+        let mut converted = convert(&texts, &stop);
+        for helper in helpers {
+            match helper.join() {
+                Ok(theirs) => converted.extend(theirs),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        let mut records = records?;
+        let mut bodies: Vec<Option<Body>> = (0..records.len()).map(|_| None).collect();
+        for (index, text, body) in converted {
+            records[index].text = Some(text);
+            bodies[index] = Some(body);
+        }
+        Some(built(records, bodies))
+    })
+}
+
+/// Convert the batches of texts that arrive (after `stop`: drop them) until the
+/// channel closes; the converted bodies with their texts and record indexes.
+fn convert<'a>(
+    texts: &Mutex<mpsc::Receiver<Batch<'a>>>,
+    stop: &AtomicBool,
+) -> Vec<(usize, Cow<'a, str>, Body)> {
+    let mut done = Vec::new();
+    loop {
+        // Whoever holds the lock waits for the next batch; the others wait for it.
+        let batch = match texts.lock() {
+            Ok(texts) => texts.recv(),
+            Err(_) => return done,
+        };
+        let Ok(batch) = batch else {
+            return done;
+        };
+        if stop.load(Ordering::Relaxed) {
+            continue;
+        }
+        for (index, text) in batch {
+            let body = to_body(&text);
+            done.push((index, text, body));
+        }
+    }
 }
 
 /// The records of `text`, parents first, or `None` if serde refuses the document.
-fn records(text: &str, detected: bool) -> Option<Vec<Record<'_>>> {
-    let mut records = Vec::new();
+/// With `to_convert`, the texts that the items will show (see [`hn::nested_item`])
+/// are sent there as they are read instead of kept in their records. The channel
+/// is closed when this returns.
+fn records<'a>(
+    text: &'a str,
+    detected: bool,
+    to_convert: Option<mpsc::Sender<Batch<'a>>>,
+) -> Option<Vec<Record<'a>>> {
+    let mut out = Out {
+        records: Vec::new(),
+        batch: Vec::new(),
+        to_convert,
+    };
     let mut de = serde_json::Deserializer::from_str(text);
     let root = Node {
-        records: &mut records,
+        out: &mut out,
         parent: None,
         detected,
     };
-    root.deserialize(&mut de).ok()?;
-    de.end().ok()?;
-    Some(records)
+    let read = root.deserialize(&mut de).and_then(|()| de.end());
+    out.close();
+    read.ok()?;
+    Some(out.records)
 }
 
-/// The items and story of the records, if they are an Algolia thread that the
-/// general path reads without error.
-fn checked(records: Vec<Record<'_>>) -> Option<Algolia<'_>> {
+/// Whether the records are an Algolia thread that the general path reads without
+/// error (what `hn::is_algolia` asks of the top item; every item with an id of its
+/// own).
+fn valid(records: &[Record<'_>]) -> bool {
+    let Some(root) = records.first() else {
+        return false;
+    };
+    let is_algolia =
+        root.has(Key::Id) && root.list && (root.has(Key::CreatedAtI) || root.has(Key::StoryId));
+    let mut ids: HashSet<&str> = HashSet::with_capacity(records.len());
+    is_algolia
+        && records
+            .iter()
+            .all(|r| r.id.as_deref().is_some_and(|id| ids.insert(id)))
+}
+
+/// The items and story of valid records, with the bodies already converted.
+fn built<'a>(records: Vec<Record<'a>>, bodies: Vec<Option<Body>>) -> Algolia<'a> {
     fn non_empty(s: Option<Cow<'_, str>>) -> Option<Cow<'_, str>> {
         s.filter(|s| !s.is_empty())
     }
-    let root = records.first()?;
-    let is_algolia =
-        root.has(Key::Id) && root.list && (root.has(Key::CreatedAtI) || root.has(Key::StoryId));
-    if !is_algolia {
-        return None;
-    }
-    let mut ids: HashSet<&str> = HashSet::with_capacity(records.len());
-    for record in &records {
-        if !ids.insert(record.id.as_deref()?) {
-            return None;
-        }
-    }
-    drop(ids);
     let mut story = Story::default();
     let mut items = Vec::with_capacity(records.len());
     for record in records {
@@ -129,7 +224,43 @@ fn checked(records: Vec<Record<'_>>) -> Option<Algolia<'_>> {
             record.dead,
         ));
     }
-    Some(Algolia { items, story })
+    Algolia {
+        items,
+        story,
+        bodies,
+    }
+}
+
+/// What the parse makes: the records, and the texts to convert in batches.
+struct Out<'a> {
+    records: Vec<Record<'a>>,
+    batch: Batch<'a>,
+    to_convert: Option<mpsc::Sender<Batch<'a>>>,
+}
+
+impl<'a> Out<'a> {
+    /// Item `index`'s text: kept, or sent to be converted if the item shows it.
+    fn text(&mut self, index: usize, text: Option<Cow<'a, str>>) {
+        match (text, &self.to_convert) {
+            (Some(text), Some(to_convert)) if !text.is_empty() && text != "[deleted]" => {
+                self.batch.push((index, text));
+                if self.batch.len() == BATCH {
+                    // The receivers live as long as the parse; a send cannot fail.
+                    let _ = to_convert.send(std::mem::take(&mut self.batch));
+                }
+            }
+            (text, _) => self.records[index].text = text,
+        }
+    }
+
+    /// Send the last batch and close the channel.
+    fn close(&mut self) {
+        if let Some(to_convert) = self.to_convert.take() {
+            if !self.batch.is_empty() {
+                let _ = to_convert.send(std::mem::take(&mut self.batch));
+            }
+        }
+    }
 }
 
 /// One item as read (fields the general path does not read are not kept).
@@ -222,7 +353,7 @@ impl<'de> de::Deserialize<'de> for Key {
 
 /// One item (a JSON object) and, through `children`, the items below it.
 struct Node<'r, 'a> {
-    records: &'r mut Vec<Record<'a>>,
+    out: &'r mut Out<'a>,
     parent: Option<usize>,
     /// The format is detected: refuse what another JSON format claims first.
     detected: bool,
@@ -244,8 +375,9 @@ impl<'de> Visitor<'de> for Node<'_, 'de> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let top = self.parent.is_none();
-        let index = self.records.len();
-        self.records.push(Record {
+        let records = &mut self.out.records;
+        let index = records.len();
+        records.push(Record {
             parent: self.parent,
             ..Record::default()
         });
@@ -261,21 +393,21 @@ impl<'de> Visitor<'de> for Node<'_, 'de> {
             match key {
                 Key::Children => {
                     let children = Children {
-                        records: &mut *self.records,
+                        out: &mut *self.out,
                         parent: index,
                         detected: self.detected,
                     };
                     let list = map.next_value_seed(children)?;
-                    self.records[index].list = list;
+                    self.out.records[index].list = list;
                 }
-                Key::Id => self.records[index].id = Some(map.next_value::<Id>()?.0),
-                Key::Author => self.records[index].author = map.next_value::<Text>()?.0,
-                Key::Text => self.records[index].text = map.next_value::<Text>()?.0,
-                Key::Title if top => self.records[index].title = map.next_value::<Text>()?.0,
-                Key::Url if top => self.records[index].url = map.next_value::<Text>()?.0,
-                Key::CreatedAtI => self.records[index].time = map.next_value::<Time>()?.0,
-                Key::Deleted => self.records[index].deleted = map.next_value::<Flag>()?.0,
-                Key::Dead => self.records[index].dead = map.next_value::<Flag>()?.0,
+                Key::Id => self.out.records[index].id = Some(map.next_value::<Id>()?.0),
+                Key::Author => self.out.records[index].author = map.next_value::<Text>()?.0,
+                Key::Text => self.out.text(index, map.next_value::<Text>()?.0),
+                Key::Title if top => self.out.records[index].title = map.next_value::<Text>()?.0,
+                Key::Url if top => self.out.records[index].url = map.next_value::<Text>()?.0,
+                Key::CreatedAtI => self.out.records[index].time = map.next_value::<Time>()?.0,
+                Key::Deleted => self.out.records[index].deleted = map.next_value::<Flag>()?.0,
+                Key::Dead => self.out.records[index].dead = map.next_value::<Flag>()?.0,
                 Key::Json | Key::PostStream | Key::ShortId if top && self.detected => {
                     return Err(de::Error::custom("another JSON format"));
                 }
@@ -284,14 +416,14 @@ impl<'de> Visitor<'de> for Node<'_, 'de> {
                 }
             }
         }
-        self.records[index].keys = keys;
+        self.out.records[index].keys = keys;
         Ok(())
     }
 }
 
 /// An item's `children`: a list of items (`true`) or null (`false`).
 struct Children<'r, 'a> {
-    records: &'r mut Vec<Record<'a>>,
+    out: &'r mut Out<'a>,
     parent: usize,
     detected: bool,
 }
@@ -317,7 +449,7 @@ impl<'de> Visitor<'de> for Children<'_, 'de> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
         loop {
             let child = Node {
-                records: &mut *self.records,
+                out: &mut *self.out,
                 parent: Some(self.parent),
                 detected: self.detected,
             };

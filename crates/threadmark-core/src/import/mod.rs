@@ -193,9 +193,9 @@ pub fn parse_bytes(name: &str, bytes: &[u8], options: &ImportOptions) -> Result<
             None
         };
         let mut docs = if let Some(algolia) = algolia {
-            // A Hacker News Algolia item, read straight into its items; anything
-            // else (and any error) takes the general path below.
-            crate::timings::stage("json parsed");
+            // A Hacker News Algolia item, read straight into its items (stage
+            // "json parsed" inside); anything else (and any error) takes the
+            // general path below.
             let docs = vec![algolia.finish()];
             crate::timings::stage("bodies converted");
             docs
