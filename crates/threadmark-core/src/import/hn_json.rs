@@ -5,9 +5,9 @@
 //! allocated, then walked again). Here serde reads the document once into flat
 //! records, parents first: text, author, title and url borrowed from the bytes
 //! (owned only when the JSON escapes something in them), the other fields
-//! (`type`, `points`, `options`, …) skipped without allocating ([`Skip`]). The
+//! (`type`, `points`, `options`, …) skipped without allocating (`Skip`). The
 //! records become the same items as [`super::hn`]'s general reader builds (through the same
-//! [`hn::nested_item`] rule) and the same thread ([`hn::finish_with`]). In a long
+//! `hn::nested_item` rule) and the same thread (`hn::finish_with`). In a long
 //! document the bodies are converted while it is read: each text an item will show
 //! goes, in batches, to threads on the other cores (the same `html::to_body`), and
 //! this thread joins them once the document is read.
