@@ -88,6 +88,27 @@ fn check(doc: &ThreadDoc) {
     }
 }
 
+/// The typed Algolia reader (`import::hn_json`) against the general JSON path:
+/// whenever it reads `data` (detected or forced as Hacker News), the general path
+/// must read the same thread.
+pub fn hn_json_agrees(data: &[u8]) {
+    for format in [SourceFormat::Auto, SourceFormat::Hn] {
+        let Some(fast) = crate::import::hn_json::parse_algolia(data, format) else {
+            continue;
+        };
+        let general = crate::import::parse_json(data)
+            .and_then(|value| crate::import::parse_value(format, &value));
+        match general {
+            Ok(docs) if docs.len() == 1 => assert_eq!(
+                format!("{fast:?}"),
+                format!("{:?}", docs[0]),
+                "the fast path read another thread ({format:?})"
+            ),
+            other => panic!("the fast path read what the general path gives as {other:?}"),
+        }
+    }
+}
+
 /// The Hacker News fast path against the general conversion: whenever
 /// [`hn_fast_body`] reads a text, its body must equal [`convert`]'s. Tried on the
 /// bytes as UTF-8 (lossily), and on the HTML [`hn_tokens`] writes from them (mostly

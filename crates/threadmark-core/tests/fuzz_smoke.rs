@@ -223,6 +223,7 @@ fn importers_survive_mutated_corpus_files() {
         // One format at a time keeps the run short; every format gets its turn.
         let format = fuzzing::FORMATS[i % fuzzing::FORMATS.len()];
         fuzzing::import_as(format, &input);
+        fuzzing::hn_json_agrees(&input);
         if i % 40 == 0 {
             fuzzing::import(&input);
         }
