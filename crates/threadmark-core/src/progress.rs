@@ -1,8 +1,9 @@
 //! Progress of a long import, and stopping it.
 //!
-//! An import calls its observer once per post while it prepares the posts (renders
-//! them and matches their quotes) and once per post while it stores them, and then
-//! once more when the import is done. The observer answers whether to go on: `Break`
+//! An import calls its observer once per post prepared (rendered) and once per post
+//! stored, and then once more when the import is done. Posts are prepared and stored
+//! a chunk at a time, so the two kinds of report interleave; each post is reported
+//! prepared before it is reported stored. The observer answers whether to go on: `Break`
 //! stops the import at that step with an error of kind `Cancelled`, and since every
 //! import is one transaction nothing of it is kept.
 
