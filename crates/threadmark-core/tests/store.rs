@@ -318,3 +318,57 @@ fn the_full_text_index_follows_every_kind_of_write() {
     lib.delete_thread(a).unwrap();
     assert_index_matches_posts(&lib, "a delete");
 }
+
+/// A new thread's posts are inserted plainly and take the ids after the largest;
+/// once the table holds the largest possible id SQLite picks ids at random, and the
+/// import reads them back instead. Either way every post, quote and index row ends
+/// up where an import into an ordinary library puts it.
+#[test]
+fn a_new_thread_imports_alike_when_row_ids_are_not_consecutive() {
+    let thread = threadmark_core::synthetic::hn_algolia(1_200, 7);
+    let import = |lib: &mut Library| {
+        let id = lib
+            .import_bytes("hn.json", thread.as_bytes(), SourceFormat::Auto, None)
+            .unwrap()[0];
+        let posts: Vec<(String, String, String)> = lib
+            .posts(id)
+            .unwrap()
+            .into_iter()
+            .map(|p| (p.source_id, p.text, p.html))
+            .collect();
+        let quotes: Vec<String> = lib
+            .quotes(id)
+            .unwrap()
+            .into_iter()
+            .map(|q| format!("{q:?}"))
+            .collect();
+        assert_index_matches_posts(lib, "a new thread");
+        // A post past the first chunk is found by its longest word.
+        let (source, text, _) = &posts[600];
+        let word = text
+            .split(|c: char| !c.is_alphanumeric())
+            .max_by_key(|w| w.len())
+            .unwrap();
+        let hits = lib.search(word, Some(id), 1_000, ("[", "]")).unwrap();
+        assert!(hits.iter().any(|h| &h.post == source), "{word}");
+        (posts, quotes)
+    };
+    let mut plain = Library::open_in_memory().unwrap();
+    let want = import(&mut plain);
+    assert!(
+        want.0.len() > 1_000 && want.1.len() > 100,
+        "several chunks, many quotes"
+    );
+
+    let mut full = Library::open_in_memory().unwrap();
+    full.connection()
+        .execute_batch(
+            "INSERT INTO threads (id, title, source, imported_at, created_at, uuid)
+                 VALUES (1, 'last', 'text', 0, 0, '00000000-0000-4000-8000-000000000001');
+             INSERT INTO posts (id, thread_id, source_id, position, depth, html, text)
+                 VALUES (9223372036854775807, 1, '1', 0, 0, '<p>x</p>', 'x');
+             INSERT INTO posts_fts (rowid, text) VALUES (9223372036854775807, 'x');",
+        )
+        .unwrap();
+    assert_eq!(import(&mut full), want);
+}

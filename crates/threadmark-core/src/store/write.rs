@@ -444,9 +444,13 @@ fn store_thread(
         park.execute(params![position, row])?;
     }
     let before: i64 = tx.query_row("SELECT coalesce(max(id), 0) FROM posts", [], |r| r.get(0))?;
+    let mode = match existing {
+        Some(_) => Write::Upsert,
+        None => Write::Insert { last: before },
+    };
     let row_ids = upsert_posts(
         tx,
-        thread_id,
+        (thread_id, mode),
         (posts, placed),
         feed,
         &positions,
@@ -557,10 +561,20 @@ pub(super) fn index_new_posts(tx: &Transaction<'_>, before: i64, new: &[i64]) ->
 /// and their merges (a quarter of a 10,000-post import); one per chunk makes a few.
 const POSTS_PER_STATEMENT: usize = 500;
 
+/// How a thread's posts go into the table.
+enum Write {
+    /// A thread saved before: each post is upserted by its source id, and the row
+    /// ids are read back.
+    Upsert,
+    /// A new thread: plain inserts (no conflict is possible), whose rows take the ids
+    /// after `last`, the largest id so far, one after another.
+    Insert { last: i64 },
+}
+
 /// Insert or update `posts` at `positions` in chunks; returns each post's row id.
 fn upsert_posts(
     tx: &Transaction<'_>,
-    thread_id: i64,
+    (thread_id, mut mode): (i64, Write),
     (posts, placed): (&[PostDoc], &[Placed<'_>]),
     feed: &Feed<'_>,
     positions: &[i64],
@@ -568,17 +582,22 @@ fn upsert_posts(
     tracker: &mut Tracker<'_>,
 ) -> Result<Vec<i64>> {
     const COLUMNS: usize = 13;
+    let upsert = matches!(mode, Write::Upsert);
     let sql = |rows: usize| {
         let row = format!("({})", ["?"; COLUMNS].join(", "));
-        format!(
-            "INSERT INTO posts (thread_id, source_id, parent_id, position, depth, author, created_at, html, markup, text, deleted, missing_replies, change)
-             VALUES {}
-             ON CONFLICT (thread_id, source_id) DO UPDATE SET
+        let on_conflict = if upsert {
+            "ON CONFLICT (thread_id, source_id) DO UPDATE SET
                parent_id = excluded.parent_id, position = excluded.position, depth = excluded.depth,
                author = excluded.author, created_at = excluded.created_at, html = excluded.html,
                markup = excluded.markup, text = excluded.text, deleted = excluded.deleted,
                missing_replies = excluded.missing_replies, change = excluded.change
-             RETURNING position, id",
+             RETURNING position, id"
+        } else {
+            ""
+        };
+        format!(
+            "INSERT INTO posts (thread_id, source_id, parent_id, position, depth, author, created_at, html, markup, text, deleted, missing_replies, change)
+             VALUES {} {on_conflict}",
             vec![row; rows].join(", ")
         )
     };
@@ -628,14 +647,40 @@ fn upsert_posts(
                 change,
             ]);
         }
-        let mut rows = stmt.query(values.as_slice())?;
         let offset = chunk * POSTS_PER_STATEMENT;
+        let ids = &mut row_ids[offset..offset + posts.len()];
         let mut written = 0;
-        while let Some(row) = rows.next()? {
-            let (position, id): (i64, i64) = (row.get(0)?, row.get(1)?);
-            if let Ok(i) = positions.binary_search(&position) {
-                row_ids[offset + i] = id;
-                written += 1;
+        let mut read_back = |rows: &mut rusqlite::Rows<'_>| -> Result<()> {
+            while let Some(row) = rows.next()? {
+                let (position, id): (i64, i64) = (row.get(0)?, row.get(1)?);
+                if let Ok(i) = positions.binary_search(&position) {
+                    ids[i] = id;
+                    written += 1;
+                }
+            }
+            Ok(())
+        };
+        match &mut mode {
+            Write::Upsert => read_back(&mut stmt.query(values.as_slice())?)?,
+            Write::Insert { last } => {
+                let n = stmt.execute(values.as_slice())?;
+                let now = tx.last_insert_rowid();
+                if n == posts.len() && now.checked_sub(*last) == Some(n as i64) {
+                    // The usual case: the rows took the next ids, in order.
+                    for (k, id) in ids.iter_mut().enumerate() {
+                        *id = *last + 1 + k as i64;
+                    }
+                    written = n;
+                } else {
+                    // Ids chosen otherwise (the table reached the largest id): read
+                    // them back by position.
+                    let mut stmt = tx.prepare_cached(
+                        "SELECT position, id FROM posts WHERE thread_id = ?1 AND position BETWEEN ?2 AND ?3",
+                    )?;
+                    let (first, end) = (positions[0], positions[positions.len() - 1]);
+                    read_back(&mut stmt.query(params![thread_id, first, end])?)?;
+                }
+                *last = now;
             }
         }
         if written != posts.len() {
