@@ -94,22 +94,10 @@ fn algolia_shaped(v: &Value) -> bool {
     })
 }
 
-fn json_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            json_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "json") {
-            out.push(path);
-        }
-    }
-}
-
 #[test]
 fn every_corpus_json_file_reads_alike_and_algolia_items_take_the_fast_path() {
-    let mut files = Vec::new();
-    json_files(&corpus(), &mut files);
-    files.sort();
+    let mut files = crate::files_under(&corpus());
+    files.retain(|path| path.extension().is_some_and(|e| e == "json"));
     assert!(
         files.len() > 200,
         "{} JSON files in the corpus",

@@ -41,17 +41,6 @@ fn stored_html_is_rendered_html(path: &Path) -> usize {
     compared
 }
 
-fn files_under(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            files_under(&path, out);
-        } else {
-            out.push(path);
-        }
-    }
-}
-
 #[test]
 fn every_corpus_post_reads_back_as_rendered() {
     let mut files = Vec::new();
@@ -64,9 +53,8 @@ fn every_corpus_post_reads_back_as_rendered() {
         "seed",
         "email-quotes",
     ] {
-        files_under(&corpus().join(dir), &mut files);
+        files.extend(crate::files_under(&corpus().join(dir)));
     }
-    files.sort();
     let mut compared = 0;
     let mut threads = 0;
     for path in &files {

@@ -55,6 +55,24 @@ pub fn seed() -> String {
     std::fs::read_to_string(seed_path()).expect("seed readable")
 }
 
+/// Every file below `dir`, at any depth, sorted.
+pub fn files_under(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut dirs = vec![dir.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
 /// The app's own sample thread.
 pub fn sample() -> String {
     std::fs::read_to_string(concat!(
