@@ -168,6 +168,26 @@ fn check_thread(lib: &Library, id: i64, what: &str) -> Vec<String> {
         );
     }
 
+    // What the file itself holds (since schema 6 a post's markup, its html then
+    // empty): inert as HTML too, whoever reads the file directly.
+    let mut stmt = lib
+        .connection()
+        .prepare("SELECT source_id, html, coalesce(markup, '') FROM posts WHERE thread_id = ?1")
+        .unwrap();
+    let rows = stmt
+        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap();
+    for row in rows {
+        let (source, html, markup): (String, String, String) = row.unwrap();
+        for (column, stored) in [("html", html), ("markup", markup)] {
+            assert_inert(
+                &Html::parse_fragment(&stored),
+                &stored_allowed(),
+                &format!("{what} post {source}, column {column}"),
+            );
+        }
+    }
+
     // JSON backup: each post's html is the stored (inert) HTML, its text the text.
     let backup: Value =
         serde_json::from_str(&export_at(lib, &[id], ExportFormat::Json, EXPORTED_AT).unwrap())
