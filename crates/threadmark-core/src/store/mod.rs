@@ -113,10 +113,9 @@ impl Library {
             .set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
         // A new library gets pages of 16 KiB (SQLite's default is 4 KiB); on an
         // existing one this does nothing, and it keeps the size it was made with.
-        // A post's row (sanitized HTML and canonical text, about 1.2 KiB on average)
-        // then rarely straddles pages, and a long thread is written to the log and
-        // copied into the file in a quarter of the pieces: the 10,000-post benchmark
-        // thread imports in about 0.1 s less (BENCHMARKS.md). Must precede WAL mode.
+        // A long thread is then written to the log and copied into the file in a
+        // quarter of the pieces: the 10,000-post benchmark thread imported in about
+        // 80 ms less (BENCHMARKS.md). Must precede WAL mode.
         self.conn
             .execute_batch(&format!("PRAGMA page_size = {NEW_PAGE_SIZE}"))?;
         // journal_mode returns a row; in-memory databases answer "memory".
