@@ -256,13 +256,14 @@ impl Renderer {
 
     /// A separator: a whitespace text node between blocks.
     fn separator(&mut self, s: &str) {
+        let n = s.chars().count();
         if self.markup {
-            self.run += s.len();
+            self.run += n;
         } else {
             self.html.push_str(s);
         }
         self.text.push_str(s);
-        self.chars += s.len();
+        self.chars += n;
     }
 
     /// In markup mode, write the length of the text run that ends here.
