@@ -62,7 +62,7 @@ export function openLabelsEditor(onChange: () => void): void {
   }
 
   function row(label: Label, i: number): HTMLElement {
-    const name = el("input", { class: "field", name: "name", type: "text", value: label.name, "aria-label": "Name", maxlength: 40 });
+    const name = el("input", { class: "field", name: "name", type: "text", value: label.name, "aria-label": `Name of label ${i + 1} (${label.name})`, maxlength: 40 });
     const color = el("input", { class: "field field--color", name: "color", type: "color", value: label.color, "aria-label": `Colour of ${label.name}` });
     const key = el("input", { class: "field field--key", name: "key", type: "text", value: label.shortcut ?? "", "aria-label": `Key of ${label.name}`, maxlength: 2 });
     const save = (field: string): void => {
