@@ -17,31 +17,70 @@ export interface Panel {
   leave(): void;
 }
 
-export function highlightsPanel(session: Session): Panel {
+/** `onClose` gives the element to focus when the one focused before the panel opened is gone. */
+export function highlightsPanel(session: Session, onClose: () => HTMLElement | null = () => null): Panel {
   const labelFilter = new Set<string>();
   let tagFilter = "";
   let tab: Tab = "list";
   const root = el("aside", { class: "hl-panel", "aria-label": "Highlights", hidden: true });
-  const body = el("div", { class: "hl-panel-body" });
-  const tabs = el("div", { class: "hl-panel-tabs", role: "tablist" });
+  const body = el("div", { class: "hl-panel-body", role: "tabpanel", id: "hl-panel-body", tabindex: 0 });
+  const tabs = el("div", { class: "hl-panel-tabs", role: "tablist", "aria-label": "Highlights panel" });
   const close = el("button", { type: "button", class: "hl-tool hl-tool--small", "aria-label": "Close the panel (h)" }, "×");
   close.addEventListener("click", () => panel.toggle());
   const editLabels = el("button", { type: "button", class: "hl-tool hl-tool--small", title: "Edit the labels (l)" }, "Labels…");
   editLabels.addEventListener("click", () => openLabelsEditor(() => void session.reload()));
   root.append(el("header", { class: "hl-panel-head" }, tabs, editLabels, close), body);
+  /** Where focus was when the panel opened: it goes back there when the panel closes. */
+  let returnTo: HTMLElement | null = null;
 
-  function tabButton(which: Tab, text: string): HTMLElement {
-    const b = el("button", { type: "button", role: "tab", class: "hl-tab", "aria-selected": String(tab === which) }, text);
-    b.addEventListener("click", () => {
-      tab = which;
-      draw();
-    });
+  // The tabs are made once and only their state changes, so that the focused tab keeps
+  // its focus as the panel redraws; arrows, Home and End move between them.
+  const TABS: { which: Tab; text: string }[] = [
+    { which: "list", text: "Highlights" },
+    { which: "map", text: "Argument map" },
+  ];
+  const tabButtons = TABS.map(({ which, text }) => {
+    const b = el("button", { type: "button", role: "tab", class: "hl-tab", id: `hl-tab-${which}`, "aria-controls": "hl-panel-body" }, text);
+    b.addEventListener("click", () => select(which));
     return b;
+  });
+  tabs.append(...tabButtons);
+  tabs.addEventListener("keydown", (event) => {
+    const at = TABS.findIndex((t) => t.which === tab);
+    const to =
+      event.key === "ArrowRight" ? (at + 1) % TABS.length
+      : event.key === "ArrowLeft" ? (at + TABS.length - 1) % TABS.length
+      : event.key === "Home" ? 0
+      : event.key === "End" ? TABS.length - 1
+      : -1;
+    if (to < 0) return;
+    event.preventDefault();
+    event.stopPropagation();
+    select(TABS[to]?.which ?? "list");
+    tabButtons[to]?.focus();
+  });
+  // Escape closes the panel (focus goes back to the thread), not the thread.
+  root.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape" || event.defaultPrevented) return;
+    event.preventDefault();
+    event.stopPropagation();
+    panel.toggle();
+  });
+
+  function select(which: Tab): void {
+    tab = which;
+    draw();
   }
 
   function draw(): void {
     if (root.hidden) return;
-    tabs.replaceChildren(tabButton("list", "Highlights"), tabButton("map", "Argument map"));
+    TABS.forEach(({ which }, i) => {
+      const b = tabButtons[i];
+      if (!b) return;
+      b.setAttribute("aria-selected", String(tab === which));
+      b.tabIndex = tab === which ? 0 : -1;
+    });
+    body.setAttribute("aria-labelledby", `hl-tab-${tab}`);
     body.replaceChildren(...(tab === "list" ? list() : map()));
   }
 
@@ -184,10 +223,22 @@ export function highlightsPanel(session: Session): Panel {
         return;
       }
       if (which) tab = which;
-      root.hidden = !root.hidden;
-      document.body.classList.toggle("hl-panel-open", !root.hidden);
+      const opening = root.hidden;
+      if (opening) {
+        const active = document.activeElement;
+        returnTo = active instanceof HTMLElement && active !== document.body && !root.contains(active) ? active : null;
+      }
+      root.hidden = !opening;
+      document.body.classList.toggle("hl-panel-open", opening);
       draw();
-      if (!root.hidden) tabs.querySelector<HTMLElement>("[aria-selected=true]")?.focus();
+      if (opening) tabs.querySelector<HTMLElement>("[aria-selected=true]")?.focus();
+      else {
+        // Back where the reader was; if that post left the DOM, to the thread's first
+        // focusable post on screen (never the page's body).
+        const back = returnTo?.isConnected ? returnTo : onClose();
+        back?.focus({ preventScroll: true });
+        returnTo = null;
+      }
     },
     isOpen: () => !root.hidden,
     leave() {
@@ -205,9 +256,10 @@ export function threadHighlighting(
   threadId: number,
   root: HTMLElement,
   goToPost: (sourceId: string) => boolean,
+  focusTarget: () => HTMLElement | null = () => null,
 ): { onKey(event: KeyboardEvent): boolean; leave(): void } {
   const hl = attachHighlighting(threadId, root, goToPost);
-  const panel = highlightsPanel(hl.session);
+  const panel = highlightsPanel(hl.session, focusTarget);
   root.append(panel.root);
   return {
     onKey(event) {
