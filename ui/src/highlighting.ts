@@ -12,6 +12,7 @@
 // here; after a change, the posts on screen are re-marked in place.
 
 import "./highlighting.css";
+import { announce } from "./announce";
 import { button, openModal } from "./dialogs";
 import { el } from "./dom";
 import {
@@ -33,10 +34,10 @@ import {
   undeleteHighlight,
 } from "./ipc";
 import { toast } from "./toast";
-import { addPostDecorator } from "./views/post";
+import { addPostDecorator, updatePostName } from "./views/post";
 
 /** Keys the app uses elsewhere: a label cannot take them as its shortcut. */
-export const RESERVED_KEYS = new Set(["/", "?", "t", "j", "k", "n", "p", "u", "h", "m", "l", "q", "e", "r", "o", "x", " ", "]"]);
+export const RESERVED_KEYS = new Set(["/", "?", "t", "j", "k", "n", "p", "u", "h", "m", "l", "q", "e", "r", "o", "x", "v", " ", "]"]);
 
 export const LINK_KINDS: { kind: LinkKind; verb: string; inverse: string }[] = [
   { kind: "supports", verb: "supports", inverse: "supported by" },
@@ -232,6 +233,9 @@ class SessionImpl implements Session {
         return mark;
       });
     }
+    // The post's accessible name counts its highlights.
+    const item = body.closest<HTMLElement>(".post");
+    if (item) updatePostName(item);
   }
 
   private remarkAll(): void {
@@ -389,6 +393,7 @@ class SessionImpl implements Session {
       this.highlights = this.highlights.filter((x) => x !== temp);
       this.replace(h);
       this.changed();
+      announce(`Highlight added${label ? `, labelled ${label}` : ""}.`);
       if (withNote) this.editNote(h);
     } catch (error) {
       this.highlights = this.highlights.filter((x) => x !== temp);
@@ -480,6 +485,15 @@ class SessionImpl implements Session {
         this.closeMenu();
         (anchor as HTMLElement | undefined)?.focus?.();
       }
+    });
+    // A popup, not a modal: it closes when focus leaves it (Tab past its last
+    // button, or a click elsewhere), so it never stays open behind the reader.
+    menu.addEventListener("focusout", (event) => {
+      const next = event.relatedTarget as Node | null;
+      if (next && menu.contains(next)) return;
+      window.setTimeout(() => {
+        if (this.menu === menu && !menu.contains(document.activeElement)) this.closeMenu();
+      }, 0);
     });
     document.body.append(menu);
     this.menu = menu;

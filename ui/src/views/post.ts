@@ -6,6 +6,12 @@
 // renderPending for one still being fetched; both give the same shell, so a post
 // keeps its place and rails while its body loads.
 //
+// For assistive technology a post is a treeitem of the thread's tree (aria-level,
+// aria-posinset/setsize among its siblings, aria-expanded when it has replies), named
+// like "bob, reply 1 of 2 to ada, edited, 1 highlight" and described by its body. The
+// name is made again (updatePostName) whenever what it says changes: a decorator that
+// adds a state worth hearing gives its element `data-announce="word"`.
+//
 // Other features add to a post through decorators (addPostDecorator): each runs on
 // every post rendered, after the body is in place and the search words are marked.
 // A post leaves the DOM when it scrolls out of view and is rendered again when it
@@ -28,6 +34,11 @@ export interface PostContext {
   index: number;
   /** How many posts the thread has. */
   total: number;
+  /** Its place among its siblings (from 1) and how many there are. */
+  position: number;
+  siblings: number;
+  /** The author its parent post, for a reply ("" when unknown); null for a top-level post. */
+  parentAuthor: string | null;
   /** Indices of its ancestors, the root first. */
   ancestors: readonly number[];
   /** How many posts reply to it, directly or not. */
@@ -77,9 +88,11 @@ export function renderPost(post: Post, ctx: PostContext): HTMLLIElement {
   }
   if (post.change) {
     const titles = { new: "New since the previous import", edited: "Edited since the previous import", removed: "Gone from the source since the previous import; kept here" };
-    item.querySelector(".post-id")?.before(el("span", { class: `post-change post-change--${post.change}`, title: titles[post.change] }, post.change));
+    const flag = el("span", { class: `post-change post-change--${post.change}`, title: titles[post.change], "data-announce": post.change }, post.change);
+    item.querySelector(".post-id")?.before(flag);
   }
   for (const decorate of decorators) decorate(item, body, post, ctx);
+  updatePostName(item);
   return item;
 }
 
@@ -92,6 +105,7 @@ export function renderPending(outline: PostOutline, ctx: PostContext, failed = f
   );
   const item = shell(outline, ctx, null, body);
   item.classList.add("post--pending");
+  updatePostName(item);
   return item;
 }
 
@@ -106,19 +120,27 @@ function shell(post: PostOutline, ctx: PostContext, createdAt: number | null, bo
     .slice(0, MAX_RAILS)
     .map((ancestor) => el("span", { class: "rail", "data-toggle": ancestor, title: "Collapse this branch", "aria-hidden": "true" }));
 
+  const who = post.author ?? "anonymous";
+  const where =
+    ctx.parentAuthor === null
+      ? `post ${ctx.position} of ${ctx.siblings}`
+      : `reply ${ctx.position} of ${ctx.siblings}${ctx.parentAuthor ? ` to ${ctx.parentAuthor}` : ""}`;
   const item = el(
     "li",
     {
       class: `post${post.deleted ? " post--deleted" : ""}${ctx.isOp ? " post--op" : ""}`,
+      role: "treeitem",
       tabindex: -1,
       id: `post-${post.sourceId}`,
       "data-index": index,
       "data-depth": depth,
       "data-post-id": post.sourceId,
       "data-replies": replies,
+      "data-name": `${who}${ctx.isOp ? ", original poster" : ""}, ${where}${post.deleted ? ", deleted" : ""}`,
       "aria-level": depth + 1,
-      "aria-posinset": index + 1,
-      "aria-setsize": ctx.total,
+      "aria-posinset": ctx.position,
+      "aria-setsize": ctx.siblings,
+      "aria-describedby": `post-body-${post.sourceId}`,
     },
     el("div", { class: "post-rails" }, ...rails),
     el(
@@ -140,13 +162,33 @@ function shell(post: PostOutline, ctx: PostContext, createdAt: number | null, bo
       body,
     ),
   );
+  body.id = `post-body-${post.sourceId}`;
   showCollapsed(item, ctx.collapsed, replies);
   return item;
+}
+
+/** Names the post `item` for assistive technology from its place (data-name), the
+ *  states its decorators flag (data-announce), its highlights and, when folded, what
+ *  is hidden: "bob, reply 1 of 2 to ada, edited, 1 highlight". */
+export function updatePostName(item: HTMLElement): void {
+  const parts = [item.dataset.name ?? ""];
+  for (const flag of item.querySelectorAll<HTMLElement>("[data-announce]")) {
+    if (flag.dataset.announce) parts.push(flag.dataset.announce);
+  }
+  const highlights = new Set<string>();
+  for (const mark of item.querySelectorAll<HTMLElement>(".post-body mark.hl[data-hl]")) highlights.add(mark.dataset.hl ?? "");
+  if (highlights.size > 0) parts.push(count(highlights.size, "highlight"));
+  const replies = Number(item.dataset.replies ?? 0);
+  if (item.classList.contains("post--collapsed") && replies > 0) parts.push(`${count(replies, "reply", "replies")} hidden`);
+  item.setAttribute("aria-label", parts.join(", "));
 }
 
 /** Shows `item` folded (its body hidden, the count of hidden replies in its head) or open. */
 export function showCollapsed(item: HTMLElement, fold: boolean, replies: number): void {
   item.classList.toggle("post--collapsed", fold);
+  // A post without replies has nothing to expand: no aria-expanded (a leaf of the tree).
+  if (replies > 0) item.setAttribute("aria-expanded", String(!fold));
+  if (item.hasAttribute("aria-label")) updatePostName(item);
   const toggle = item.querySelector<HTMLElement>(".collapse-toggle");
   const folded = item.querySelector<HTMLElement>(".post-folded");
   if (toggle) {
@@ -157,6 +199,7 @@ export function showCollapsed(item: HTMLElement, fold: boolean, replies: number)
       : replies > 0
         ? `Collapse this post and its ${count(replies, "reply", "replies")} (Space)`
         : "Collapse this post (Space)";
+    toggle.setAttribute("aria-label", fold ? "Expand" : "Collapse");
   }
   if (folded) {
     folded.hidden = !fold;

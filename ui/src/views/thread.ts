@@ -4,8 +4,9 @@
 // and navigation) and the bodies page by page (threadPosts). Only the posts near the
 // screen are in the DOM (@tanstack/virtual-core, window scrolling, heights measured
 // as posts render), plus the focused post so that focus is never lost. One post is
-// drawn by views/post.ts. Keys: j/k post, n/p top-level post, u parent, Home/End
-// first/last post, space collapse.
+// drawn by views/post.ts. Keys: j/k (or ↓/↑) post, n/p top-level post, u parent,
+// Home/End first/last post, space collapse, → expand or first reply, ← collapse or
+// parent (the tree pattern's keys, as a screen reader expects them).
 
 import {
   type Range,
@@ -15,7 +16,9 @@ import {
   observeWindowRect,
   windowScroll,
 } from "@tanstack/virtual-core";
+import { announce } from "../announce";
 import { el } from "../dom";
+import { keyboardSelection } from "../keyboard-selection";
 import { count, formatDate, isoDate, sourceName } from "../format";
 import { type OpenedThread, type Post, asCommandError, threadPosts } from "../ipc";
 import { queryPattern } from "../marks";
@@ -79,7 +82,9 @@ export async function threadView(
       },
       (error: unknown) => {
         failed.add(page);
-        if (connected) status.textContent = `Posts could not be loaded: ${asCommandError(error).message}`;
+        if (!connected) return;
+        status.textContent = `Posts could not be loaded: ${asCommandError(error).message}`;
+        announce(status.textContent);
       },
     );
     const settled = promise.finally(() => {
@@ -124,7 +129,9 @@ export async function threadView(
   const backButton = el("button", { type: "button", class: "back", title: `${back.label} (Esc)` }, `← ${back.label}`);
   backButton.addEventListener("click", back.go);
 
-  const list = el("ol", { class: "posts", "aria-label": "Posts" });
+  // A tree for assistive technology (posts are treeitems with their level and place
+  // among siblings, see post.ts); only the posts near the screen are in it.
+  const list = el("ol", { class: "posts", role: "tree", "aria-label": `Posts of ${thread.title || "this thread"}` });
   list.addEventListener("click", (event) => {
     const clicked = event.target as Element | null;
     const toggle = clicked?.closest<HTMLElement>("[data-toggle]");
@@ -173,7 +180,7 @@ export async function threadView(
     el(
       "footer",
       { class: "statusbar" },
-      el("span", { class: "statusbar-note", "aria-live": "polite" }),
+      el("span", { class: "statusbar-note" }),
       el(
         "span",
         { class: "statusbar-keys" },
@@ -235,6 +242,9 @@ export async function threadView(
       threadId: thread.id,
       index,
       total,
+      position: tree.position[index] ?? 1,
+      siblings: tree.siblings[index] ?? 1,
+      parentAuthor: (tree.parent[index] ?? -1) < 0 ? null : (outline[tree.parent[index] ?? 0]?.author ?? ""),
       ancestors: ancestors(tree, index),
       replies: tree.descendants[index] ?? 0,
       isOp: tree.op !== null && outline[index]?.author === tree.op,
@@ -309,6 +319,10 @@ export async function threadView(
       if (item === cursor) cursor = cursor.nextElementSibling;
       else if (item.parentElement !== list) list.insertBefore(item, cursor);
     }
+    // One post in the tab order (the tree's roving tabindex): the focused one, else the
+    // first drawn.
+    const tabStop = focused >= 0 && rendered.has(focused) ? focused : (rows[items[0]?.index ?? -1] ?? -1);
+    for (const [index, entry] of rendered) entry.item.tabIndex = index === tabStop ? 0 : -1;
     for (const item of fresh) virtualizer.measureElement(item);
     for (const page of needed) void fetchPage(page);
     const pending = revealing;
@@ -363,11 +377,9 @@ export async function threadView(
     // The toggled post stays where it was on the screen; only what follows it moves.
     const placed = virtualizer.measurementsCache[rowOf[index] ?? -1];
     if (top !== undefined && placed) virtualizer.scrollToOffset(placed.start - top);
-    status.textContent = fold
-      ? replies > 0
-        ? `Collapsed: ${count(replies, "reply", "replies")} hidden`
-        : "Collapsed"
-      : "Expanded";
+    const said = fold ? (replies > 0 ? `Collapsed: ${count(replies, "reply", "replies")} hidden` : "Collapsed") : "Expanded";
+    status.textContent = said;
+    announce(said);
   }
 
   // ---- Moving around ---------------------------------------------------------------
@@ -462,7 +474,15 @@ export async function threadView(
   if (total > 0) await fetchPage(firstPage);
 
   // Highlights: marks (a post decorator), the selection toolbar, the side panel.
-  const highlighting = threadHighlighting(thread.id, root, (id) => focusPost(outline.findIndex((p) => p.sourceId === id), "center"));
+  const highlighting = threadHighlighting(
+    thread.id,
+    root,
+    (id) => focusPost(outline.findIndex((p) => p.sourceId === id), "center"),
+    () => rendered.get(focused)?.item ?? rendered.get(postOnScreen())?.item ?? heading,
+  );
+
+  // Highlighting by keyboard: selection mode in the focused post (v).
+  const selecting = keyboardSelection(() => rendered.get(currentIndex())?.item ?? null);
 
   // Quotes: a link on each quote block, "quoted by N", the quote-versus-reply view (q).
   const quoting = threadQuoting({
@@ -483,6 +503,7 @@ export async function threadView(
     root,
     onKey(event) {
       startOffset = null;
+      if (selecting.onKey(event)) return true;
       if (highlighting.onKey(event)) return true;
       if (quoting.onKey(event)) return true;
       switch (event.key) {
@@ -512,6 +533,30 @@ export async function threadView(
           if (current < 0) return false;
           setCollapsed(current, !collapsed.has(current));
           return focusPost(current);
+        }
+        // The tree's own keys, while a post has focus (otherwise arrows scroll).
+        case "ArrowDown":
+        case "ArrowUp":
+          return currentIndex() >= 0 && step(event.key === "ArrowDown" ? 1 : -1);
+        case "ArrowRight": {
+          // Expands a folded post, else goes to its first reply.
+          const current = currentIndex();
+          if (current < 0) return false;
+          if ((tree.descendants[current] ?? 0) === 0) return true;
+          if (!collapsed.has(current)) return focusPost(current + 1);
+          setCollapsed(current, false);
+          return focusPost(current);
+        }
+        case "ArrowLeft": {
+          // Folds an open post that has replies, else goes to its parent.
+          const current = currentIndex();
+          if (current < 0) return false;
+          if ((tree.descendants[current] ?? 0) > 0 && !collapsed.has(current)) {
+            setCollapsed(current, true);
+            return focusPost(current);
+          }
+          const parent = tree.parent[current] ?? -1;
+          return parent >= 0 ? focusPost(parent) : true;
         }
         default:
           return false;
@@ -553,6 +598,7 @@ export async function threadView(
       );
     },
     leave() {
+      selecting.leave();
       highlighting.leave();
       quoting.leave();
       connected = false;
