@@ -33,6 +33,7 @@ const SHORTCUTS: [string, [string[], string][]][] = [
       [["u"], "Parent post"],
       [["Home", "End"], "First / last post"],
       [["Space"], "Collapse / expand the post and its replies"],
+      [["←", "→"], "Collapse, or go to the parent / expand, or go to the first reply"],
       [["q"], "Show the post's quote beside its source (or the first reply quoting it)"],
       [["Tab", "Enter"], "Follow a \"quoting @author\" or \"quoted by\" link"],
       [["Esc"], "Back to the library (or the search results)"],
@@ -48,6 +49,7 @@ const SHORTCUTS: [string, [string[], string][]][] = [
   [
     "Highlights",
     [
+      [["v"], "Select text in the focused post by keyboard: ←/→ word, ↑/↓ sentence, Shift extends"],
       [["1", "…", "5"], "Highlight the selection with that label (or the label's own key)"],
       [["h"], "Show or hide the highlights panel"],
       [["m"], "Argument map: highlights grouped by claim"],
