@@ -11,6 +11,7 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { assertAccessible } from "./axe.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dist = path.resolve(here, "../dist");
@@ -417,6 +418,158 @@ describe("highlighting", () => {
       await page.waitForFunction(() => window.__calls.some((c) => c.cmd === "delete_label"));
       const [del] = await calls(page, "delete_label");
       assert.deepEqual(del, { id: 1, then: "move", moveTo: 4 });
+      await close();
+    }
+  });
+});
+
+describe("accessibility", () => {
+  const marked = [
+    { id: 11, uuid: "a", post: "3", exact: "readers", prefix: "", suffix: "", start: 14, end: 21, label: "Claim", note: "", noteHtml: "", tags: ["wal"], state: "anchored", createdAt: 1, updatedAt: 1 },
+    { id: 12, uuid: "c", post: "2", exact: "torn", prefix: "", suffix: "", start: 36, end: 40, label: "Evidence", note: "A **torn** copy", noteHtml: "<p>A <strong>torn</strong> copy</p>", tags: [], state: "anchored", createdAt: 1, updatedAt: 1 },
+    ORPHAN,
+  ];
+  const focused = (page) => page.evaluate(() => {
+    const a = document.activeElement;
+    return a === document.body ? "body" : (a?.id || a?.className || a?.tagName);
+  });
+
+  for (const scheme of ["light", "dark"]) {
+    test(`axe finds no WCAG A/AA violation with highlights, the toolbar, the menu, the dialogs and the panel, in ${scheme}`, async () => {
+      const { page, problems, close } = await openThread({ colorScheme: scheme, highlights: marked });
+      try {
+        await page.locator('mark.hl[data-hl="12"]').waitFor();
+        await assertAccessible(page, `a thread with highlights (${scheme})`);
+        await select(page, "1", "Backups are a copy");
+        await page.locator(".hl-toolbar").waitFor();
+        await assertAccessible(page, `the selection toolbar (${scheme})`);
+        await page.keyboard.press("Escape");
+        await page.locator('mark.hl[data-hl="12"]').click();
+        await page.locator(".hl-menu").waitFor();
+        await assertAccessible(page, `the highlight's menu (${scheme})`);
+        await page.locator(".hl-menu .hl-tool", { hasText: "note" }).click();
+        await page.locator("dialog[open] textarea[name=note]").waitFor();
+        await assertAccessible(page, `the note dialog (${scheme})`);
+        await page.keyboard.press("Escape");
+        await page.locator("dialog").waitFor({ state: "detached" });
+        await page.keyboard.press("h");
+        await page.locator(".hl-panel .hl-orphans").waitFor();
+        await assertAccessible(page, `the highlights panel (${scheme})`);
+        await page.keyboard.press("m");
+        await page.locator(".hl-panel .map-claim").waitFor();
+        await assertAccessible(page, `the argument map (${scheme})`);
+        await page.keyboard.press("Escape");
+        await page.keyboard.press("l");
+        await page.locator("dialog.dialog--labels .labels-row").first().waitFor();
+        await assertAccessible(page, `the labels editor (${scheme})`);
+        assert.deepEqual(problems, []);
+      } finally {
+        await close();
+      }
+    });
+  }
+
+  test("the thread is a tree: levels, places among siblings, expanded state and names", async () => {
+    const { page, close } = await openThread({ highlights: marked });
+    try {
+      await page.locator('mark.hl[data-hl="11"]').waitFor();
+      assert.equal(await page.locator("ol.posts").getAttribute("role"), "tree");
+      const items = await page.locator(".post").evaluateAll((els) =>
+        els.map((e) => [e.getAttribute("role"), e.getAttribute("aria-level"), e.getAttribute("aria-posinset"), e.getAttribute("aria-setsize"), e.getAttribute("aria-expanded"), e.getAttribute("aria-label")]),
+      );
+      assert.deepEqual(items, [
+        ["treeitem", "1", "1", "2", "true", "ada, original poster, post 1 of 2"],
+        ["treeitem", "2", "1", "1", null, "bob, reply 1 of 1 to ada, 1 highlight"],
+        ["treeitem", "1", "2", "2", null, "cy, post 2 of 2, 1 highlight"],
+      ]);
+      // Described by its body; one post in the tab order.
+      assert.equal(await page.locator('.post[data-post-id="2"]').getAttribute("aria-describedby"), "post-body-2");
+      assert.equal(await page.locator('.post[tabindex="0"]').count(), 1);
+      // ← on a post with replies folds it (said in the live region), → opens it again.
+      await page.keyboard.press("j");
+      await page.keyboard.press("ArrowLeft");
+      assert.equal(await page.locator('.post[data-post-id="1"]').getAttribute("aria-expanded"), "false");
+      assert.equal(await page.locator('.post[data-post-id="1"]').getAttribute("aria-label"), "ada, original poster, post 1 of 2, 1 reply hidden");
+      await page.waitForFunction(() => document.getElementById("announcer")?.textContent === "Collapsed: 1 reply hidden");
+      await page.keyboard.press("ArrowRight");
+      await page.keyboard.press("ArrowRight");
+      assert.equal(await page.evaluate(() => document.activeElement?.dataset.postId), "2", "→ on an open post goes to its first reply");
+      await page.keyboard.press("ArrowLeft");
+      assert.equal(await page.evaluate(() => document.activeElement?.dataset.postId), "1", "← on a leaf goes to its parent");
+    } finally {
+      await close();
+    }
+  });
+
+  test("a highlight made and labelled with the keyboard alone (selection mode)", async () => {
+    const { page, problems, close } = await openThread();
+    try {
+      await page.keyboard.press("j");
+      await page.keyboard.press("j");
+      assert.equal(await page.evaluate(() => document.activeElement?.dataset.postId), "2");
+      await page.keyboard.press("v");
+      const selected = () => page.evaluate(() => window.getSelection()?.toString());
+      assert.equal(await selected(), "Copies", "the first word (the emoji is no word)");
+      await page.keyboard.press("ArrowRight");
+      assert.equal(await selected(), "taken");
+      await page.keyboard.press("Shift+ArrowRight");
+      assert.equal(await selected(), "taken while");
+      await page.keyboard.press("Shift+ArrowDown");
+      assert.equal(await selected(), "taken while writing can be torn, so use the backup API.");
+      await page.keyboard.press("Shift+ArrowLeft");
+      assert.equal(await selected(), "taken while writing can be torn, so use the backup API", "shrinks by a word");
+      await page.keyboard.press("ArrowLeft");
+      assert.equal(await selected(), "Copies");
+      await page.keyboard.press("ArrowRight");
+      await page.keyboard.press("Shift+ArrowRight");
+      await page.locator(".hl-toolbar").waitFor();
+      await page.keyboard.press("2");
+      await page.locator('.post[data-post-id="2"] mark.hl').waitFor();
+      const [args] = await calls(page, "add_highlight");
+      // "🎉 Copies " is 9 code points.
+      assert.deepEqual(args, { thread: 7, post: "2", start: 9, end: 20, label: "Evidence" });
+      assert.equal(await page.locator('.post[data-post-id="2"]').getAttribute("aria-label"), "bob, reply 1 of 1 to ada, 1 highlight");
+      await page.waitForFunction(() => /Highlight added, labelled Evidence/.test(document.getElementById("announcer")?.textContent ?? ""));
+      // The mode ended with the selection: arrows move between posts again.
+      await page.keyboard.press("ArrowUp");
+      assert.equal(await page.evaluate(() => document.activeElement?.dataset.postId), "1");
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  });
+
+  test("the panel's focus: tabs with arrows, Escape closes it and focus goes back; the menu closes when Tab leaves it", async () => {
+    const { page, problems, close } = await openThread({ highlights: marked });
+    try {
+      await page.locator('mark.hl[data-hl="11"]').waitFor();
+      await page.keyboard.press("j");
+      await page.keyboard.press("h");
+      assert.equal(await focused(page), "hl-tab-list");
+      assert.equal(await page.locator(".hl-panel-body").getAttribute("role"), "tabpanel");
+      await page.keyboard.press("ArrowRight");
+      assert.equal(await focused(page), "hl-tab-map", "the map's tab keeps the focus as the panel redraws");
+      assert.equal(await page.locator("#hl-tab-map").getAttribute("aria-selected"), "true");
+      assert.equal(await page.locator(".hl-panel-body").getAttribute("aria-labelledby"), "hl-tab-map");
+      await page.keyboard.press("Home");
+      assert.equal(await focused(page), "hl-tab-list");
+      await page.keyboard.press("Escape");
+      assert.equal(await page.locator(".hl-panel").isHidden(), true, "Escape closes the panel");
+      assert.match(new URL(page.url()).hash, /^#\/thread\/7/, "and stays in the thread");
+      assert.equal(await page.evaluate(() => document.activeElement?.dataset.postId), "1", "focus is back on the post");
+      // The close button too.
+      await page.keyboard.press("h");
+      await page.locator(".hl-panel button[aria-label^=Close]").click();
+      assert.notEqual(await focused(page), "body");
+      // The menu: Tab past its last button closes it.
+      await page.locator('mark.hl[data-hl="12"]').focus();
+      await page.keyboard.press("Enter");
+      await page.locator(".hl-menu").waitFor();
+      const buttons = await page.locator(".hl-menu button").count();
+      for (let i = 0; i < buttons; i++) await page.keyboard.press("Tab");
+      await page.locator(".hl-menu").waitFor({ state: "detached" });
+      assert.deepEqual(problems, []);
+    } finally {
       await close();
     }
   });

@@ -10,6 +10,7 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { assertAccessible } from "./axe.mjs";
 import * as fixture from "./fixture.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -1265,6 +1266,94 @@ describe("quotes", () => {
         assert.deepEqual(problems, []);
       } finally {
         await close();
+      }
+    });
+  }
+});
+
+describe("accessibility (axe-core, WCAG 2.2 A and AA)", () => {
+  for (const colorScheme of ["light", "dark"]) {
+    test(`every screen and dialog in ${colorScheme}`, async () => {
+      const { page, problems, close } = await openApp({ colorScheme });
+      try {
+        await page.locator(".thread-row").first().waitFor();
+        await assertAccessible(page, `the library (${colorScheme})`);
+
+        await page.keyboard.press("?");
+        await page.locator("dialog[open]").waitFor();
+        await assertAccessible(page, `the help overlay (${colorScheme})`);
+        await page.keyboard.press("Escape");
+        await page.locator("dialog[open]").waitFor({ state: "detached" });
+
+        await page.keyboard.press("x");
+        await page.locator("dialog[open]").waitFor();
+        await assertAccessible(page, `the export dialog (${colorScheme})`);
+        await page.keyboard.press("Escape");
+        await page.locator("dialog[open]").waitFor({ state: "detached" });
+
+        await page.keyboard.press("r");
+        await page.locator("dialog[open]").waitFor();
+        await assertAccessible(page, `the rename dialog (${colorScheme})`);
+        await page.keyboard.press("Escape");
+        await page.locator("dialog[open]").waitFor({ state: "detached" });
+
+        await page.locator(".thread-row").first().focus();
+        await page.keyboard.press("Delete");
+        await page.locator("dialog[open]").waitFor();
+        await assertAccessible(page, `the delete dialog (${colorScheme})`);
+        await page.keyboard.press("Escape");
+        await page.locator("dialog[open]").waitFor({ state: "detached" });
+
+        await page.locator("button", { hasText: "Paste a thread" }).first().click();
+        await page.locator("dialog[open]").waitFor();
+        await assertAccessible(page, `the paste dialog (${colorScheme})`);
+        await page.keyboard.press("Escape");
+        await page.locator("dialog[open]").waitFor({ state: "detached" });
+
+        await page.locator(".thread-row").first().click();
+        await page.locator(".post").first().waitFor();
+        await page.keyboard.press("j");
+        await assertAccessible(page, `a thread (${colorScheme})`);
+        await page.keyboard.press(" ");
+        await assertAccessible(page, `a thread with a collapsed post (${colorScheme})`);
+
+        // New, edited and removed posts, replies not saved.
+        await page.goto(`${baseUrl}#/thread/9`);
+        await page.locator('.post[data-post-id="6"] .post-change').waitFor();
+        await page.keyboard.press("j");
+        await assertAccessible(page, `a re-imported thread (${colorScheme})`);
+
+        await page.goto(`${baseUrl}#/search?q=backup`);
+        await page.locator(".result").first().waitFor();
+        await assertAccessible(page, `search results (${colorScheme})`);
+
+        await page.goto(`${baseUrl}#/thread/999`);
+        await page.locator(".error").waitFor();
+        await assertAccessible(page, `the error screen (${colorScheme})`);
+        assert.deepEqual(problems, []);
+      } finally {
+        await close();
+      }
+    });
+
+    test(`a 10,000-post thread far down, and the quote view, in ${colorScheme}`, async () => {
+      const big = await openApp({ colorScheme, hash: "#/thread/42?post=9877&q=zanzibar", big: true });
+      try {
+        await big.page.locator('.post[data-post-id="9877"] mark').first().waitFor();
+        await assertAccessible(big.page, `the 10,000-post thread (${colorScheme})`);
+      } finally {
+        await big.close();
+      }
+      const quoting = await openApp({ colorScheme, hash: "#/thread/11", quoting: true });
+      try {
+        const { page } = quoting;
+        await page.locator("#post-2 .quote-link").first().waitFor();
+        await assertAccessible(page, `a thread with quotes (${colorScheme})`);
+        await page.locator(".quote-link").first().click();
+        await page.locator("dialog.quote-view[open] .quote-view-source mark.quote-span").waitFor();
+        await assertAccessible(page, `the quote view (${colorScheme})`);
+      } finally {
+        await quoting.close();
       }
     });
   }
