@@ -201,8 +201,10 @@ after(async () => {
   await new Promise((resolve) => (server ? server.close(resolve) : resolve()));
 });
 
-async function openThread({ colorScheme = "light", highlights = [] } = {}) {
-  const context = await browser.newContext({ colorScheme, viewport: { width: 1200, height: 800 } });
+/** `zoom` 2 is the app at 200%: half the CSS pixels, each drawn twice as large. */
+async function openThread({ colorScheme = "light", highlights = [], zoom = 1 } = {}) {
+  const viewport = { width: Math.round(1200 / zoom), height: Math.round(800 / zoom) };
+  const context = await browser.newContext({ colorScheme, viewport, deviceScaleFactor: zoom });
   const page = await context.newPage();
   const problems = [];
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
@@ -569,6 +571,79 @@ describe("accessibility", () => {
       for (let i = 0; i < buttons; i++) await page.keyboard.press("Tab");
       await page.locator(".hl-menu").waitFor({ state: "detached" });
       assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe("200% zoom", () => {
+  for (const scheme of ["light", "dark"]) {
+    test(`the panel reflows to a sheet below the thread, its close button on screen, in ${scheme}`, async () => {
+      const highlights = [
+        { id: 11, uuid: "a", post: "3", exact: "readers", prefix: "", suffix: "", start: 14, end: 21, label: "Claim", note: "", noteHtml: "", tags: ["wal"], state: "anchored", createdAt: 1, updatedAt: 1 },
+        ORPHAN,
+      ];
+      const { page, problems, close } = await openThread({ colorScheme: scheme, highlights, zoom: 2 });
+      try {
+        await page.locator("mark.hl").first().waitFor();
+        await page.screenshot({ path: path.join(screenshots, `threadmark-200-thread-${scheme}.png`) });
+        await page.keyboard.press("h");
+        await page.locator(".hl-panel .hl-orphans").waitFor();
+        await page.screenshot({ path: path.join(screenshots, `threadmark-200-panel-${scheme}.png`) });
+        const box = await page.evaluate(() => {
+          const r = (sel) => document.querySelector(sel).getBoundingClientRect().toJSON();
+          return { close: r(".hl-panel button[aria-label^=Close]"), panel: r(".hl-panel"), main: r("main"), width: innerWidth, height: innerHeight, scrollWidth: document.documentElement.scrollWidth, padding: parseFloat(getComputedStyle(document.querySelector("main")).paddingBottom) };
+        });
+        assert.ok(box.close.right <= box.width && box.close.left >= 0 && box.close.bottom <= box.height, `close button at ${JSON.stringify(box.close)}`);
+        assert.ok(box.scrollWidth <= box.width, `no sideways scrolling (${box.scrollWidth} > ${box.width})`);
+        // Narrow: the panel is a sheet along the bottom, the full width, and the thread
+        // has room at its end to scroll every post clear of it (not hidden under it).
+        assert.equal(box.panel.width, box.width);
+        assert.equal(box.panel.bottom, box.height);
+        assert.ok(box.padding >= box.panel.height, `the thread's end room ${box.padding} < the panel's ${box.panel.height}`);
+        await assertAccessible(page, `the panel at 200% (${scheme})`);
+        assert.deepEqual(problems, []);
+      } finally {
+        await close();
+      }
+    });
+  }
+});
+
+describe("focus and the sticky bars", () => {
+  test("a mark reached by Tab scrolls clear of the status bar", async () => {
+    const highlights = [
+      { id: 12, uuid: "c", post: "2", exact: "torn", prefix: "", suffix: "", start: 36, end: 40, label: "Evidence", note: "", noteHtml: "", tags: [], state: "anchored", createdAt: 1, updatedAt: 1 },
+    ];
+    const { page, close } = await openThread({ highlights, zoom: 2 });
+    try {
+      const mark = page.locator('mark.hl[data-hl="12"]');
+      await mark.waitFor();
+      // The mark just under the status bar (room around the short thread to scroll it
+      // there), then Tab onto it from the element before it.
+      await page.evaluate(() => {
+        document.querySelector("main").style.padding = "1000px 0";
+        const m = document.querySelector('mark.hl[data-hl="12"]');
+        window.scrollBy(0, m.getBoundingClientRect().top - (innerHeight - 20));
+      });
+      await page.locator('.post[data-post-id="2"] .collapse-toggle').focus({ preventScroll: true });
+      await page.evaluate(() => {
+        const m = document.querySelector('mark.hl[data-hl="12"]');
+        window.scrollBy(0, m.getBoundingClientRect().top - (innerHeight - 20));
+      });
+      const [before, bar] = await page.evaluate(() => [
+        document.querySelector('mark.hl[data-hl="12"]').getBoundingClientRect().top,
+        document.querySelector(".statusbar").getBoundingClientRect().top,
+      ]);
+      assert.ok(before > bar, `the mark starts under the status bar (${before} > ${bar})`);
+      await page.keyboard.press("Tab");
+      assert.equal(await page.evaluate(() => document.activeElement?.dataset.hl), "12");
+      const [markBottom, barTop] = await page.evaluate(() => [
+        document.querySelector('mark.hl[data-hl="12"]').getBoundingClientRect().bottom,
+        document.querySelector(".statusbar").getBoundingClientRect().top,
+      ]);
+      assert.ok(markBottom <= barTop, `the mark ends at ${markBottom}, under the status bar at ${barTop}`);
     } finally {
       await close();
     }

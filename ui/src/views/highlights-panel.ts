@@ -168,7 +168,7 @@ export function highlightsPanel(session: Session, onClose: () => HTMLElement | n
     );
     if (orphans.length) {
       out.push(
-        el("h3", { class: "hl-orphans-title" }, `Orphans (${orphans.length})`),
+        el("h2", { class: "hl-orphans-title" }, `Orphans (${orphans.length})`),
         el("p", { class: "hl-orphans-help" }, "Their text is no longer in the thread. Re-attach one to new text, or delete it."),
         el(
           "ol",
@@ -200,7 +200,7 @@ export function highlightsPanel(session: Session, onClose: () => HTMLElement | n
           .filter((h): h is Highlight => h !== undefined);
         for (const m of members) placed.add(m.id);
         return members.length
-          ? el("div", { class: "map-group" }, el("h4", {}, `${k.inverse[0]?.toUpperCase()}${k.inverse.slice(1)}`), el("ol", { class: "hl-list" }, ...members.map((m) => item(m))))
+          ? el("div", { class: "map-group" }, el("h3", {}, `${k.inverse[0]?.toUpperCase()}${k.inverse.slice(1)}`), el("ol", { class: "hl-list" }, ...members.map((m) => item(m))))
           : null;
       });
       return el("section", { class: "map-claim" }, el("ol", { class: "hl-list" }, item(c)), ...groups);
@@ -209,7 +209,7 @@ export function highlightsPanel(session: Session, onClose: () => HTMLElement | n
     const out: Node[] = [];
     if (claims.length === 0) out.push(el("p", { class: "hl-empty" }, "No claims yet. Label a highlight Claim, then link evidence and rebuttals to it from their menu (Link to…)."));
     out.push(...sections);
-    if (rest.length) out.push(el("h3", { class: "hl-orphans-title" }, "Not linked to a claim"), el("ol", { class: "hl-list" }, ...rest.map((h) => item(h))));
+    if (rest.length) out.push(el("h2", { class: "hl-orphans-title" }, "Not linked to a claim"), el("ol", { class: "hl-list" }, ...rest.map((h) => item(h))));
     return out;
   }
 

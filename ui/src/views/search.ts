@@ -61,7 +61,7 @@ export function searchView(
           "section",
           { class: "result-group", "data-thread-id": first.threadId },
           el(
-            "h3",
+            "h2",
             { class: "result-thread" },
             el("span", {}, first.threadTitle || "Untitled thread"),
             el("span", { class: "result-count" }, count(hits.length, "match", "matches")),
