@@ -7,7 +7,8 @@ set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO/ui"
 
-if [ ! -d node_modules ]; then
+# Installed again when package-lock.json changed since (a new dev dependency, e.g. axe-core).
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
 if [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
