@@ -16,6 +16,7 @@ use threadmark_core::fetch::{self, FetchOptions};
 use threadmark_core::import::{self, ImportOptions};
 use threadmark_core::{
     default_library_path, Error, ErrorKind, Library, NewHighlight, Result, SourceFormat,
+    WriteOptions,
 };
 
 #[derive(Parser)]
@@ -48,6 +49,9 @@ enum Command {
         /// Make the file the new version of this thread (highlights are kept).
         #[arg(long, value_name = "THREAD")]
         into: Option<i64>,
+        /// With --into: import even a file of another thread (another site or source id).
+        #[arg(long, requires = "into")]
+        force: bool,
         /// Refuse inputs larger than this many bytes [default: 512 MiB].
         #[arg(long, value_name = "BYTES", env = "THREADMARK_MAX_BYTES", default_value_t = import::DEFAULT_MAX_BYTES, hide_default_value = true)]
         max_bytes: u64,
@@ -190,8 +194,14 @@ fn run(cli: Cli) -> Result<()> {
             format,
             title,
             into,
+            force,
             max_bytes,
         } => {
+            let write = WriteOptions {
+                into,
+                force,
+                title: title.clone(),
+            };
             let options = ImportOptions {
                 format: SourceFormat::parse(&format).unwrap_or(SourceFormat::Auto),
                 title,
@@ -212,7 +222,9 @@ fn run(cli: Cli) -> Result<()> {
             threadmark_core::timings::stage("parsed");
             let mut lib = open_library(cli.db)?;
             threadmark_core::timings::stage("library open");
-            let ids = lib.import_docs(&docs, into).map_err(|e| e.in_file(&file))?;
+            let ids = lib
+                .import_docs_with(&docs, &write, &mut threadmark_core::progress::unobserved)
+                .map_err(|e| e.in_file(&file))?;
             threadmark_core::timings::stage("imported");
             import::drop_in_background(docs);
             for id in ids {
@@ -233,13 +245,18 @@ fn run(cli: Cli) -> Result<()> {
                 ..Default::default()
             };
             // Fetch first: a failed fetch never opens (or creates) the library.
-            let mut doc = fetch::fetch_blocking(&url, &options)?;
-            if let Some(title) = title {
-                doc.title = title;
-            }
+            let doc = fetch::fetch_blocking(&url, &options)?;
             let mut lib = open_library(cli.db)?;
+            let write = WriteOptions {
+                title,
+                ..WriteOptions::default()
+            };
             let ids = lib
-                .import_docs(std::slice::from_ref(&doc), None)
+                .import_docs_with(
+                    std::slice::from_ref(&doc),
+                    &write,
+                    &mut threadmark_core::progress::unobserved,
+                )
                 .map_err(|e| e.in_file(&url))?;
             for id in ids {
                 writeln!(out, "{id}")?;

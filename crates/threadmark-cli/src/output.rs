@@ -34,6 +34,7 @@ pub fn show_json(t: &ThreadSummary, posts: &[Post]) -> Value {
                 "id": p.source_id, "parent": p.parent, "author": p.author,
                 "created_at": p.created_at.map(rfc3339), "depth": p.depth,
                 "position": p.position, "deleted": p.deleted, "text": p.text,
+                "change": p.change, "missing_replies": p.missing_replies,
             })
         })
         .collect();
@@ -94,8 +95,8 @@ pub fn print_tree(
         if let Some(at) = p.created_at {
             head.push_str(&format!(" · {}", rfc3339(at)));
         }
-        if p.deleted {
-            head.push_str(" · [removed]");
+        for mark in threadmark_core::export::post_marks(p) {
+            head.push_str(&format!(" · [{mark}]"));
         }
         writeln!(out, "\n{head}")?;
         let own: Vec<&Quote> = quotes.iter().filter(|q| q.post == p.source_id).collect();

@@ -12,7 +12,7 @@
 //! HTML except as escaped text or a checked URL.
 
 /// One block of a post.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Block {
     /// A paragraph of inline content.
     Paragraph(Vec<Inline>),
@@ -28,7 +28,7 @@ pub enum Block {
 }
 
 /// Inline content inside a paragraph.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Inline {
     Text(String),
     Link { href: String, children: Vec<Inline> },
@@ -39,7 +39,7 @@ pub enum Inline {
 }
 
 /// A post body: a sequence of blocks.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Body(pub Vec<Block>);
 
 /// A quoted passage found while rendering, as a span of the canonical text.

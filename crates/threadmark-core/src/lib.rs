@@ -34,5 +34,5 @@ pub use model::{
 pub use paths::{default_library_path, APP_IDENTIFIER};
 pub use store::{
     migrations, DeletedHighlight, HighlightEdit, LabelRemoval, LabelSpec, Library, Link, LinkKind,
-    NewHighlight, RestoreReport, BUSY_TIMEOUT, SEARCH_RANKED,
+    NewHighlight, RestoreReport, WriteOptions, BUSY_TIMEOUT, SEARCH_RANKED,
 };

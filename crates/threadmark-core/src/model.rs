@@ -71,6 +71,8 @@ impl SourceFormat {
 /// A parsed thread, before it is stored.
 #[derive(Debug, Clone)]
 pub struct ThreadDoc {
+    /// Empty when the input does not name the thread (a page of a Discourse
+    /// topic): a re-import then keeps the saved title.
     pub title: String,
     /// The importer's name (`SourceFormat::as_str`).
     pub source: &'static str,
@@ -103,7 +105,7 @@ pub struct PostDoc {
 }
 
 /// Where the source says a quote comes from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum QuoteSource {
     /// A post of this thread, by its source id.
     Post(String),

@@ -469,3 +469,66 @@ mod tests {
         assert_eq!(vocabulary_word(1_000), v[1_000]);
     }
 }
+
+/// A later version of a parsed thread, as a refresh finds it: `edited` posts with a
+/// sentence added, and `new` replies, each right below an existing post (so that
+/// positions after it shift, as new comments anywhere in a tree do). Deterministic
+/// for a `seed`; posts chosen evenly at random, the root never edited.
+pub fn revise(
+    doc: &crate::model::ThreadDoc,
+    new: usize,
+    edited: usize,
+    seed: u64,
+) -> crate::model::ThreadDoc {
+    use crate::body::{Block, Body, Inline};
+    use crate::model::PostDoc;
+    let mut rng = Rng::new(seed);
+    let mut out = doc.clone();
+    let n = out.posts.len();
+    if n < 2 {
+        return out;
+    }
+    let vocabulary = vocabulary(3000);
+    let sentence = |rng: &mut Rng, words: usize| {
+        let mut s = String::new();
+        for k in 0..words {
+            if k > 0 {
+                s.push(' ');
+            }
+            s.push_str(&vocabulary[rng.below(vocabulary.len())]);
+        }
+        s.push('.');
+        s
+    };
+    for _ in 0..edited {
+        let i = 1 + rng.below(n - 1);
+        let added = sentence(&mut rng, 8);
+        out.posts[i]
+            .body
+            .0
+            .push(Block::Paragraph(vec![Inline::Text(format!("Edit: {added}"))]));
+    }
+    // Replies in place: each right after its parent, taken from the old posts.
+    let mut below: Vec<Vec<PostDoc>> = vec![Vec::new(); n];
+    for k in 0..new {
+        let parent = rng.below(n);
+        let words = 12 + rng.below(20);
+        let text = sentence(&mut rng, words);
+        below[parent].push(PostDoc {
+            source_id: format!("{}", 900_000_000 + seed * 100_000 + k as u64),
+            parent: Some(out.posts[parent].source_id.clone()),
+            author: Some(format!("newcomer{}", k % 17)),
+            created_at: out.posts[parent].created_at.map(|t| t + 3600),
+            body: Body(vec![Block::Paragraph(vec![Inline::Text(text)])]),
+            deleted: false,
+            missing_replies: 0,
+            quote_sources: Vec::new(),
+        });
+    }
+    let old = std::mem::take(&mut out.posts);
+    for (post, replies) in old.into_iter().zip(below) {
+        out.posts.push(post);
+        out.posts.extend(replies);
+    }
+    out
+}

@@ -629,12 +629,12 @@ fn markdown_quotes_an_orphaned_highlight_with_its_stored_context() {
             },
         )
         .unwrap();
-    // Post 18 rewritten: the highlighted words are gone from the thread.
+    // Post 18 edited: the highlighted words are gone from the thread.
     let v2: String = super::seed()
         .lines()
         .map(|l| {
             if l.starts_with("That's alway the issue with outsourcing") {
-                "This comment was removed by its author.\n".to_string()
+                format!("{}\n", l.replace("middlemen", "brokers"))
             } else {
                 format!("{l}\n")
             }

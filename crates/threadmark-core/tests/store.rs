@@ -236,21 +236,40 @@ fn highlights_are_added_on_canonical_text_and_reanchored_on_reimport() {
     let hs = lib.highlights(id).unwrap();
     assert_eq!(hs.len(), 4, "nothing is deleted by an import");
     let by_uuid = |u: &str| hs.iter().find(|h| h.uuid == u).unwrap();
+    // Posts are matched by content: post 7 is line 1 now, unchanged, with its highlight.
     let a2 = by_uuid(&a.uuid);
     assert_eq!(
         (a2.post.as_str(), a2.state.as_str(), a2.exact.as_str()),
-        ("1", "moved", "solid background")
+        ("1", "anchored", "solid background")
     );
+    // Edited inside the highlight: found approximately, the user's words kept.
     let b2 = by_uuid(&b.uuid);
     assert_eq!((b2.post.as_str(), b2.state.as_str()), ("2", "fuzzy"));
-    assert_eq!(b2.exact, "the art of hardware is dieing out");
+    assert_eq!(b2.exact, "the art of hardware is dying out");
+    let now: String = lib
+        .post(id, "2")
+        .unwrap()
+        .text
+        .chars()
+        .skip(b2.start as usize)
+        .take((b2.end - b2.start) as usize)
+        .collect();
+    assert_eq!(now, "the art of hardware is dieing out");
+    // Post 18 is gone from the source, kept as removed with its text: its
+    // highlights stay on it.
+    let removed = lib
+        .posts(id)
+        .unwrap()
+        .into_iter()
+        .find(|p| p.deleted && p.text.contains("middlemen"))
+        .unwrap();
     for old in [&c, &d] {
         let h = by_uuid(&old.uuid);
         assert_eq!(
             (h.state.as_str(), h.exact.as_str(), h.note.as_str()),
-            ("orphaned", "middlemen", old.note.as_str())
+            ("anchored", "middlemen", old.note.as_str())
         );
-        assert_eq!(h.post, "18", "an orphan keeps its old place and quote");
+        assert_eq!((h.post.as_str(), h.start), (removed.source_id.as_str(), old.start));
     }
     assert_eq!(by_uuid(&a.uuid).note, "a note");
     assert_eq!(by_uuid(&a.uuid).tags, ["t"]);

@@ -447,8 +447,8 @@ fn write_post(
             let _ = write!(out, " · post {}", esc(&post.source_id));
         }
     }
-    if post.deleted {
-        out.push_str(" · removed");
+    for mark in super::post_marks(post) {
+        let _ = write!(out, " · {}", esc(&mark));
     }
     out.push_str("</p>\n<div class=\"body\">");
     out.push_str(&marked_body(post, &placed));

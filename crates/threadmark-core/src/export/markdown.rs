@@ -457,8 +457,8 @@ pub fn markdown(lib: &Library, thread_id: i64, exported_at: i64) -> Result<Strin
         if let Some(at) = post.created_at {
             heading.push_str(&format!(" · {}", rfc3339(at)));
         }
-        if post.deleted {
-            heading.push_str(" · removed");
+        for mark in super::post_marks(post) {
+            heading.push_str(&format!(" · {mark}"));
         }
         out.push_str(&heading);
         out.push_str("\n\n");

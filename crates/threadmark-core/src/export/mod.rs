@@ -82,6 +82,25 @@ impl ExportFormat {
     }
 }
 
+/// What a reader is told beside a post's head, in this order: `new` or `edited`
+/// (by the last re-import), `removed` (gone from the source, or deleted there), and
+/// `N replies not saved` when the source left replies out.
+pub fn post_marks(post: &Post) -> Vec<String> {
+    let mut marks: Vec<String> = Vec::new();
+    if let Some(change @ ("new" | "edited")) = post.change.as_deref() {
+        marks.push(change.to_string());
+    }
+    if post.deleted || post.change.as_deref() == Some("removed") {
+        marks.push("removed".to_string());
+    }
+    match post.missing_replies {
+        n if n <= 0 => {}
+        1 => marks.push("1 reply not saved".to_string()),
+        n => marks.push(format!("{n} replies not saved")),
+    }
+    marks
+}
+
 /// A stable address of a post: its page at the source where there is one, else a
 /// `urn:threadmark:` name (text dumps) or a `mid:` URL (mail, RFC 2392).
 pub fn permalink(thread: &crate::model::ThreadSummary, post: &str) -> String {

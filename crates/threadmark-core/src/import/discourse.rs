@@ -1,8 +1,15 @@
 //! Discourse topic JSON (`/t/{id}.json`): `post_stream.posts` with `post_number`,
 //! `reply_to_post_number`, `cooked` HTML, `username` and `created_at`. Post 1 is the
-//! root post (the topic's title, then its text); a post replying to no post, or to
-//! one not in the file, hangs under it. Only the posts the file holds are imported
-//! (a topic's first page holds about 20; `post_stream.stream` lists the rest by id).
+//! root post (the topic's title, then its text); a post replying to no post hangs
+//! under it. Only the posts the file holds are imported (a topic's first page holds
+//! about 20; `post_stream.stream` lists the rest by id).
+//!
+//! A page of a topic (`/t/ID/posts.json?page=N` or `?post_ids[]=…`: the topic's id
+//! and some posts, without a title) is read the same way: a post keeps the post it
+//! replies to as its parent even when that post is on another page, nothing is
+//! added to any post's text, and the thread's title is left empty (the library
+//! keeps the saved one; see `ThreadDoc::title`). Imported one after another, the
+//! pages merge into one thread (`store/write.rs`).
 //!
 //! Quote asides (`<aside class="quote" data-post="3" data-topic="1148">`) become
 //! quote blocks; [`parse_with_quote_sources`] also returns the post each one names.
@@ -62,9 +69,13 @@ pub fn parse_with_quote_sources(value: &Value) -> Result<(ThreadDoc, Vec<Vec<Opt
     if posts.is_empty() {
         return Err(Error::bad_input("the topic holds no posts").at("post_stream.posts"));
     }
-    let topic_id = number(topic.get("id")).map(|n| n.to_string());
-    let title = str_field(topic, "title")
-        .unwrap_or_else(|| format!("Discourse topic {}", topic_id.as_deref().unwrap_or("?")));
+    // A page of posts names its topic at the top (`id`) and in each post (`topic_id`).
+    let topic_id = number(topic.get("id"))
+        .or_else(|| posts.iter().find_map(|p| number(p.get("topic_id"))))
+        .map(|n| n.to_string());
+    // A page has no title: then it is empty, and no post gets one.
+    let title = str_field(topic, "title").unwrap_or_default();
+    let page = title.is_empty();
 
     let mut numbers = Vec::with_capacity(posts.len());
     let mut seen = HashSet::new();
@@ -77,13 +88,10 @@ pub fn parse_with_quote_sources(value: &Value) -> Result<(ThreadDoc, Vec<Vec<Opt
         }
         numbers.push(n);
     }
-    // Post 1 is the root; without it, the lowest number.
-    let root = numbers
-        .iter()
-        .enumerate()
-        .min_by_key(|(_, &n)| n)
-        .map_or(0, |(i, _)| i);
-    let root_number = numbers[root];
+    // Post 1 is the root; a page without it has none (its posts hang under post 1
+    // all the same, which the library finds when it holds that page).
+    let root = numbers.iter().position(|&n| n == 1);
+    let root_number = 1;
     let mut order: Vec<usize> = (0..posts.len()).collect();
     order.sort_by_key(|&i| numbers[i]);
 
@@ -101,18 +109,19 @@ pub fn parse_with_quote_sources(value: &Value) -> Result<(ThreadDoc, Vec<Vec<Opt
                 quote_markers: false,
             },
         );
-        let parent = if i == root {
+        let parent = if Some(i) == root {
             None
         } else {
-            // Replies come after what they reply to; anything else hangs under post 1.
+            // Replies come after what they reply to (in this file or on another
+            // page); anything else hangs under post 1.
             Some(
                 number(p.get("reply_to_post_number"))
-                    .filter(|r| seen.contains(r) && *r < n)
+                    .filter(|r| *r < n && (page || seen.contains(r)))
                     .unwrap_or(root_number)
                     .to_string(),
             )
         };
-        let body = if i == root {
+        let body = if Some(i) == root {
             root_body(Some(&title), None, converted.body)
         } else {
             converted.body

@@ -106,7 +106,16 @@ pub fn sniff_html(bytes: &[u8]) -> bool {
 pub fn parse_json(value: &Value) -> Result<ThreadDoc> {
     match shape(value) {
         Some(Shape::Algolia) => nested(value, "children", Fields::ALGOLIA, String::new()),
-        Some(Shape::Hnpwa) => nested(value, "comments", Fields::HNPWA, String::new()),
+        Some(Shape::Hnpwa) => {
+            let mut doc = nested(value, "comments", Fields::HNPWA, String::new())?;
+            // The story counts its comments; those the file does not hold were left out.
+            let counted = value.get("comments_count").and_then(Value::as_u64);
+            let held = doc.posts.len().saturating_sub(1) as u64;
+            if let (Some(n), Some(root)) = (counted, doc.posts.first_mut()) {
+                root.missing_replies = u32::try_from(n.saturating_sub(held)).unwrap_or(u32::MAX);
+            }
+            Ok(doc)
+        }
         Some(Shape::Firebase) => firebase(std::slice::from_ref(value), false),
         Some(Shape::FirebaseArray) => firebase(value.as_array().map_or(&[], Vec::as_slice), true),
         Some(Shape::Fixtures) => fixtures(value),
@@ -448,7 +457,30 @@ fn firebase(values: &[Value], array: bool) -> Result<ThreadDoc> {
         title: str_field(objects[root], "title"),
         url: str_field(objects[root], "url").and_then(|u| absolute_url(&u)),
     };
-    Ok(finish(items, story))
+    let mut doc = finish(items, story);
+    // Replies the file leaves out: an item's `kids` that are not in it, and for the
+    // story the `descendants` it counts beyond the items the file holds.
+    for post in &mut doc.posts {
+        let Some(&i) = index_of.get(&post.source_id) else {
+            continue;
+        };
+        let kids = objects[i]
+            .get("kids")
+            .and_then(Value::as_array)
+            .map_or(0, |kids| {
+                kids.iter()
+                    .filter(|k| id_string(Some(k)).is_some_and(|k| !index_of.contains_key(&k)))
+                    .count()
+            });
+        let beyond = match objects[i].get("descendants").and_then(Value::as_u64) {
+            Some(d) if i == root => usize::try_from(d)
+                .unwrap_or(usize::MAX)
+                .saturating_sub(objects.len() - 1),
+            _ => 0,
+        };
+        post.missing_replies = u32::try_from(kids.max(beyond)).unwrap_or(u32::MAX);
+    }
+    Ok(doc)
 }
 
 /// The cycle that item `start` hangs from: `comment cycle: 3 → 2 → 3`.

@@ -192,6 +192,10 @@ pub(crate) fn reanchor(tx: &Transaction<'_>, thread_id: i64) -> Result<()> {
     let mut live_of: Vec<Option<usize>> = Vec::new();
     let mut live_rows: Vec<usize> = Vec::new();
     let mut texts = Texts::default();
+    // Removed posts are kept with their last text: a highlight on one stays there
+    // while its words are.
+    let mut gone_of: HashMap<usize, usize> = HashMap::new();
+    let mut gone = Texts::default();
     {
         let mut stmt = tx.prepare(
             "SELECT source_id, position, deleted, text FROM posts WHERE thread_id = ?1 ORDER BY position",
@@ -203,6 +207,8 @@ pub(crate) fn reanchor(tx: &Transaction<'_>, thread_id: i64) -> Result<()> {
             positions.push(r.get(1)?);
             if r.get::<_, bool>(2)? {
                 live_of.push(None);
+                gone_of.insert(positions.len() - 1, gone.len());
+                gone.push(r.get_ref(3)?.as_str().map_err(rusqlite::Error::from)?);
             } else {
                 live_of.push(Some(texts.len()));
                 live_rows.push(positions.len() - 1);
@@ -224,16 +230,33 @@ pub(crate) fn reanchor(tx: &Transaction<'_>, thread_id: i64) -> Result<()> {
          WHERE id = ?1",
     )?;
     let t = now();
-    let mut write = |id: i64, post: &str, sel: &Selector, was_anchored: bool, found: Anchor| {
+    // `found` is in the live posts, or (`in_gone`) in the removed post `post`.
+    let mut write = |id: i64,
+                     post: &str,
+                     sel: &Selector,
+                     was_anchored: bool,
+                     found: Anchor,
+                     in_gone: bool| {
         if found.state == AnchorState::Orphaned {
             orphan.execute(params![id, t])?;
             return Ok::<(), Error>(());
         }
-        let source_id = id_of(live_rows[found.post]);
-        let Some(new) = selector_in(texts.post(found.post), found.start, found.end) else {
+        let (source_id, text) = if in_gone {
+            (post, gone.post(found.post))
+        } else {
+            (id_of(live_rows[found.post]), texts.post(found.post))
+        };
+        let Some(mut new) = selector_in(text, found.start, found.end) else {
             orphan.execute(params![id, t])?;
             return Ok(());
         };
+        if found.state == AnchorState::Fuzzy {
+            // Found approximately: the highlight keeps the words the user chose (and
+            // their context), so that it is anchored again once they are back.
+            new.exact.clone_from(&sel.exact);
+            new.prefix.clone_from(&sel.prefix);
+            new.suffix.clone_from(&sel.suffix);
+        }
         if found.state == AnchorState::Anchored && source_id == post && new == *sel && was_anchored
         {
             // Where it was, as it was, with the same context: nothing to write.
@@ -259,7 +282,12 @@ pub(crate) fn reanchor(tx: &Transaction<'_>, thread_id: i64) -> Result<()> {
         let row = row_of.get(post.as_str()).copied();
         let home = row.and_then(|r| live_of[r]);
         if let Some(found) = home.and_then(|h| anchor_in_post(sel, h, &texts)) {
-            write(*id, post, sel, *was_anchored, found)?;
+            write(*id, post, sel, *was_anchored, found, false)?;
+            continue;
+        }
+        let removed = row.and_then(|r| gone_of.get(&r).copied());
+        if let Some(found) = removed.and_then(|g| anchor_in_post(sel, g, &gone)) {
+            write(*id, post, sel, *was_anchored, found, true)?;
             continue;
         }
         // Where the post was: its live index, else the live post nearest its old place.
@@ -283,7 +311,7 @@ pub(crate) fn reanchor(tx: &Transaction<'_>, thread_id: i64) -> Result<()> {
     for (k, home, origin) in elsewhere {
         let (id, post, sel, was_anchored) = &highlights[k];
         let found = anchor_elsewhere(sel, home, origin, &texts);
-        write(*id, post, sel, *was_anchored, found)?;
+        write(*id, post, sel, *was_anchored, found, false)?;
     }
     Ok(())
 }

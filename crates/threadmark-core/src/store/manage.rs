@@ -35,8 +35,9 @@ impl Library {
                 "a title is one line, without control characters",
             ));
         }
+        // A title the user gave is kept by later re-imports and refreshes.
         let n = self.conn.execute(
-            "UPDATE threads SET title = ?1 WHERE id = ?2",
+            "UPDATE threads SET title = ?1, title_given = 1 WHERE id = ?2",
             params![title, thread_id],
         )?;
         if n == 0 {
@@ -80,7 +81,11 @@ impl Library {
             ..Default::default()
         };
         let docs = crate::import::parse_bytes(PASTED_NAME, text.as_bytes(), &options)?;
-        self.import_docs_observed(&docs, None, observer)
+        let write = super::WriteOptions {
+            title: title.map(str::to_string),
+            ..Default::default()
+        };
+        self.import_docs_with(&docs, &write, observer)
             .map_err(|e| e.in_file(PASTED_NAME))
     }
 

@@ -5,6 +5,7 @@
 //! SQL files in `migrations/` (embedded in the binary). The app and the CLI may
 //! have the same file open at once. Every import is one transaction.
 
+mod align;
 mod highlights;
 mod labels;
 mod links;
@@ -12,12 +13,14 @@ mod manage;
 mod read;
 pub use read::SEARCH_RANKED;
 mod restore;
+mod unchanged;
 mod write;
 
 pub use highlights::{DeletedHighlight, HighlightEdit, NewHighlight};
 pub use labels::{LabelRemoval, LabelSpec};
 pub use links::{Link, LinkKind};
 pub use restore::RestoreReport;
+pub use write::WriteOptions;
 
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;

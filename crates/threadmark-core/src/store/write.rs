@@ -4,13 +4,15 @@
 //! posts that disappeared (marked deleted) and never touches highlights, which are
 //! keyed by the thread and the post's source id.
 
-use std::collections::HashMap;
+use std::cell::Cell;
+use std::collections::{HashMap, HashSet};
 use std::sync::mpsc::{self, Receiver};
 use std::sync::OnceLock;
 
 use rusqlite::{params, OptionalExtension, Transaction};
 
 use super::{now, Library};
+use super::unchanged::{prepare, Prepared, Prior};
 use crate::body::Rendered;
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{PostDoc, QuoteSource, ThreadDoc};
@@ -33,7 +35,8 @@ const CHUNK: usize = POSTS_PER_STATEMENT;
 
 /// A thread's rendered posts (`Body::render_markup`), one slot per chunk, filled in
 /// order by the rendering thread while the writer stores the chunks before them.
-type Slots = Vec<OnceLock<Vec<Rendered>>>;
+/// Posts unchanged since the thread was saved are not rendered (`unchanged.rs`).
+type Slots = Vec<OnceLock<Vec<Prepared>>>;
 
 /// Work out each post's depth and keep its parent only if that comes earlier;
 /// refuse duplicate ids. Parents that are missing or come later make the post
@@ -63,12 +66,39 @@ fn place(doc: &ThreadDoc) -> Result<Vec<Placed<'_>>> {
     Ok(out)
 }
 
+/// [`place`] for a part of a thread saved before: a parent that is not in `doc`
+/// may be a stored post (`known`: source id → depth). `doc` was placed before, so
+/// its ids are known to be distinct.
+fn place_in<'a>(doc: &'a ThreadDoc, known: &HashMap<String, i64>) -> Vec<Placed<'a>> {
+    let mut depth_of: HashMap<&str, i64> = HashMap::with_capacity(doc.posts.len());
+    let mut out = Vec::with_capacity(doc.posts.len());
+    for post in &doc.posts {
+        let parent = post.parent.as_deref().and_then(|p| {
+            depth_of
+                .get(p)
+                .or_else(|| known.get(p).filter(|_| !depth_of.contains_key(p)))
+                .map(|&d| (p, d))
+        });
+        let depth = parent.map_or(0, |(_, d)| d + 1);
+        depth_of.insert(&post.source_id, depth);
+        out.push(Placed {
+            parent: parent.map(|(p, _)| p),
+            depth,
+        });
+    }
+    out
+}
+
 /// A thread's rendered posts, in order, once every slot is filled.
 fn all_rendered(slots: &Slots) -> Vec<&Rendered> {
+    all_prepared(slots).map(|p| &p.rendered).collect()
+}
+
+/// A thread's prepared posts, in order, once every slot is filled.
+fn all_prepared(slots: &Slots) -> impl Iterator<Item = &Prepared> {
     slots
         .iter()
         .flat_map(|slot| slot.get().map(Vec::as_slice).unwrap_or_default())
-        .collect()
 }
 
 /// Resolve the quotes of a thread's rendered posts.
@@ -151,29 +181,59 @@ struct Feed<'s> {
     slots: &'s Slots,
     /// One message per chunk rendered, in order.
     chunks: Receiver<()>,
+    /// How many of those messages were taken.
+    taken: Cell<usize>,
     /// The thread's quotes, resolved once every chunk is rendered.
     resolved: Receiver<Resolved>,
 }
 
 impl<'s> Feed<'s> {
-    /// Chunk `index` of rendered posts, waiting for it if needed. Called once per
-    /// chunk, in order: each call takes the renderer's message for that chunk.
-    fn chunk(&self, index: usize) -> Result<&'s [Rendered]> {
-        self.chunks.recv().map_err(|_| stopped())?;
+    /// Chunk `index` of rendered posts, waiting for it if needed.
+    fn chunk(&self, index: usize) -> Result<&'s [Prepared]> {
+        while self.taken.get() <= index {
+            self.chunks.recv().map_err(|_| stopped())?;
+            self.taken.set(self.taken.get() + 1);
+        }
         self.slots[index]
             .get()
             .map(Vec::as_slice)
             .ok_or_else(stopped)
     }
 
+    /// Every rendered post of the thread, waiting for all of them.
+    fn all(&self) -> Result<Vec<&'s Rendered>> {
+        if let Some(last) = self.slots.len().checked_sub(1) {
+            self.chunk(last)?;
+        }
+        Ok(self.rendered())
+    }
+
     /// Every rendered post of the thread (after every chunk was taken).
     fn rendered(&self) -> Vec<&'s Rendered> {
         all_rendered(self.slots)
+    }
+
+    /// Every prepared post of the thread (after every chunk was taken).
+    fn prepared(&self) -> Vec<&'s Prepared> {
+        all_prepared(self.slots).collect()
     }
 }
 
 fn stopped() -> Error {
     Error::new(ErrorKind::Database, "rendering stopped")
+}
+
+/// How an import writes its threads (see [`Library::import_docs_with`]).
+#[derive(Debug, Clone, Default)]
+pub struct WriteOptions {
+    /// Make the (single) parsed thread the new version of this thread.
+    pub into: Option<i64>,
+    /// With `into`: accept a thread of another source, or with another source id,
+    /// than the one saved there (refused otherwise).
+    pub force: bool,
+    /// A title the user gave (`--title`): the thread takes it, and later re-imports
+    /// and refreshes keep it (as they keep a title given by renaming the thread).
+    pub title: Option<String>,
 }
 
 impl Library {
@@ -191,6 +251,22 @@ impl Library {
         into: Option<i64>,
         observer: Observer<'_>,
     ) -> Result<Vec<i64>> {
+        let options = WriteOptions {
+            into,
+            ..WriteOptions::default()
+        };
+        self.import_docs_with(docs, &options, observer)
+    }
+
+    /// [`Library::import_docs_observed`] with every option: `--into` with or
+    /// without `--force`, a title the user gave.
+    pub fn import_docs_with(
+        &mut self,
+        docs: &[ThreadDoc],
+        options: &WriteOptions,
+        observer: Observer<'_>,
+    ) -> Result<Vec<i64>> {
+        let into = options.into;
         if into.is_some() && docs.len() != 1 {
             return Err(Error::bad_input(format!(
                 "--into takes one thread, but the input holds {}",
@@ -204,7 +280,7 @@ impl Library {
         // used) keeps SQLite from spilling them to the log mid-transaction.
         let cache: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
         self.conn.execute_batch("PRAGMA cache_size = -65536")?;
-        let result = self.write_docs(docs, &placed, into, &mut tracker);
+        let result = self.write_docs(docs, &placed, options, &mut tracker);
         self.conn
             .execute_batch(&format!("PRAGMA cache_size = {cache}"))?;
         result
@@ -218,7 +294,7 @@ impl Library {
         &mut self,
         docs: &[ThreadDoc],
         placed: &[Vec<Placed<'_>>],
-        into: Option<i64>,
+        options: &WriteOptions,
         tracker: &mut Tracker<'_>,
     ) -> Result<Vec<i64>> {
         let slots: Vec<Slots> = docs
@@ -231,6 +307,11 @@ impl Library {
             .collect();
         // Dropped without a commit on any error (a cancel included): rolled back.
         let tx = self.conn.transaction()?;
+        let priors: Vec<Option<Prior>> = docs
+            .iter()
+            .map(|doc| Prior::load(&tx, doc, options))
+            .collect::<Result<_>>()?;
+        let priors = &priors;
         let ids = std::thread::scope(|scope| {
             let mut feeds = Vec::with_capacity(docs.len());
             let mut senders = Vec::with_capacity(docs.len());
@@ -240,6 +321,7 @@ impl Library {
                 feeds.push(Feed {
                     slots,
                     chunks,
+                    taken: Cell::new(0),
                     resolved,
                 });
                 senders.push((chunk_tx, resolved_tx));
@@ -248,11 +330,15 @@ impl Library {
             // next send fails and the renderer stops too.
             let slots = &slots;
             let renderer = scope.spawn(move || {
-                for ((doc, placed), (slots, (chunk_tx, resolved_tx))) in
-                    docs.iter().zip(placed).zip(slots.iter().zip(senders))
+                for (((doc, placed), prior), (slots, (chunk_tx, resolved_tx))) in docs
+                    .iter()
+                    .zip(placed)
+                    .zip(priors)
+                    .zip(slots.iter().zip(senders))
                 {
                     for (slot, posts) in slots.iter().zip(doc.posts.chunks(CHUNK)) {
-                        let _ = slot.set(posts.iter().map(|p| p.body.render_markup()).collect());
+                        let _ =
+                            slot.set(posts.iter().map(|p| prepare(p, prior.as_ref())).collect());
                         if chunk_tx.send(()).is_err() {
                             return;
                         }
@@ -270,7 +356,7 @@ impl Library {
             let mut ids = Vec::with_capacity(docs.len());
             let mut written = || -> Result<()> {
                 for ((doc, placed), feed) in docs.iter().zip(placed).zip(&feeds) {
-                    ids.push(store_thread(&tx, doc, placed, feed, into, tracker)?);
+                    ids.push(store_thread(&tx, doc, placed, feed, options, tracker)?);
                 }
                 Ok(())
             };
@@ -302,7 +388,12 @@ impl Library {
             ..Default::default()
         };
         let docs = crate::import::parse_bytes(name, bytes, &options)?;
-        self.import_docs(&docs, None).map_err(|e| e.in_file(name))
+        let write = WriteOptions {
+            title: title.map(str::to_string),
+            ..WriteOptions::default()
+        };
+        self.import_docs_with(&docs, &write, &mut crate::progress::unobserved)
+            .map_err(|e| e.in_file(name))
     }
 
     /// Record that a thread was opened now.
@@ -337,17 +428,26 @@ fn store_thread(
     doc: &ThreadDoc,
     placed: &[Placed<'_>],
     feed: &Feed<'_>,
-    into: Option<i64>,
+    options: &WriteOptions,
     tracker: &mut Tracker<'_>,
 ) -> Result<i64> {
     let posts = &doc.posts;
     let t = now();
-    let existing: Option<i64> = match (into, &doc.source_key) {
-        (Some(id), _) => Some(
-            tx.query_row("SELECT id FROM threads WHERE id = ?1", [id], |r| r.get(0))
+    let existing: Option<i64> = match (options.into, &doc.source_key) {
+        (Some(id), _) => {
+            let (source, key): (String, Option<String>) = tx
+                .query_row(
+                    "SELECT source, source_key FROM threads WHERE id = ?1",
+                    [id],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
                 .optional()?
-                .ok_or_else(|| Error::not_found(format!("no thread {id} to import into")))?,
-        ),
+                .ok_or_else(|| Error::not_found(format!("no thread {id} to import into")))?;
+            if !options.force {
+                same_thread(id, (&source, key.as_deref()), doc)?;
+            }
+            Some(id)
+        }
         (None, Some(key)) => tx
             .query_row(
                 "SELECT id FROM threads WHERE source = ?1 AND source_key = ?2",
@@ -357,47 +457,90 @@ fn store_thread(
             .optional()?,
         (None, None) => None,
     };
+    // A title the user gave wins; then one given before (kept); then the source's.
+    let given = options.title.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    // A doc without a title (a page of a topic) keeps the saved one.
+    let unnamed = match (doc.source, &doc.source_key) {
+        ("discourse", Some(key)) => format!("Discourse topic {key}"),
+        (source, _) => format!("Untitled {source} thread"),
+    };
+    let title = given.unwrap_or(if doc.title.trim().is_empty() {
+        &unnamed
+    } else {
+        &doc.title
+    });
+    let keep_title = given.is_none() && doc.title.trim().is_empty();
     let thread_id = match existing {
         Some(id) => {
+            // The source key follows the file only when forced into another thread's
+            // place, and only if no other thread holds it.
             tx.execute(
-                "UPDATE threads SET title = ?1, source = ?2, url = COALESCE(?3, url), imported_at = ?4 WHERE id = ?5",
-                params![doc.title, doc.source, doc.url, t, id],
+                "UPDATE threads SET
+                   title = CASE WHEN ?6 OR NOT (title_given OR ?8) THEN ?1 ELSE title END,
+                   title_given = title_given OR ?6,
+                   source = ?2, url = COALESCE(?3, url), imported_at = ?4,
+                   source_key = CASE WHEN ?7 IS NOT NULL AND NOT EXISTS
+                       (SELECT 1 FROM threads o WHERE o.source = ?2 AND o.source_key = ?7 AND o.id <> ?5)
+                     THEN ?7 ELSE source_key END
+                 WHERE id = ?5",
+                params![title, doc.source, doc.url, t, id, given.is_some(), doc.source_key, keep_title],
             )?;
             id
         }
         None => {
             tx.execute(
-                "INSERT INTO threads (title, source, source_key, url, imported_at, created_at, uuid)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6)",
-                params![doc.title, doc.source, doc.source_key, doc.url, t, uuid::Uuid::new_v4().to_string()],
+                "INSERT INTO threads (title, source, source_key, url, imported_at, created_at, uuid, title_given)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7)",
+                params![title, doc.source, doc.source_key, doc.url, t, uuid::Uuid::new_v4().to_string(), given.is_some()],
             )?;
             tx.last_insert_rowid()
         }
     };
 
+    if existing.is_some() && doc.source == "text" {
+        realign(tx, thread_id, posts, &feed.all()?)?;
+    }
+    // A page of a topic: its posts may reply to posts saved from other pages.
+    let known: HashMap<String, i64>;
+    let merged: Vec<Placed<'_>>;
+    let numbered = page_numbers(doc).filter(|_| !options.force);
+    let placed = match (existing, &numbered) {
+        (Some(_), Some(_)) => {
+            let mut stmt =
+                tx.prepare("SELECT source_id, depth FROM posts WHERE thread_id = ?1")?;
+            let rows = stmt.query_map([thread_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            known = rows.collect::<rusqlite::Result<_>>()?;
+            merged = place_in(doc, &known);
+            &merged[..]
+        }
+        _ => placed,
+    };
     // The final order: the new posts, with posts that disappeared kept right after
     // the post that preceded them before.
-    let old: Vec<(i64, String, String)> = {
-        let mut stmt = tx.prepare(
-            "SELECT id, source_id, text FROM posts WHERE thread_id = ?1 ORDER BY position",
-        )?;
-        let rows = stmt.query_map([thread_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    let old: Vec<(i64, String)> = {
+        let mut stmt =
+            tx.prepare("SELECT id, source_id FROM posts WHERE thread_id = ?1 ORDER BY position")?;
+        let rows = stmt.query_map([thread_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
         rows.collect::<rusqlite::Result<_>>()?
     };
+    let old_ids: HashSet<&str> = old.iter().map(|(_, sid)| sid.as_str()).collect();
     // What this import changes, against the previous one (nothing on a first import).
-    let old_text: HashMap<&str, &str> = old
-        .iter()
-        .map(|(_, sid, text)| (sid.as_str(), text.as_str()))
-        .collect();
-    let change_of = |post: &PostDoc, rendered: &Rendered| -> Option<&'static str> {
-        existing?;
-        match old_text.get(post.source_id.as_str()) {
-            None => Some("new"),
-            Some(&text) if text != rendered.text => Some("edited"),
-            Some(_) => None,
+    // An unchanged post is unchanged; another is compared with its stored text.
+    let change_of = |post: &PostDoc, prepared: &Prepared| -> Result<Option<&'static str>> {
+        if existing.is_none() || prepared.unchanged {
+            return Ok(None);
         }
+        if !old_ids.contains(post.source_id.as_str()) {
+            return Ok(Some("new"));
+        }
+        let text: String = tx
+            .prepare_cached("SELECT text FROM posts WHERE thread_id = ?1 AND source_id = ?2")?
+            .query_row(params![thread_id, post.source_id], |r| r.get(0))?;
+        Ok((text != prepared.rendered.text).then_some("edited"))
     };
-    let mut removed: Vec<(usize, i64)> = Vec::new(); // (insert before index in `order`, row id)
+    // Stored posts the import leaves out: (insert before index in `posts`, row id,
+    // whether it is only outside what the import covers, kept as it was).
+    let mut removed: Vec<(usize, i64, bool)> = Vec::new();
     {
         let index_of: HashMap<&str, usize> = posts
             .iter()
@@ -405,12 +548,23 @@ fn store_thread(
             .map(|(i, p)| (p.source_id.as_str(), i))
             .collect();
         let mut after: Option<usize> = None;
-        for (row, sid, _) in &old {
+        for (row, sid) in &old {
             match index_of.get(sid.as_str()) {
                 Some(&i) => after = Some(i),
-                None => removed.push((after.map_or(0, |a| a + 1), *row)),
+                None => {
+                    let number = numbered.as_ref().and_then(|_| sid.parse::<u64>().ok());
+                    match (number, &numbered) {
+                        (Some(n), Some(numbers)) => {
+                            let (lo, hi) = (numbers[0], numbers[numbers.len() - 1]);
+                            let before = numbers.partition_point(|&d| d < n);
+                            removed.push((before, *row, n < lo || n > hi));
+                        }
+                        _ => removed.push((after.map_or(0, |a| a + 1), *row, false)),
+                    }
+                }
             }
         }
+        removed.sort_by_key(|&(before, _, _)| before);
     }
     // Positions are assigned fresh; park existing ones out of the way first.
     tx.execute(
@@ -419,29 +573,35 @@ fn store_thread(
     )?;
     // Each post's new position, and the positions of posts that disappeared.
     let mut positions: Vec<i64> = Vec::with_capacity(posts.len());
-    let mut parked: Vec<(i64, i64)> = Vec::with_capacity(removed.len()); // (position, row id)
+    let mut parked: Vec<(i64, i64, bool)> = Vec::with_capacity(removed.len()); // (position, row id, kept)
     {
         let mut position: i64 = 0;
         let mut removed_iter = removed.into_iter().peekable();
         for i in 0..posts.len() {
-            while let Some((_, row)) = removed_iter.next_if(|&(before, _)| before <= i) {
-                parked.push((position, row));
+            while let Some((_, row, kept)) = removed_iter.next_if(|&(before, _, _)| before <= i) {
+                parked.push((position, row, kept));
                 position += 1;
             }
             positions.push(position);
             position += 1;
         }
-        for (_, row) in removed_iter {
-            parked.push((position, row));
+        for (_, row, kept) in removed_iter {
+            parked.push((position, row, kept));
             position += 1;
         }
     }
     // Removed posts first: every other post of the thread is parked at a negative
-    // position, and no new position collides with theirs.
+    // position, and no new position collides with theirs. Posts outside what the
+    // import covers (other pages of a topic) only take their place in the order.
     let mut park = tx
-        .prepare("UPDATE posts SET position = ?1, deleted = 1, change = 'removed' WHERE id = ?2")?;
-    for &(position, row) in &parked {
-        park.execute(params![position, row])?;
+        .prepare("UPDATE posts SET position = ?1, deleted = 1, change = 'removed', digest = NULL WHERE id = ?2")?;
+    let mut keep = tx.prepare("UPDATE posts SET position = ?1 WHERE id = ?2")?;
+    for &(position, row, kept) in &parked {
+        if kept {
+            keep.execute(params![position, row])?;
+        } else {
+            park.execute(params![position, row])?;
+        }
     }
     let before: i64 = tx.query_row("SELECT coalesce(max(id), 0) FROM posts", [], |r| r.get(0))?;
     let mode = match existing {
@@ -460,20 +620,25 @@ fn store_thread(
     let new_rows: Vec<i64> = posts
         .iter()
         .zip(&row_ids)
-        .filter(|(post, _)| !old_text.contains_key(post.source_id.as_str()))
+        .filter(|(post, _)| !old_ids.contains(post.source_id.as_str()))
         .map(|(_, &id)| id)
         .collect();
     crate::timings::stage("posts stored");
     index_new_posts(tx, before, &new_rows)?;
     crate::timings::stage("posts indexed");
     let resolved = feed.resolved.recv().map_err(|_| stopped())?;
-    let rendered = feed.rendered();
+    let prepared = feed.prepared();
     let mut clear_quotes = tx.prepare("DELETE FROM quotes WHERE post_id = ?1")?;
     let mut add_quote = tx.prepare(
         "INSERT INTO quotes (thread_id, post_id, start, \"end\", depth, text, source_post, source_start, source_end, score)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?;
-    for ((post, &post_id), resolved) in rendered.iter().zip(&row_ids).zip(&resolved) {
+    for ((prepared, &post_id), resolved) in prepared.iter().zip(&row_ids).zip(&resolved) {
+        if prepared.unchanged {
+            // Its quotes stay as they were resolved.
+            continue;
+        }
+        let post = &prepared.rendered;
         if existing.is_some() {
             // A post of the previous version: its quotes are written anew.
             clear_quotes.execute([post_id])?;
@@ -517,6 +682,126 @@ fn store_thread(
         super::highlights::reanchor(tx, thread_id)?;
     }
     Ok(thread_id)
+}
+
+/// A Discourse thread's post numbers, ascending, when every post has one: an import
+/// of them covers only the range from the first to the last (a page of the topic),
+/// and stored posts outside it take their place in number order.
+fn page_numbers(doc: &ThreadDoc) -> Option<Vec<u64>> {
+    if doc.source != "discourse" || doc.posts.is_empty() {
+        return None;
+    }
+    let numbers: Vec<u64> = doc
+        .posts
+        .iter()
+        .map(|p| p.source_id.parse().ok())
+        .collect::<Option<_>>()?;
+    numbers.windows(2).all(|w| w[0] < w[1]).then_some(numbers)
+}
+
+/// Refuse to make `doc` the new version of thread `id` (saved from `source` with
+/// source id `key`) when it is another thread: another source (mbox and Maildir
+/// count as one, mail), or another source id where both have one.
+fn same_thread(id: i64, (source, key): (&str, Option<&str>), doc: &ThreadDoc) -> Result<()> {
+    let family = |s: &str| if s == "maildir" { "mbox" } else { s }.to_string();
+    let what = |source: &str, key: Option<&str>| match key {
+        Some(k) => format!("{source} thread {k}"),
+        None => format!("{source} thread"),
+    };
+    let other_site = family(source) != family(doc.source);
+    let other_id = matches!((key, doc.source_key.as_deref()), (Some(a), Some(b)) if a != b);
+    if other_site || other_id {
+        return Err(Error::bad_input(format!(
+            "thread {id} is a {}, but the input is a {}: not importing it into thread {id} (--force does it anyway)",
+            what(source, key),
+            what(doc.source, doc.source_key.as_deref())
+        )));
+    }
+    Ok(())
+}
+
+/// A plain-text dump's posts have no ids of their own: a post's id is the line it
+/// starts on, which lines added above it change. So the new version's posts are
+/// paired with the stored ones by their text ([`super::align`]), and a stored post
+/// paired with a new one takes that post's id (its row, and so its quotes, stay),
+/// its highlights re-keyed with it. A stored post left unpaired (removed) keeps its
+/// id unless a new post takes it; then it becomes `ID-removed` (`ID-removed-2`, …).
+/// The upsert that follows then finds each post under its new id.
+fn realign(
+    tx: &Transaction<'_>,
+    thread_id: i64,
+    posts: &[PostDoc],
+    rendered: &[&Rendered],
+) -> Result<()> {
+    let old: Vec<(i64, String, String)> = {
+        let mut stmt = tx.prepare(
+            "SELECT id, source_id, text FROM posts WHERE thread_id = ?1 ORDER BY position",
+        )?;
+        let rows = stmt.query_map([thread_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let old_texts: Vec<&str> = old.iter().map(|(_, _, t)| t.as_str()).collect();
+    let new_texts: Vec<&str> = rendered.iter().map(|r| r.text.as_str()).collect();
+    let pairs = super::align::align(&old_texts, &new_texts);
+    let mut target: Vec<Option<String>> = vec![None; old.len()];
+    let mut paired = vec![false; old.len()];
+    for (post, pair) in posts.iter().zip(&pairs) {
+        if let Some(o) = *pair {
+            paired[o] = true;
+            if old[o].1 != post.source_id {
+                target[o] = Some(post.source_id.clone());
+            }
+        }
+    }
+    let new_ids: HashSet<&str> = posts.iter().map(|p| p.source_id.as_str()).collect();
+    let mut taken: HashSet<String> = old.iter().map(|(_, sid, _)| sid.clone()).collect();
+    taken.extend(new_ids.iter().map(|s| s.to_string()));
+    for (o, (_, sid, _)) in old.iter().enumerate() {
+        if paired[o] || !new_ids.contains(sid.as_str()) {
+            continue;
+        }
+        let base = format!("{sid}-removed");
+        let mut name = base.clone();
+        let mut n = 1;
+        while taken.contains(&name) {
+            n += 1;
+            name = format!("{base}-{n}");
+        }
+        taken.insert(name.clone());
+        target[o] = Some(name);
+    }
+    let renames: Vec<(i64, &str, &str)> = old
+        .iter()
+        .zip(&target)
+        .filter_map(|((row, sid, _), t)| t.as_deref().map(|t| (*row, sid.as_str(), t)))
+        .collect();
+    if renames.is_empty() {
+        return Ok(());
+    }
+    // Through names no source id has, so that ids can trade places.
+    let mut rename = tx.prepare("UPDATE posts SET source_id = ?1 WHERE id = ?2")?;
+    for &(row, _, _) in &renames {
+        rename.execute(params![format!("\u{1}{row}"), row])?;
+    }
+    for &(row, _, to) in &renames {
+        rename.execute(params![to, row])?;
+    }
+    let moved: HashMap<&str, &str> = renames.iter().map(|&(_, from, to)| (from, to)).collect();
+    let highlights: Vec<(i64, String)> = {
+        let mut stmt = tx.prepare("SELECT id, post_source FROM highlights WHERE thread_id = ?1")?;
+        let rows = stmt.query_map([thread_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let mut rekey = tx.prepare(
+        "UPDATE highlights SET post_source = ?1, updated_at = max(updated_at, ?2) WHERE id = ?3",
+    )?;
+    let t = now();
+    for (id, post) in &highlights {
+        if let Some(to) = moved.get(post.as_str()) {
+            rekey.execute(params![to, t, id])?;
+        }
+    }
+    Ok(())
 }
 
 /// Add posts this transaction inserted (`new`, row ids) to the full-text index.
@@ -572,16 +857,18 @@ enum Write {
 }
 
 /// Insert or update `posts` at `positions` in chunks; returns each post's row id.
+/// A post unchanged since the thread was saved only takes its place (position,
+/// depth, parent) and loses its change mark.
 fn upsert_posts(
     tx: &Transaction<'_>,
     (thread_id, mut mode): (i64, Write),
     (posts, placed): (&[PostDoc], &[Placed<'_>]),
     feed: &Feed<'_>,
     positions: &[i64],
-    change_of: &dyn Fn(&PostDoc, &Rendered) -> Option<&'static str>,
+    change_of: &dyn Fn(&PostDoc, &Prepared) -> Result<Option<&'static str>>,
     tracker: &mut Tracker<'_>,
 ) -> Result<Vec<i64>> {
-    const COLUMNS: usize = 13;
+    const COLUMNS: usize = 14;
     let upsert = matches!(mode, Write::Upsert);
     let sql = |rows: usize| {
         let row = format!("({})", ["?"; COLUMNS].join(", "));
@@ -590,97 +877,124 @@ fn upsert_posts(
                parent_id = excluded.parent_id, position = excluded.position, depth = excluded.depth,
                author = excluded.author, created_at = excluded.created_at, html = excluded.html,
                markup = excluded.markup, text = excluded.text, deleted = excluded.deleted,
-               missing_replies = excluded.missing_replies, change = excluded.change
+               missing_replies = excluded.missing_replies, change = excluded.change,
+               digest = excluded.digest
              RETURNING position, id"
         } else {
             ""
         };
         format!(
-            "INSERT INTO posts (thread_id, source_id, parent_id, position, depth, author, created_at, html, markup, text, deleted, missing_replies, change)
+            "INSERT INTO posts (thread_id, source_id, parent_id, position, depth, author, created_at, html, markup, text, deleted, missing_replies, change, digest)
              VALUES {} {on_conflict}",
             vec![row; rows].join(", ")
         )
     };
     let mut row_ids = vec![0i64; posts.len()];
     let mut full: Option<rusqlite::Statement<'_>> = None;
+    let mut place_only = tx.prepare(
+        "UPDATE posts SET position = ?1, depth = ?2, parent_id = ?3, change = NULL
+         WHERE thread_id = ?4 AND source_id = ?5 RETURNING id",
+    )?;
     for (chunk, ((posts, placed), positions)) in posts
         .chunks(POSTS_PER_STATEMENT)
         .zip(placed.chunks(POSTS_PER_STATEMENT))
         .zip(positions.chunks(POSTS_PER_STATEMENT))
         .enumerate()
     {
-        let rendered = feed.chunk(chunk)?;
+        let prepared = feed.chunk(chunk)?;
         for _ in posts {
             tracker.prepared()?;
-        }
-        let mut partial;
-        let stmt = if posts.len() == POSTS_PER_STATEMENT {
-            match &mut full {
-                Some(stmt) => stmt,
-                None => full.insert(tx.prepare(&sql(POSTS_PER_STATEMENT))?),
-            }
-        } else {
-            partial = tx.prepare(&sql(posts.len()))?;
-            &mut partial
-        };
-        let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(posts.len() * COLUMNS);
-        let changes: Vec<Option<&'static str>> = posts
-            .iter()
-            .zip(rendered)
-            .map(|(p, r)| change_of(p, r))
-            .collect();
-        let rows = posts.iter().zip(placed).zip(rendered).zip(positions);
-        for ((((post, placed), rendered), position), change) in rows.zip(&changes) {
-            values.extend_from_slice(&[
-                &thread_id,
-                &post.source_id,
-                &placed.parent,
-                position,
-                &placed.depth,
-                &post.author,
-                &post.created_at,
-                &"",
-                &rendered.html, // the markup (render_markup)
-                &rendered.text,
-                &post.deleted,
-                &post.missing_replies,
-                change,
-            ]);
         }
         let offset = chunk * POSTS_PER_STATEMENT;
         let ids = &mut row_ids[offset..offset + posts.len()];
         let mut written = 0;
-        let mut read_back = |rows: &mut rusqlite::Rows<'_>| -> Result<()> {
-            while let Some(row) = rows.next()? {
-                let (position, id): (i64, i64) = (row.get(0)?, row.get(1)?);
-                if let Ok(i) = positions.binary_search(&position) {
-                    ids[i] = id;
-                    written += 1;
-                }
+        // Unchanged posts (only on a re-import) take their place; the others are
+        // written whole, by one statement.
+        let mut whole: Vec<usize> = Vec::with_capacity(posts.len());
+        for (k, p) in prepared.iter().enumerate() {
+            if !p.unchanged {
+                whole.push(k);
+                continue;
             }
-            Ok(())
-        };
-        match &mut mode {
-            Write::Upsert => read_back(&mut stmt.query(values.as_slice())?)?,
-            Write::Insert { last } => {
-                let n = stmt.execute(values.as_slice())?;
-                let now = tx.last_insert_rowid();
-                if n == posts.len() && now.checked_sub(*last) == Some(n as i64) {
-                    // The usual case: the rows took the next ids, in order.
-                    for (k, id) in ids.iter_mut().enumerate() {
-                        *id = *last + 1 + k as i64;
-                    }
-                    written = n;
-                } else {
-                    // Ids chosen otherwise (the table reached the largest id): read
-                    // them back by position.
-                    let mut stmt = tx.prepare_cached(
-                        "SELECT position, id FROM posts WHERE thread_id = ?1 AND position BETWEEN ?2 AND ?3",
-                    )?;
-                    let (first, end) = (positions[0], positions[positions.len() - 1]);
-                    read_back(&mut stmt.query(params![thread_id, first, end])?)?;
+            ids[k] = place_only.query_row(
+                params![
+                    positions[k],
+                    placed[k].depth,
+                    placed[k].parent,
+                    thread_id,
+                    posts[k].source_id
+                ],
+                |r| r.get(0),
+            )?;
+            written += 1;
+        }
+        if !whole.is_empty() {
+            let mut partial;
+            let stmt = if whole.len() == POSTS_PER_STATEMENT {
+                match &mut full {
+                    Some(stmt) => stmt,
+                    None => full.insert(tx.prepare(&sql(POSTS_PER_STATEMENT))?),
                 }
-                *last = now;
+            } else {
+                partial = tx.prepare(&sql(whole.len()))?;
+                &mut partial
+            };
+            let changes: Vec<Option<&'static str>> = whole
+                .iter()
+                .map(|&k| change_of(&posts[k], &prepared[k]))
+                .collect::<Result<_>>()?;
+            let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(whole.len() * COLUMNS);
+            for (&k, change) in whole.iter().zip(&changes) {
+                let (post, rendered) = (&posts[k], &prepared[k].rendered);
+                values.extend_from_slice(&[
+                    &thread_id,
+                    &post.source_id,
+                    &placed[k].parent,
+                    &positions[k],
+                    &placed[k].depth,
+                    &post.author,
+                    &post.created_at,
+                    &"",
+                    &rendered.html, // the markup (render_markup)
+                    &rendered.text,
+                    &post.deleted,
+                    &post.missing_replies,
+                    change,
+                    &prepared[k].digest,
+                ]);
+            }
+            let mut read_back = |rows: &mut rusqlite::Rows<'_>| -> Result<()> {
+                while let Some(row) = rows.next()? {
+                    let (position, id): (i64, i64) = (row.get(0)?, row.get(1)?);
+                    if let Ok(i) = positions.binary_search(&position) {
+                        ids[i] = id;
+                        written += 1;
+                    }
+                }
+                Ok(())
+            };
+            match &mut mode {
+                Write::Upsert => read_back(&mut stmt.query(values.as_slice())?)?,
+                Write::Insert { last } => {
+                    let n = stmt.execute(values.as_slice())?;
+                    let now = tx.last_insert_rowid();
+                    if n == posts.len() && now.checked_sub(*last) == Some(n as i64) {
+                        // The usual case: the rows took the next ids, in order.
+                        for (k, id) in ids.iter_mut().enumerate() {
+                            *id = *last + 1 + k as i64;
+                        }
+                        written = n;
+                    } else {
+                        // Ids chosen otherwise (the table reached the largest id): read
+                        // them back by position.
+                        let mut stmt = tx.prepare_cached(
+                            "SELECT position, id FROM posts WHERE thread_id = ?1 AND position BETWEEN ?2 AND ?3",
+                        )?;
+                        let (first, end) = (positions[0], positions[positions.len() - 1]);
+                        read_back(&mut stmt.query(params![thread_id, first, end])?)?;
+                    }
+                    *last = now;
+                }
             }
         }
         if written != posts.len() {
