@@ -114,7 +114,7 @@ function mockTauri(data) {
         // A stand-in for the core's thread filter (tested in the CLI's tests): author:NAME
         // only; anything else is refused as the core refuses a term it cannot answer.
         case "filter_thread": {
-          const author = /^author:@?(\S+)$/.exec(args.query.trim());
+          const author = /^author:@?"?([^"\s]+)"?$/.exec(args.query.trim());
           if (!author) throw { kind: "bad_input", message: `filter term \`${args.query}\`: not understood by the test's stand-in` };
           return data.posts[args.id].filter((p) => p.author === author[1]).map((p) => p.sourceId);
         }
@@ -1411,6 +1411,17 @@ describe("thread filter (f)", () => {
       assert.deepEqual((await shown()).filter((s) => !s.endsWith("plain")), []);
       assert.equal(await page.locator(".filter-bar").isHidden(), true);
       assert.match(new URL(page.url()).hash, /^#\/thread\/9/, "Escape in the bar clears the filter, it does not leave the thread");
+
+      // Participants: authors by posts, each filtering to them.
+      await page.locator(".participants-toggle").click();
+      const people = await page.locator(".participant").evaluateAll((els) => els.map((e) => e.textContent));
+      assert.deepEqual(people, ["ada3 posts, 0 highlights", "bob1 post, 0 highlights", "carol1 post, 0 highlights", "dave1 post, 0 highlights", "erin1 post, 0 highlights"]);
+      assert.equal(await page.evaluate(() => document.activeElement?.dataset.author), "ada");
+      await assertAccessible(page, "the participants list");
+      await page.locator('.participant[data-author="bob"]').click();
+      await page.waitForFunction(() => document.querySelectorAll(".post").length === 2);
+      assert.deepEqual(await shown(), ["1:context", "2:match"]);
+      assert.equal(await page.locator("#thread-filter").inputValue(), 'author:"bob"');
       assert.deepEqual(problems, []);
     } finally {
       await close();

@@ -17,6 +17,8 @@ export interface FilterBar {
   open(): void;
   /** Whether a filter is applied. */
   active(): boolean;
+  /** Shows the bar with `query` in it and applies it. */
+  set(query: string): void;
   leave(): void;
 }
 
@@ -116,6 +118,13 @@ export function filterBar(threadId: number, apply: (matches: string[] | null, qu
       input.select();
     },
     active: () => applied,
+    set(query) {
+      root.hidden = false;
+      input.value = query;
+      void run().then((filtered) => {
+        if (filtered) done();
+      });
+    },
     leave() {
       generation++;
     },

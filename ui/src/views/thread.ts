@@ -20,6 +20,7 @@ import { announce } from "../announce";
 import { el } from "../dom";
 import { keyboardSelection } from "../keyboard-selection";
 import { filterBar } from "./filter";
+import { participants } from "./participants";
 import { count, formatDate, isoDate, sourceName } from "../format";
 import { type OpenedThread, type Post, asCommandError, threadPosts } from "../ipc";
 import { queryPattern } from "../marks";
@@ -524,6 +525,12 @@ export async function threadView(
     },
   );
   root.querySelector(".thread-header")?.after(filter.root);
+  const people = participants(
+    outline.map((p) => p.author),
+    outline.map((p) => p.sourceId),
+    (author) => filter.set(`author:"${author.replaceAll('"', "")}"`),
+  );
+  filter.root.before(people.root);
 
   /** n / N with a filter applied: the next or previous match from the focused post. */
   function stepMatch(direction: 1 | -1): boolean {
@@ -657,6 +664,7 @@ export async function threadView(
       );
     },
     leave() {
+      people.leave();
       filter.leave();
       selecting.leave();
       highlighting.leave();
