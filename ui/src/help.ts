@@ -35,6 +35,7 @@ const SHORTCUTS: [string, [string[], string][]][] = [
       [["Space"], "Collapse / expand the post and its replies"],
       [["f"], "Filter the thread: author:ada, op, label:claim, has:highlight, new, edited, quotes:@bob, words, -term"],
       [["n", "N"], "With a filter: next / previous match"],
+      [["Ctrl", "F"], "Find in this thread (Enter / Shift+Enter: next / previous post found)"],
       [["←", "→"], "Collapse, or go to the parent / expand, or go to the first reply"],
       [["q"], "Show the post's quote beside its source (or the first reply quoting it)"],
       [["Tab", "Enter"], "Follow a \"quoting @author\" or \"quoted by\" link"],

@@ -1472,3 +1472,32 @@ describe("200% zoom", () => {
     });
   }
 });
+
+describe("find in thread (Ctrl+F)", () => {
+  test("finds words in posts not yet drawn, steps to them with Enter, marks them; Escape unmarks", async () => {
+    const { page, problems, close } = await openApp({ hash: "#/thread/42", big: true });
+    try {
+      await page.locator(".post").first().waitFor();
+      assert.equal(await page.locator('.post[data-post-id="9877"]').count(), 0, "the post is not drawn yet");
+      await page.keyboard.press("Control+f");
+      assert.equal(await page.evaluate(() => document.activeElement?.id), "thread-find");
+      await page.keyboard.type("zanz");
+      await page.waitForFunction(() => document.querySelector(".find-count")?.textContent === "1 post");
+      const [args] = (await calls(page, "search")).slice(-1);
+      assert.deepEqual(args, { query: "zanz*", thread: 42 });
+      await page.keyboard.press("Enter");
+      const mark = page.locator('.post[data-post-id="9877"] mark');
+      await mark.first().waitFor();
+      assert.match((await mark.first().textContent()) ?? "", /^zanz/i);
+      assert.equal(await page.locator(".find-count").textContent(), "1 of 1: user9's post");
+      assert.equal(await page.evaluate(() => document.activeElement?.id), "thread-find", "the cursor stays in the bar for the next Enter");
+      await page.keyboard.press("Escape");
+      await page.waitForFunction(() => !document.querySelector('.post[data-post-id="9877"] mark'));
+      assert.equal(await page.locator(".find-bar").isHidden(), true);
+      assert.equal(await focusedPost(page), "9877", "Escape leaves the reader at the post found");
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  });
+});

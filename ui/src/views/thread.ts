@@ -20,6 +20,7 @@ import { announce } from "../announce";
 import { el } from "../dom";
 import { keyboardSelection } from "../keyboard-selection";
 import { filterBar } from "./filter";
+import { findBar } from "./find";
 import { participants } from "./participants";
 import { count, formatDate, isoDate, sourceName } from "../format";
 import { type OpenedThread, type Post, asCommandError, threadPosts } from "../ipc";
@@ -110,6 +111,12 @@ export async function threadView(
   let filtered: Uint8Array | null = null;
   /** The matches, in thread order (for n / N). */
   let matches: number[] = [];
+  /** Find in thread (Ctrl+F): the posts found, in thread order, the words to mark in
+   *  them, and the one last stepped to. */
+  let findHits = new Set<number>();
+  let findOrder: number[] = [];
+  let findPattern: RegExp | null = null;
+  let findAt = -1;
   function layoutRows(): void {
     const hidden = hiddenPosts(tree, collapsed);
     rows = [];
@@ -256,7 +263,7 @@ export async function threadView(
       replies: tree.descendants[index] ?? 0,
       isOp: tree.op !== null && outline[index]?.author === tree.op,
       collapsed: collapsed.has(index),
-      mark: index === targetIndex ? pattern : null,
+      mark: findPattern !== null && findHits.has(index) ? findPattern : index === targetIndex ? pattern : null,
       filter: filtered === null ? null : filtered[index] === 1 ? "match" : "context",
     };
   }
@@ -511,10 +518,7 @@ export async function threadView(
         matches.sort((a, b) => a - b);
       }
       // Every drawn post is drawn again (match, context or plain).
-      for (const entry of rendered.values()) entry.item.remove();
-      rendered.clear();
-      layoutRows();
-      update();
+      redrawAll();
       const first = matches[0];
       if (first !== undefined) focusPost(first, "start");
       else window.scrollTo(0, 0);
@@ -531,6 +535,51 @@ export async function threadView(
     (author) => filter.set(`author:"${author.replaceAll('"', "")}"`),
   );
   filter.root.before(people.root);
+
+  /** Draws every drawn post again (a filter or find changed what each shows). */
+  function redrawAll(): void {
+    for (const entry of rendered.values()) entry.item.remove();
+    rendered.clear();
+    layoutRows();
+    update();
+  }
+
+  const find = findBar(
+    thread.id,
+    (ids, query) => {
+      findHits = new Set();
+      for (const id of ids ?? []) {
+        const index = tree.index.get(id);
+        if (index !== undefined) findHits.add(index);
+      }
+      findOrder = [...findHits].sort((a, b) => a - b);
+      findPattern = ids && query ? queryPattern(query) : null;
+      findAt = -1;
+      redrawAll();
+    },
+    (direction) => {
+      const from = findAt >= 0 ? findAt : focused >= 0 ? focused : postOnScreen() - (direction > 0 ? 1 : 0);
+      const next = direction > 0 ? findOrder.find((i) => i > from) : [...findOrder].reverse().find((i) => i < from);
+      const to = next ?? (direction > 0 ? findOrder[0] : findOrder[findOrder.length - 1]);
+      if (to === undefined) return "Not found";
+      findAt = to;
+      focusPost(to, "center");
+      const who = outline[to]?.author ?? "anonymous";
+      return `${findOrder.indexOf(to) + 1} of ${findOrder.length}: ${who}'s post`;
+    },
+    () => {
+      const index = findAt >= 0 ? findAt : focused;
+      if (index >= 0) focusPost(index);
+    },
+  );
+  filter.root.after(find.root);
+  const onFindKey = (event: KeyboardEvent): void => {
+    if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === "f" && !document.querySelector("dialog[open]")) {
+      event.preventDefault();
+      find.open();
+    }
+  };
+  document.addEventListener("keydown", onFindKey, true);
 
   /** n / N with a filter applied: the next or previous match from the focused post. */
   function stepMatch(direction: 1 | -1): boolean {
@@ -664,6 +713,8 @@ export async function threadView(
       );
     },
     leave() {
+      document.removeEventListener("keydown", onFindKey, true);
+      find.leave();
       people.leave();
       filter.leave();
       selecting.leave();
