@@ -7,6 +7,7 @@ const COMMANDS: &[&str] = &[
     "list_threads",
     "open_thread",
     "thread_posts",
+    "filter_thread",
     "thread_quotes",
     "quoted_by",
     "library_info",

@@ -63,6 +63,18 @@ pub async fn thread_posts(
     Ok(posts.into_iter().map(Post::from).collect())
 }
 
+/// The source ids of the posts of a thread that `query` selects (the thread filter's
+/// query language, `threadmark_core::filter`), in thread order; `bad_input` for a query
+/// it cannot read, `not_found` if there is no such thread.
+#[tauri::command]
+pub async fn filter_thread(
+    state: State<'_, LibraryState>,
+    id: i64,
+    query: String,
+) -> Result<Vec<String>> {
+    Ok(state.library()?.filter_thread(id, &query)?)
+}
+
 /// Every quoted passage of a thread (outer quote blocks), in thread order, with the
 /// post and span each resolved to (`source: null`: external); `not_found` if there
 /// is no such thread.

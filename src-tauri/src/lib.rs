@@ -36,6 +36,7 @@ pub fn app<R: Runtime>(builder: Builder<R>, library: LibraryState) -> Builder<R>
             commands::list_threads,
             commands::open_thread,
             commands::thread_posts,
+            commands::filter_thread,
             commands::thread_quotes,
             commands::quoted_by,
             commands::library_info,

@@ -88,6 +88,7 @@ fn the_only_capability_grants_exactly_the_app_commands() {
         "allow-list-threads",
         "allow-open-thread",
         "allow-thread-posts",
+        "allow-filter-thread",
         "allow-thread-quotes",
         "allow-quoted-by",
         "allow-search",

@@ -37,6 +37,11 @@ export function threadPosts(id: number, offset: number, limit: number): Promise<
   return call<Post[]>("thread_posts", { id, offset, limit });
 }
 
+/** The source ids of the thread's posts that `query` selects (the core's thread filter). */
+export function filterThread(id: number, query: string): Promise<string[]> {
+  return call<string[]>("filter_thread", { id, query });
+}
+
 export type { QuoteLink };
 
 /** Every quoted passage of a thread in thread order, with the post and span it

@@ -22,8 +22,22 @@ export async function axeViolations(page) {
       const run = await window.axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] });
       // Heading levels in order (a best practice in axe, asked for by the audit).
       const headings = await window.axe.run(document, { runOnly: { type: "rule", values: ["heading-order"] }, resultTypes: ["violations"] });
-      return [...run.violations, ...headings.violations].flatMap((v) =>
-        v.nodes.map((n) => `${v.id}: ${n.target.join(" ")}: ${(n.failureSummary ?? "").replace(/\s+/g, " ").slice(0, 300)}`),
+      // axe measures contrast only on screen: the rest of the page a screen at a time
+      // (at most four more), then back where it was.
+      const below = [];
+      const start = window.scrollY;
+      for (let step = 1; step <= 4 && start + step * innerHeight < document.documentElement.scrollHeight; step++) {
+        window.scrollTo(0, start + step * innerHeight);
+        await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+        const more = await window.axe.run(document, { runOnly: { type: "rule", values: ["color-contrast"] }, resultTypes: ["violations"] });
+        below.push(...more.violations);
+      }
+      window.scrollTo(0, start);
+      const seen = new Set();
+      return [...run.violations, ...headings.violations, ...below].flatMap((v) =>
+        v.nodes
+          .map((n) => `${v.id}: ${n.target.join(" ")}: ${(n.failureSummary ?? "").replace(/\s+/g, " ").slice(0, 300)}`)
+          .filter((line) => !seen.has(line) && seen.add(line)),
       );
     },
     WCAG_AA,

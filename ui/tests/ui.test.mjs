@@ -111,6 +111,13 @@ function mockTauri(data) {
           if (args.offset < 0 || args.limit < 1 || args.limit > 1000) throw { kind: "bad_input", message: "thread_posts: bad page" };
           return data.posts[args.id].slice(args.offset, args.offset + args.limit);
         }
+        // A stand-in for the core's thread filter (tested in the CLI's tests): author:NAME
+        // only; anything else is refused as the core refuses a term it cannot answer.
+        case "filter_thread": {
+          const author = /^author:@?"?([^"\s]+)"?$/.exec(args.query.trim());
+          if (!author) throw { kind: "bad_input", message: `filter term \`${args.query}\`: not understood by the test's stand-in` };
+          return data.posts[args.id].filter((p) => p.author === author[1]).map((p) => p.sourceId);
+        }
         case "search": {
           if ((args.query.match(/"/g) ?? []).length % 2 === 1) {
             throw { kind: "bad_input", message: `cannot understand the search ${JSON.stringify(args.query)} (unterminated string): use words, "a phrase" in double quotes, prefix* or AND/OR/NOT` };
@@ -257,8 +264,10 @@ after(async () => {
 });
 
 /** A fresh page on the app, with the IPC mocked and problems collected. */
-async function openApp({ colorScheme = "light", hash = "", pick = null, big = false, quoting = false } = {}) {
-  const context = await browser.newContext({ colorScheme, viewport: { width: 1100, height: 780 } });
+async function openApp({ colorScheme = "light", hash = "", pick = null, big = false, quoting = false, zoom = 1 } = {}) {
+  // zoom 2: the app at 200% (half the CSS pixels, each drawn twice as large).
+  const viewport = { width: Math.round(1100 / zoom), height: Math.round(780 / zoom) };
+  const context = await browser.newContext({ colorScheme, viewport, deviceScaleFactor: zoom });
   const page = await context.newPage();
   const problems = [];
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
@@ -552,7 +561,7 @@ describe("help and theme", () => {
       const dialog = page.getByRole("dialog", { name: "Keyboard shortcuts" });
       await dialog.waitFor();
       const text = (await dialog.textContent()) ?? "";
-      for (const what of ["Search all threads", "Next / previous post", "Next / previous top-level post", "Parent post", "Collapse / expand", "Switch theme", "Rename the thread", "Delete the thread", "Paste a thread"]) {
+      for (const what of ["Search all threads", "Next / previous post", "Next / previous top-level post", "Parent post", "Collapse / expand", "Switch theme", "Filter the thread", "next / previous match", "Select text in the focused post by keyboard", "Rename the thread", "Delete the thread", "Paste a thread"]) {
         assert.ok(text.includes(what), `help lists ${what}`);
       }
       await page.screenshot({ path: path.join(screenshots, "threadmark-ui-help.png") });
@@ -1357,4 +1366,138 @@ describe("accessibility (axe-core, WCAG 2.2 A and AA)", () => {
       }
     });
   }
+});
+
+describe("thread filter (f)", () => {
+  test("matches stay, their ancestors dimmed for context, the rest folded; n / N step; Escape clears", async () => {
+    const { page, problems, close } = await openApp({ hash: "#/thread/9" });
+    try {
+      await page.locator(".post").first().waitFor();
+      const shown = () => page.locator(".post").evaluateAll((els) => els.map((e) => `${e.dataset.postId}:${e.classList.contains("post--match") ? "match" : e.classList.contains("post--context") ? "context" : "plain"}`));
+      assert.equal((await shown()).length, 7);
+      await page.keyboard.press("f");
+      assert.equal(await page.evaluate(() => document.activeElement?.id), "thread-filter");
+      await page.keyboard.type("author:ada");
+      await page.keyboard.press("Enter");
+      await page.waitForFunction(() => document.querySelectorAll(".post").length === 5);
+      assert.deepEqual(await shown(), ["1:match", "2:context", "3:match", "6:context", "7:match"]);
+      assert.equal(await page.locator(".filter-count").textContent(), "3 matches");
+      assert.equal(await focusedPost(page), "1", "the first match has the focus");
+      assert.equal(await page.locator('.post[data-post-id="2"]').getAttribute("aria-label"), "bob, reply 1 of 2 to ada, context of a match, edited");
+      assert.equal(await page.locator('.post[data-post-id="2"] .post-body').isHidden(), true, "a context post shows its head only");
+      await page.waitForFunction(() => /^3 matches\./.test(document.getElementById("announcer")?.textContent ?? ""));
+      await page.keyboard.press("n");
+      assert.equal(await focusedPost(page), "3");
+      await page.keyboard.press("n");
+      assert.equal(await focusedPost(page), "7");
+      await page.keyboard.press("n");
+      assert.equal(await focusedPost(page), "1", "n wraps round to the first match");
+      await page.keyboard.press("Shift+N");
+      assert.equal(await focusedPost(page), "7");
+      await page.keyboard.press("j");
+      await assertAccessible(page, "a filtered thread");
+      await page.screenshot({ path: path.join(screenshots, "threadmark-ui-filter.png") });
+
+      // A query the core refuses: its one-line message in the bar, the filter kept.
+      await page.keyboard.press("f");
+      await page.keyboard.press("Control+A");
+      await page.keyboard.type("points>=5");
+      await page.keyboard.press("Enter");
+      await page.locator(".filter-bar--error").waitFor();
+      assert.match((await page.locator(".filter-count").textContent()) ?? "", /not understood/);
+      assert.equal((await shown()).length, 5);
+      await page.keyboard.press("Escape");
+      await page.waitForFunction(() => document.querySelectorAll(".post").length === 7);
+      assert.deepEqual((await shown()).filter((s) => !s.endsWith("plain")), []);
+      assert.equal(await page.locator(".filter-bar").isHidden(), true);
+      assert.match(new URL(page.url()).hash, /^#\/thread\/9/, "Escape in the bar clears the filter, it does not leave the thread");
+
+      // Participants: authors by posts, each filtering to them.
+      await page.locator(".participants-toggle").click();
+      const people = await page.locator(".participant").evaluateAll((els) => els.map((e) => e.textContent));
+      assert.deepEqual(people, ["ada3 posts, 0 highlights", "bob1 post, 0 highlights", "carol1 post, 0 highlights", "dave1 post, 0 highlights", "erin1 post, 0 highlights"]);
+      assert.equal(await page.evaluate(() => document.activeElement?.dataset.author), "ada");
+      await assertAccessible(page, "the participants list");
+      await page.locator('.participant[data-author="bob"]').click();
+      await page.waitForFunction(() => document.querySelectorAll(".post").length === 2);
+      assert.deepEqual(await shown(), ["1:context", "2:match"]);
+      assert.equal(await page.locator("#thread-filter").inputValue(), 'author:"bob"');
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe("200% zoom", () => {
+  for (const colorScheme of ["light", "dark"]) {
+    test(`library, thread, filter, search and help reflow without sideways scrolling, in ${colorScheme}`, async () => {
+      const { page, problems, close } = await openApp({ colorScheme, zoom: 2 });
+      const noSideways = async (where) => {
+        const [scroll, width] = await page.evaluate(() => [document.documentElement.scrollWidth, innerWidth]);
+        assert.ok(scroll <= width, `${where}: ${scroll} px wide in a ${width} px window`);
+      };
+      try {
+        await page.locator(".thread-row").first().waitFor();
+        await noSideways("library");
+        await assertAccessible(page, `the library at 200% (${colorScheme})`);
+        await page.screenshot({ path: path.join(screenshots, `threadmark-200-library-${colorScheme}.png`) });
+        await page.goto(`${baseUrl}#/thread/9`);
+        await page.locator(".post").first().waitFor();
+        await page.keyboard.press("j");
+        await noSideways("thread");
+        await assertAccessible(page, `a thread at 200% (${colorScheme})`);
+        await page.screenshot({ path: path.join(screenshots, `threadmark-200-thread9-${colorScheme}.png`) });
+        await page.keyboard.press("f");
+        await page.keyboard.type("author:ada");
+        await page.keyboard.press("Enter");
+        await page.locator(".post--match").first().waitFor();
+        await noSideways("filtered thread");
+        await assertAccessible(page, `a filtered thread at 200% (${colorScheme})`);
+        await page.evaluate(() => window.scrollTo(0, 0));
+        await page.screenshot({ path: path.join(screenshots, `threadmark-200-filter-${colorScheme}.png`) });
+        await page.goto(`${baseUrl}#/search?q=backup`);
+        await page.locator(".result").first().waitFor();
+        await noSideways("search");
+        await assertAccessible(page, `search results at 200% (${colorScheme})`);
+        await page.screenshot({ path: path.join(screenshots, `threadmark-200-search-${colorScheme}.png`) });
+        await page.keyboard.press("?");
+        await page.locator("dialog[open]").waitFor();
+        await assertAccessible(page, `the help at 200% (${colorScheme})`);
+        await page.screenshot({ path: path.join(screenshots, `threadmark-200-help-${colorScheme}.png`) });
+        assert.deepEqual(problems, []);
+      } finally {
+        await close();
+      }
+    });
+  }
+});
+
+describe("find in thread (Ctrl+F)", () => {
+  test("finds words in posts not yet drawn, steps to them with Enter, marks them; Escape unmarks", async () => {
+    const { page, problems, close } = await openApp({ hash: "#/thread/42", big: true });
+    try {
+      await page.locator(".post").first().waitFor();
+      assert.equal(await page.locator('.post[data-post-id="9877"]').count(), 0, "the post is not drawn yet");
+      await page.keyboard.press("Control+f");
+      assert.equal(await page.evaluate(() => document.activeElement?.id), "thread-find");
+      await page.keyboard.type("zanz");
+      await page.waitForFunction(() => document.querySelector(".find-count")?.textContent === "1 post");
+      const [args] = (await calls(page, "search")).slice(-1);
+      assert.deepEqual(args, { query: "zanz*", thread: 42 });
+      await page.keyboard.press("Enter");
+      const mark = page.locator('.post[data-post-id="9877"] mark');
+      await mark.first().waitFor();
+      assert.match((await mark.first().textContent()) ?? "", /^zanz/i);
+      assert.equal(await page.locator(".find-count").textContent(), "1 of 1: user9's post");
+      assert.equal(await page.evaluate(() => document.activeElement?.id), "thread-find", "the cursor stays in the bar for the next Enter");
+      await page.keyboard.press("Escape");
+      await page.waitForFunction(() => !document.querySelector('.post[data-post-id="9877"] mark'));
+      assert.equal(await page.locator(".find-bar").isHidden(), true);
+      assert.equal(await focusedPost(page), "9877", "Escape leaves the reader at the post found");
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  });
 });

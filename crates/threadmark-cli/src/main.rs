@@ -3,6 +3,7 @@
 //! A thin front over `threadmark-core`: parse arguments, call core, print. Errors are
 //! printed as one line (file, place, cause) on stderr with a non-zero exit.
 
+mod filter;
 mod output;
 
 use std::io::{Read, Write};
@@ -83,6 +84,9 @@ enum Command {
         thread: i64,
         #[arg(long)]
         json: bool,
+        /// Only the posts this query selects (author:NAME, op, label:NAME, has:highlight, new, edited, quotes:@NAME, words, "a phrase", -term), under their ancestors
+        #[arg(long, value_name = "QUERY")]
+        filter: Option<String>,
     },
     /// Every detected quote of a thread and what it resolved to.
     Quotes {
@@ -271,7 +275,19 @@ fn run(cli: Cli) -> Result<()> {
                 output::print_threads(&mut out, &threads)?;
             }
         }
-        Command::Show { thread, json } => {
+        Command::Show {
+            thread,
+            json,
+            filter: Some(query),
+        } => {
+            let lib = open_library(cli.db)?;
+            filter::show_filtered(&mut out, &lib, thread, &query, json)?;
+        }
+        Command::Show {
+            thread,
+            json,
+            filter: None,
+        } => {
             let lib = open_library(cli.db)?;
             let t = lib.thread(thread)?;
             let posts = lib.posts(thread)?;

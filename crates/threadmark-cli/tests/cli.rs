@@ -492,3 +492,125 @@ fn fetch_saves_and_updates_a_thread_by_url() {
         "{agents:?}"
     );
 }
+
+/// `show --filter`: the core's thread filter on a real nested Hacker News thread, each
+/// answer checked against the thread's own posts (from `show --json`).
+#[test]
+fn show_filter_selects_posts_by_author_words_and_highlights() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("lib.sqlite3");
+    tm(&db)
+        .arg("import")
+        .arg(corpus_file("hn/algolia/neonmodem-49953495-trimmed.json"))
+        .assert()
+        .success();
+    let all = json(tm(&db).args(["show", "1", "--json"]));
+    let posts = all["posts"].as_array().unwrap();
+    let ids = |v: &Value| -> Vec<String> {
+        v["posts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // `--filter=QUERY`: a query may start with `-` (a negated term).
+    let filtered =
+        |query: &str| json(tm(&db).args(["show", "1", "--json", &format!("--filter={query}")]));
+
+    // The author of the most replies.
+    let mut counts = std::collections::HashMap::<&str, usize>::new();
+    for p in &posts[1..] {
+        if let Some(a) = p["author"].as_str() {
+            *counts.entry(a).or_default() += 1;
+        }
+    }
+    let (author, n) = counts
+        .iter()
+        .max_by_key(|(a, n)| (**n, std::cmp::Reverse(**a)))
+        .unwrap();
+    let by: Vec<String> = posts
+        .iter()
+        .filter(|p| p["author"] == *author)
+        .map(|p| p["id"].as_str().unwrap().to_string())
+        .collect();
+    assert!(*n >= 2 && by.len() >= *n);
+    let got = filtered(&format!("author:{}", author.to_uppercase()));
+    assert_eq!(ids(&got), by, "author: is case-insensitive");
+    assert_eq!(got["matches"], by.len());
+
+    // Words: every match holds the word, every post holding it matches.
+    let word = "the";
+    let holding: Vec<String> = posts
+        .iter()
+        .filter(|p| p["text"].as_str().unwrap().to_lowercase().contains(word))
+        .map(|p| p["id"].as_str().unwrap().to_string())
+        .collect();
+    assert!(!holding.is_empty() && holding.len() < posts.len());
+    assert_eq!(ids(&filtered("THE")), holding);
+    let rest = ids(&filtered("-the"));
+    assert_eq!(
+        rest.len() + holding.len(),
+        posts.len(),
+        "-word is the complement"
+    );
+
+    // Highlights.
+    let target = &posts[3];
+    let exact: String = target["text"].as_str().unwrap().chars().take(12).collect();
+    tm(&db)
+        .args([
+            "highlight",
+            "add",
+            "1",
+            target["id"].as_str().unwrap(),
+            "--exact",
+            &exact,
+            "--label",
+            "Claim",
+        ])
+        .assert()
+        .success();
+    assert_eq!(
+        ids(&filtered("has:highlight")),
+        vec![target["id"].as_str().unwrap().to_string()]
+    );
+    assert_eq!(
+        ids(&filtered("label:claim")),
+        ids(&filtered("has:highlight"))
+    );
+    assert_eq!(ids(&filtered("label:evidence")), Vec::<String>::new());
+
+    // As text: matches in full under their ancestors, which are heads only.
+    let text = tm(&db)
+        .args(["show", "1", "--filter", "has:highlight"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(text).unwrap();
+    assert!(
+        text.contains(&format!(
+            "(1 of {} posts match `has:highlight`)",
+            posts.len()
+        )),
+        "{text}"
+    );
+    let depth = target["depth"].as_i64().unwrap();
+    assert_eq!(
+        text.matches("(context)").count() as i64,
+        depth,
+        "one context line per ancestor\n{text}"
+    );
+
+    // What it cannot answer: one line each.
+    let err = one_line_error(
+        tm(&db)
+            .args(["show", "1", "--filter", "points>=5"])
+            .assert(),
+    );
+    assert!(err.contains("points"), "{err}");
+    let err = one_line_error(tm(&db).args(["show", "1", "--filter", "author:"]).assert());
+    assert!(err.contains("name is missing"), "{err}");
+}

@@ -13,6 +13,7 @@ pub mod body;
 pub mod error;
 pub mod export;
 pub mod fetch;
+pub mod filter;
 #[cfg(feature = "synthetic")]
 pub mod fuzzing;
 pub mod import;

@@ -49,6 +49,9 @@ export interface PostContext {
   collapsed: boolean;
   /** The search words to mark in its body, when it is the result being opened. */
   mark: RegExp | null;
+  /** With a filter applied: a matching post, or an ancestor of one shown dimmed for
+   *  context (its head only); null without a filter. */
+  filter?: "match" | "context" | null;
 }
 
 /** Something added to every rendered post (quote links, highlight marks, …). */
@@ -163,6 +166,10 @@ function shell(post: PostOutline, ctx: PostContext, createdAt: number | null, bo
     ),
   );
   body.id = `post-body-${post.sourceId}`;
+  if (ctx.filter === "context") {
+    item.classList.add("post--context");
+    item.querySelector(".post-id")?.before(el("span", { class: "post-context-flag", "data-announce": "context of a match" }, "context"));
+  } else if (ctx.filter === "match") item.classList.add("post--match");
   showCollapsed(item, ctx.collapsed, replies);
   return item;
 }

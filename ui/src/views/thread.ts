@@ -19,6 +19,9 @@ import {
 import { announce } from "../announce";
 import { el } from "../dom";
 import { keyboardSelection } from "../keyboard-selection";
+import { filterBar } from "./filter";
+import { findBar } from "./find";
+import { participants } from "./participants";
 import { count, formatDate, isoDate, sourceName } from "../format";
 import { type OpenedThread, type Post, asCommandError, threadPosts } from "../ipc";
 import { queryPattern } from "../marks";
@@ -103,12 +106,23 @@ export async function threadView(
   const collapsed = new Set<number>();
   let rows: number[] = [];
   let rowOf = new Int32Array(total);
+  /** While a filter is applied: 1 for a match, 2 for an ancestor of one (context),
+   *  0 for a post folded away. */
+  let filtered: Uint8Array | null = null;
+  /** The matches, in thread order (for n / N). */
+  let matches: number[] = [];
+  /** Find in thread (Ctrl+F): the posts found, in thread order, the words to mark in
+   *  them, and the one last stepped to. */
+  let findHits = new Set<number>();
+  let findOrder: number[] = [];
+  let findPattern: RegExp | null = null;
+  let findAt = -1;
   function layoutRows(): void {
     const hidden = hiddenPosts(tree, collapsed);
     rows = [];
     rowOf = new Int32Array(total).fill(-1);
     for (let i = 0; i < total; i++) {
-      if (hidden[i] === 1) continue;
+      if (hidden[i] === 1 || filtered?.[i] === 0) continue;
       rowOf[i] = rows.length;
       rows.push(i);
     }
@@ -249,7 +263,8 @@ export async function threadView(
       replies: tree.descendants[index] ?? 0,
       isOp: tree.op !== null && outline[index]?.author === tree.op,
       collapsed: collapsed.has(index),
-      mark: index === targetIndex ? pattern : null,
+      mark: findPattern !== null && findHits.has(index) ? findPattern : index === targetIndex ? pattern : null,
+      filter: filtered === null ? null : filtered[index] === 1 ? "match" : "context",
     };
   }
 
@@ -399,6 +414,8 @@ export async function threadView(
   /** Focuses post `index` (expanding what hides it) and scrolls it into view. */
   function focusPost(index: number, align: "auto" | "start" | "center" = "auto"): boolean {
     if (index < 0 || index >= total) return false;
+    // A post the filter folded away is not shown until the filter is cleared.
+    if (filtered !== null && filtered[index] === 0) return false;
     if (index !== targetIndex) startOffset = null;
     for (const ancestor of ancestors(tree, index)) if (collapsed.has(ancestor)) collapsed.delete(ancestor);
     if ((rowOf[index] ?? -1) < 0) {
@@ -481,6 +498,99 @@ export async function threadView(
     () => rendered.get(focused)?.item ?? rendered.get(postOnScreen())?.item ?? heading,
   );
 
+  // The filter (f): matches stay, their ancestors dimmed, the rest folded away.
+  const filter = filterBar(
+    thread.id,
+    (ids) => {
+      if (ids === null) {
+        filtered = null;
+        matches = [];
+      } else {
+        filtered = new Uint8Array(total);
+        matches = [];
+        for (const id of ids) {
+          const index = tree.index.get(id);
+          if (index === undefined) continue;
+          filtered[index] = 1;
+          matches.push(index);
+          for (let p = tree.parent[index] ?? -1; p >= 0 && filtered[p] === 0; p = tree.parent[p] ?? -1) filtered[p] = 2;
+        }
+        matches.sort((a, b) => a - b);
+      }
+      // Every drawn post is drawn again (match, context or plain).
+      redrawAll();
+      const first = matches[0];
+      if (first !== undefined) focusPost(first, "start");
+      else window.scrollTo(0, 0);
+    },
+    () => {
+      const index = focused >= 0 && (rowOf[focused] ?? -1) >= 0 ? focused : (matches[0] ?? postOnScreen());
+      if (index >= 0) focusPost(index);
+    },
+  );
+  root.querySelector(".thread-header")?.after(filter.root);
+  const people = participants(
+    outline.map((p) => p.author),
+    outline.map((p) => p.sourceId),
+    (author) => filter.set(`author:"${author.replaceAll('"', "")}"`),
+  );
+  filter.root.before(people.root);
+
+  /** Draws every drawn post again (a filter or find changed what each shows). */
+  function redrawAll(): void {
+    for (const entry of rendered.values()) entry.item.remove();
+    rendered.clear();
+    layoutRows();
+    update();
+  }
+
+  const find = findBar(
+    thread.id,
+    (ids, query) => {
+      findHits = new Set();
+      for (const id of ids ?? []) {
+        const index = tree.index.get(id);
+        if (index !== undefined) findHits.add(index);
+      }
+      findOrder = [...findHits].sort((a, b) => a - b);
+      findPattern = ids && query ? queryPattern(query) : null;
+      findAt = -1;
+      redrawAll();
+    },
+    (direction) => {
+      const from = findAt >= 0 ? findAt : focused >= 0 ? focused : postOnScreen() - (direction > 0 ? 1 : 0);
+      const next = direction > 0 ? findOrder.find((i) => i > from) : [...findOrder].reverse().find((i) => i < from);
+      const to = next ?? (direction > 0 ? findOrder[0] : findOrder[findOrder.length - 1]);
+      if (to === undefined) return "Not found";
+      findAt = to;
+      focusPost(to, "center");
+      const who = outline[to]?.author ?? "anonymous";
+      return `${findOrder.indexOf(to) + 1} of ${findOrder.length}: ${who}'s post`;
+    },
+    () => {
+      const index = findAt >= 0 ? findAt : focused;
+      if (index >= 0) focusPost(index);
+    },
+  );
+  filter.root.after(find.root);
+  const onFindKey = (event: KeyboardEvent): void => {
+    if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === "f" && !document.querySelector("dialog[open]")) {
+      event.preventDefault();
+      find.open();
+    }
+  };
+  document.addEventListener("keydown", onFindKey, true);
+
+  /** n / N with a filter applied: the next or previous match from the focused post. */
+  function stepMatch(direction: 1 | -1): boolean {
+    if (matches.length === 0) return true;
+    const from = currentIndex() >= 0 ? currentIndex() : postOnScreen();
+    const next = direction > 0 ? matches.find((m) => m > from) : [...matches].reverse().find((m) => m < from);
+    const to = next ?? (direction > 0 ? matches[0] : matches[matches.length - 1]);
+    if (next === undefined) announce(direction > 0 ? "Back to the first match." : "On to the last match.");
+    return to !== undefined && focusPost(to);
+  }
+
   // Highlighting by keyboard: selection mode in the focused post (v).
   const selecting = keyboardSelection(() => rendered.get(currentIndex())?.item ?? null);
 
@@ -511,12 +621,17 @@ export async function threadView(
         case "Backspace":
           back.go();
           return true;
+        case "f":
+          filter.open();
+          return true;
+        case "N":
+          return filter.active() ? stepMatch(-1) : false;
         case "j":
           return step(1);
         case "k":
           return step(-1);
         case "n":
-          return step(1, topLevel);
+          return filter.active() ? stepMatch(1) : step(1, topLevel);
         case "p":
           return step(-1, topLevel);
         case "Home":
@@ -598,6 +713,10 @@ export async function threadView(
       );
     },
     leave() {
+      document.removeEventListener("keydown", onFindKey, true);
+      find.leave();
+      people.leave();
+      filter.leave();
       selecting.leave();
       highlighting.leave();
       quoting.leave();

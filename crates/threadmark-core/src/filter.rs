@@ -1,0 +1,255 @@
+//! The thread filter: a small query that picks posts of one thread, shared by the
+//! app (the thread view's `f`) and the CLI (`threadmark show ID --filter QUERY`), so
+//! that the same words select the same posts in both.
+//!
+//! A query is terms separated by spaces; a post matches when every term holds. A
+//! leading `-` negates a term. Terms:
+//!
+//! - `author:NAME` — written by NAME (case-insensitive); `op` — by the original poster
+//! - `label:NAME` — holds a highlight labelled NAME; `has:highlight` — holds any
+//! - `new`, `edited` — what the last re-import did to the post
+//! - `quotes:@NAME` (or `quotes:NAME`) — quotes a post written by NAME
+//! - `points>=N` (also `>`, `<`, `<=`, `=`) — refused: no importer stores points yet
+//! - anything else, or `"a phrase"` — the post's text contains it (case-insensitive)
+//!
+//! This module decides matches only; it never changes the library.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::model::{Highlight, Post, Quote};
+use crate::{Error, Library, Result};
+
+/// One condition on a post.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Term {
+    Author(String),
+    Op,
+    Label(String),
+    HasHighlight,
+    New,
+    Edited,
+    Quotes(String),
+    Text(String),
+}
+
+/// A parsed query: every term (negated or not) must hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Filter {
+    terms: Vec<(bool, Term)>,
+}
+
+/// What a filter reads of a post besides the post itself.
+#[derive(Debug, Default)]
+pub struct PostFacts<'a> {
+    /// The labels of its highlights (None for a highlight without a label).
+    pub labels: Vec<Option<&'a str>>,
+    /// The authors of the posts it quotes.
+    pub quoted_authors: Vec<&'a str>,
+}
+
+impl Filter {
+    /// Reads `query`; an empty query is refused (it would select everything).
+    pub fn parse(query: &str) -> Result<Filter> {
+        let mut terms = Vec::new();
+        for word in split(query).map_err(|cause| Error::bad_input(cause).at("filter"))? {
+            let (negated, word) = match word.strip_prefix('-') {
+                Some(rest) if !rest.is_empty() => (true, rest.to_string()),
+                _ => (false, word),
+            };
+            let term = parse_term(&word)
+                .map_err(|cause| Error::bad_input(cause).at(format!("filter term `{word}`")))?;
+            terms.push((negated, term));
+        }
+        if terms.is_empty() {
+            return Err(Error::bad_input(
+                "the filter is empty: give a word or a term such as author:NAME",
+            )
+            .at("filter"));
+        }
+        Ok(Filter { terms })
+    }
+
+    /// Whether `post` (in a thread whose original poster is `op`) matches.
+    pub fn matches(&self, post: &Post, op: Option<&str>, facts: &PostFacts<'_>) -> bool {
+        self.terms
+            .iter()
+            .all(|(negated, term)| holds(term, post, op, facts) != *negated)
+    }
+}
+
+fn holds(term: &Term, post: &Post, op: Option<&str>, facts: &PostFacts<'_>) -> bool {
+    let same = |a: &str, b: &str| a.to_lowercase() == b.to_lowercase();
+    match term {
+        Term::Author(name) => post.author.as_deref().is_some_and(|a| same(a, name)),
+        Term::Op => op.is_some() && post.author.as_deref() == op,
+        Term::Label(name) => facts
+            .labels
+            .iter()
+            .any(|l| l.is_some_and(|l| same(l, name))),
+        Term::HasHighlight => !facts.labels.is_empty(),
+        Term::New => post.change.as_deref() == Some("new"),
+        Term::Edited => post.change.as_deref() == Some("edited"),
+        Term::Quotes(name) => facts.quoted_authors.iter().any(|a| same(a, name)),
+        Term::Text(words) => post.text.to_lowercase().contains(words.as_str()),
+    }
+}
+
+fn parse_term(word: &str) -> std::result::Result<Term, String> {
+    let lower = word.to_lowercase();
+    if let Some(at) = lower.find(['<', '>', '=']) {
+        if lower[..at] == *"points" {
+            return Err(
+                "no importer stores a post's points yet, so points cannot be filtered".into(),
+            );
+        }
+    }
+    let value = |rest: &str| -> std::result::Result<String, String> {
+        let rest = rest.trim_start_matches('@');
+        if rest.is_empty() {
+            Err("a name is missing after the colon".into())
+        } else {
+            Ok(rest.to_string())
+        }
+    };
+    let (key, rest) = word.split_once(':').map_or(("", word), |(k, r)| (k, r));
+    Ok(
+        match (key.to_lowercase().as_str(), rest.to_lowercase().as_str()) {
+            ("author", _) => Term::Author(value(rest)?),
+            ("label", _) => Term::Label(value(rest)?),
+            ("quotes", _) => Term::Quotes(value(rest)?),
+            ("has", "highlight" | "highlights") => Term::HasHighlight,
+            ("has", other) => {
+                return Err(format!("has:{other} is unknown; has:highlight is the one"))
+            }
+            _ if lower == "op" => Term::Op,
+            _ if lower == "new" => Term::New,
+            _ if lower == "edited" => Term::Edited,
+            _ => Term::Text(lower),
+        },
+    )
+}
+
+/// Splits on spaces, keeping `"quoted phrases"` (and `-"negated phrases"`) whole.
+fn split(query: &str) -> std::result::Result<Vec<String>, String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let mut quoted = false;
+    for c in query.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            c if c.is_whitespace() && !quoted => {
+                if !current.is_empty() {
+                    words.push(std::mem::take(&mut current));
+                }
+            }
+            c => current.push(c),
+        }
+    }
+    if quoted {
+        return Err("a quotation mark is not closed".into());
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    Ok(words)
+}
+
+/// The source ids of the posts of `posts` (one thread, in thread order) that `filter`
+/// selects, given the thread's highlights and detected quotes.
+pub fn select<'a>(
+    filter: &Filter,
+    posts: &'a [Post],
+    highlights: &[Highlight],
+    quotes: &[Quote],
+) -> Vec<&'a str> {
+    let author: HashMap<&str, &str> = posts
+        .iter()
+        .filter_map(|p| Some((p.source_id.as_str(), p.author.as_deref()?)))
+        .collect();
+    let mut facts: HashMap<&str, PostFacts<'_>> = HashMap::new();
+    for h in highlights.iter().filter(|h| h.state != "orphaned") {
+        facts
+            .entry(h.post.as_str())
+            .or_default()
+            .labels
+            .push(h.label.as_deref());
+    }
+    let mut seen = HashSet::new();
+    for q in quotes {
+        let Some(by) = q.source.as_deref().and_then(|s| author.get(s)) else {
+            continue;
+        };
+        if seen.insert((q.post.as_str(), *by)) {
+            facts
+                .entry(q.post.as_str())
+                .or_default()
+                .quoted_authors
+                .push(by);
+        }
+    }
+    let op = posts
+        .first()
+        .filter(|p| p.parent.is_none())
+        .and_then(|p| p.author.as_deref());
+    let none = PostFacts::default();
+    posts
+        .iter()
+        .filter(|p| filter.matches(p, op, facts.get(p.source_id.as_str()).unwrap_or(&none)))
+        .map(|p| p.source_id.as_str())
+        .collect()
+}
+
+impl Library {
+    /// The source ids of the posts of thread `thread_id` that `query` selects, in
+    /// thread order.
+    pub fn filter_thread(&self, thread_id: i64, query: &str) -> Result<Vec<String>> {
+        let filter = Filter::parse(query)?;
+        let posts = self.posts(thread_id)?;
+        let highlights = self.highlights(thread_id)?;
+        let quotes = self.quote_blocks(thread_id, false)?;
+        Ok(select(&filter, &posts, &highlights, &quotes)
+            .into_iter()
+            .map(str::to_string)
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_terms_phrases_and_negation() {
+        let f = Filter::parse(
+            r#"author:@Ada -op label:claim has:highlight new quotes:@bob "two words" WAL"#,
+        )
+        .unwrap();
+        assert_eq!(
+            f.terms,
+            vec![
+                (false, Term::Author("Ada".into())),
+                (true, Term::Op),
+                (false, Term::Label("claim".into())),
+                (false, Term::HasHighlight),
+                (false, Term::New),
+                (false, Term::Quotes("bob".into())),
+                (false, Term::Text("two words".into())),
+                (false, Term::Text("wal".into())),
+            ]
+        );
+    }
+
+    #[test]
+    fn refuses_what_it_cannot_answer() {
+        for (query, cause) in [
+            ("", "empty"),
+            ("points>=5", "points"),
+            ("author:", "name is missing"),
+            ("has:note", "has:highlight"),
+            ("\"open", "not closed"),
+        ] {
+            let error = Filter::parse(query).unwrap_err().to_string();
+            assert!(error.contains(cause), "{query}: {error}");
+        }
+    }
+}
