@@ -5,6 +5,7 @@
 //! SQL files in `migrations/` (embedded in the binary). The app and the CLI may
 //! have the same file open at once. Every import is one transaction.
 
+mod annotations;
 mod highlights;
 mod labels;
 mod links;
@@ -14,6 +15,7 @@ pub use read::SEARCH_RANKED;
 mod restore;
 mod write;
 
+pub use annotations::AnnotationReport;
 pub use highlights::{DeletedHighlight, HighlightEdit, NewHighlight};
 pub use labels::{LabelRemoval, LabelSpec};
 pub use links::{Link, LinkKind};
