@@ -15,7 +15,7 @@ use crate::body::Rendered;
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{PostDoc, QuoteSource, ThreadDoc};
 use crate::progress::{Observer, Tracker};
-use crate::quotes::{locate, resolve, PostText, Resolution};
+use crate::quotes::{locate, resolve_by_time, PostText, Resolution};
 
 /// A post's place in the tree, worked out before it is rendered.
 struct Placed<'a> {
@@ -88,7 +88,8 @@ fn resolutions(doc: &ThreadDoc, placed: &[Placed<'_>], rendered: &[&Rendered]) -
             quotes: &r.quotes,
         })
         .collect();
-    let mut resolved = resolve(&texts);
+    let times: Vec<Option<i64>> = doc.posts.iter().map(|p| p.created_at).collect();
+    let mut resolved = resolve_by_time(&texts, &times);
     drop(texts);
     trust_given_sources(doc, rendered, &index_of, &mut resolved);
     crate::timings::stage("quotes resolved");
