@@ -116,3 +116,38 @@ fn ancestors(posts: &[PostText<'_>], mut i: usize) -> Vec<usize> {
     }
     out
 }
+
+/// Lists the quotes of the corpus threads resolved to a post the thread shows
+/// after the quoting one (cross-branch), for writing fixtures:
+/// `cargo test -p threadmark-core --test tests cross_branch_in_corpus -- --ignored --nocapture`.
+#[test]
+#[ignore = "a report, not a check"]
+fn cross_branch_in_corpus() {
+    for dir in ["hn", "reddit", "lobsters", "discourse"] {
+        for file in super::files_under(&super::corpus().join(dir)) {
+            if file.extension().is_none_or(|e| e != "json" && e != "html") {
+                continue;
+            }
+            let mut lib = threadmark_core::Library::open_in_memory().unwrap();
+            let Ok(ids) = lib.import_bytes(
+                &file.to_string_lossy(),
+                &std::fs::read(&file).unwrap(),
+                threadmark_core::SourceFormat::Auto,
+                None,
+            ) else {
+                continue;
+            };
+            for id in ids {
+                let posts = lib.posts(id).unwrap();
+                let pos: HashMap<&str, usize> = posts.iter().map(|p| (p.source_id.as_str(), p.position as usize)).collect();
+                for q in lib.quotes(id).unwrap() {
+                    if let Some(src) = &q.source {
+                        if pos[src.as_str()] > pos[q.post.as_str()] {
+                            println!("{}: post {} quotes {} (shown later): {:?}", file.display(), q.post, src, q.text.chars().take(80).collect::<String>());
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
