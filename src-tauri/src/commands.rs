@@ -465,13 +465,21 @@ pub async fn export_threads(
 }
 
 /// Merges a JSON backup file into the library without duplicates (the newer edit of
-/// a highlight wins); returns what it added and updated.
+/// a highlight wins), or anchors a W3C / Hypothesis annotation file on the saved
+/// threads it targets; returns what it added and updated.
 #[tauri::command]
 pub async fn restore_backup(
     state: State<'_, LibraryState>,
     path: PathBuf,
 ) -> Result<crate::dto::RestoreSummary> {
     let doc = threadmark_core::export::read_backup(&path)?;
+    if threadmark_core::annotations::is_annotation_doc(&doc) {
+        let report = state
+            .library()?
+            .restore_annotations(&doc)
+            .map_err(|e| e.in_file(&path))?;
+        return Ok(report.into());
+    }
     let report = state
         .library()?
         .restore(&doc)

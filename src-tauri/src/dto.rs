@@ -527,7 +527,7 @@ impl TryFrom<DeletedHighlight> for threadmark_core::DeletedHighlight {
     }
 }
 
-/// What restoring a JSON backup did.
+/// What restoring a JSON backup (or an annotation file) did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export, export_to = "../../ui/src/bindings/")]
@@ -539,6 +539,27 @@ pub struct RestoreSummary {
     pub highlights_updated: u32,
     pub labels_added: u32,
     pub links_added: u32,
+    /// Annotations restored as orphans (their words not found).
+    pub highlights_orphaned: u32,
+    /// Annotations whose target is no saved thread.
+    pub annotations_skipped: u32,
+}
+
+impl From<threadmark_core::AnnotationReport> for RestoreSummary {
+    fn from(r: threadmark_core::AnnotationReport) -> Self {
+        let n = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
+        RestoreSummary {
+            threads_created: 0,
+            threads_merged: 0,
+            posts_added: 0,
+            highlights_added: n(r.added),
+            highlights_updated: n(r.updated),
+            labels_added: 0,
+            links_added: 0,
+            highlights_orphaned: n(r.orphaned),
+            annotations_skipped: n(r.skipped.len()),
+        }
+    }
 }
 
 impl From<threadmark_core::RestoreReport> for RestoreSummary {
@@ -552,6 +573,8 @@ impl From<threadmark_core::RestoreReport> for RestoreSummary {
             highlights_updated: n(r.highlights_updated),
             labels_added: n(r.labels_added),
             links_added: n(r.links_added),
+            highlights_orphaned: 0,
+            annotations_skipped: 0,
         }
     }
 }

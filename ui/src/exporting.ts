@@ -61,6 +61,10 @@ export function restoreMessage(r: RestoreSummary): string {
     `${r.highlightsUpdated} updated`,
   ];
   if (r.linksAdded > 0) parts.push(`${r.linksAdded} link${r.linksAdded === 1 ? "" : "s"} added`);
+  if (r.highlightsOrphaned > 0) parts.push(`${r.highlightsOrphaned} orphaned (words not found)`);
+  if (r.annotationsSkipped > 0) {
+    parts.push(`${r.annotationsSkipped} annotation${r.annotationsSkipped === 1 ? "" : "s"} on no saved thread`);
+  }
   return `Restored: ${parts.join(", ")}.`;
 }
 

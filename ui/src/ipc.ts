@@ -288,14 +288,14 @@ export async function pickFolder(title: string): Promise<string | null> {
   }
 }
 
-/** Asks for a JSON backup to restore; null if cancelled. */
+/** Asks for a JSON backup (or a W3C / Hypothesis annotation file) to restore; null if cancelled. */
 export async function pickBackup(): Promise<string | null> {
   try {
     const chosen = await openDialog({
       title: "Restore from a backup",
       multiple: false,
       directory: false,
-      filters: [{ name: "Threadmark backup", extensions: ["json"] }],
+      filters: [{ name: "Threadmark backup or annotations (W3C, Hypothesis)", extensions: ["json", "jsonld"] }],
     });
     return typeof chosen === "string" ? chosen : null;
   } catch (error) {

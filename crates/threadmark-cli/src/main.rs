@@ -3,6 +3,7 @@
 //! A thin front over `threadmark-core`: parse arguments, call core, print. Errors are
 //! printed as one line (file, place, cause) on stderr with a non-zero exit.
 
+mod annotations;
 mod filter;
 mod output;
 
@@ -123,9 +124,11 @@ enum Command {
         #[arg(short, long, value_name = "FILE|DIR")]
         output: Option<PathBuf>,
     },
-    /// Merge a JSON export (`export --format json`) into the library, without duplicates.
+    /// Merge a JSON export (`export --format json`) into the library, without duplicates;
+    /// or anchor W3C Web Annotations (a collection, a page, a list) or a Hypothesis API
+    /// result (`{"rows": [...]}`) on the saved threads they target.
     Restore {
-        /// The JSON export to restore.
+        /// The JSON export or annotation document to restore.
         file: PathBuf,
     },
     /// Add or list highlights.
@@ -342,6 +345,14 @@ fn run(cli: Cli) -> Result<()> {
                         writeln!(out, "{}", path.display())?;
                     }
                 }
+                // Markdown updates an existing file, or a vault folder, in place.
+                Some(path) if format == ExportFormat::Markdown => {
+                    if path.is_dir() {
+                        export::save_folder(&lib, &ids, format, &path)?;
+                    } else {
+                        export::save_file(&lib, &ids, format, &path)?;
+                    }
+                }
                 Some(path) => write_whole(&path, export::export(&lib, &ids, format)?.as_bytes())?,
                 None if all && format == ExportFormat::Html => {
                     return Err(Error::bad_input(
@@ -393,6 +404,15 @@ fn run(cli: Cli) -> Result<()> {
             let bytes = std::fs::read(&file).map_err(|e| Error::from(e).in_file(&file))?;
             let doc: serde_json::Value =
                 serde_json::from_slice(&bytes).map_err(|e| Error::from(e).in_file(&file))?;
+            if threadmark_core::annotations::is_annotation_doc(&doc) {
+                let mut lib = open_library(cli.db)?;
+                let r = lib
+                    .restore_annotations(&doc)
+                    .map_err(|e| e.in_file(&file))?;
+                annotations::print_report(&mut out, &r)?;
+                out.flush()?;
+                return Ok(());
+            }
             let mut lib = open_library(cli.db)?;
             let r = lib.restore(&doc).map_err(|e| e.in_file(&file))?;
             writeln!(

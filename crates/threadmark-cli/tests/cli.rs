@@ -614,3 +614,92 @@ fn show_filter_selects_posts_by_author_words_and_highlights() {
     let err = one_line_error(tm(&db).args(["show", "1", "--filter", "author:"]).assert());
     assert!(err.contains("name is missing"), "{err}");
 }
+
+/// A W3C export restored into another library holding the same thread, and a
+/// Markdown export into a folder updated in place.
+#[test]
+fn restore_w3c_annotations_and_reexport_markdown_into_a_vault() {
+    let hn = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/corpus/hn/algolia/neonmodem-49953495-trimmed.json"
+    ));
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.sqlite3"), dir.path().join("b.sqlite3"));
+    for db in [&a, &b] {
+        tm(db).arg("import").arg(&hn).assert().success();
+    }
+    tm(&a)
+        .args([
+            "highlight",
+            "add",
+            "1",
+            "49953722",
+            "--exact",
+            "way better than 27B",
+        ])
+        .args([
+            "--label",
+            "Claim",
+            "--note",
+            "**Says who?**",
+            "--tag",
+            "models",
+        ])
+        .assert()
+        .success();
+    let w3c = dir.path().join("notes.jsonld");
+    tm(&a)
+        .args(["export", "1", "--format", "w3c", "-o"])
+        .arg(&w3c)
+        .assert()
+        .success();
+    tm(&b)
+        .arg("restore")
+        .arg(&w3c)
+        .assert()
+        .success()
+        .stdout("annotations: 1 read; highlights: 1 added (1 anchored, 0 fuzzy, 0 orphaned), 0 updated, 0 unchanged; 0 skipped\n");
+    let (ha, hb) = (
+        json(tm(&a).args(["highlight", "list", "1", "--json"])),
+        json(tm(&b).args(["highlight", "list", "1", "--json"])),
+    );
+    assert_eq!(ha, hb);
+    assert_eq!(hb[0]["note"], "**Says who?**");
+
+    // Markdown into a folder, written around, exported again.
+    let vault = dir.path().join("vault");
+    tm(&b)
+        .args(["export", "--all", "--format", "md", "-o"])
+        .arg(&vault)
+        .assert()
+        .success();
+    let file = std::fs::read_dir(&vault)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    text.push_str("\nMy own paragraph.\n");
+    std::fs::write(&file, &text).unwrap();
+    tm(&b)
+        .args([
+            "highlight",
+            "add",
+            "1",
+            "49955529",
+            "--exact",
+            "The quality is superior for coding",
+        ])
+        .assert()
+        .success();
+    tm(&b)
+        .args(["export", "1", "--format", "md", "-o"])
+        .arg(&vault)
+        .assert()
+        .success();
+    let again = std::fs::read_to_string(&file).unwrap();
+    assert!(again.ends_with("\nMy own paragraph.\n"), "{again}");
+    assert!(again.contains("highlights: 2\n"));
+    assert_eq!(std::fs::read_dir(&vault).unwrap().count(), 1);
+}

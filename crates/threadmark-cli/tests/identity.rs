@@ -71,7 +71,10 @@ fn show_and_exports_mark_new_edited_and_removed_posts() {
         .stdout("1\n");
 
     let show = json(tm(&db).args(["show", "1", "--json"]));
-    assert_eq!(show["thread"]["title"], "DeepSeek founder", "the given title stays");
+    assert_eq!(
+        show["thread"]["title"], "DeepSeek founder",
+        "the given title stays"
+    );
     let posts = show["posts"].as_array().unwrap();
     assert_eq!(posts.len(), 152);
     let with = |change: &str| -> Vec<&str> {
@@ -126,7 +129,12 @@ fn into_another_thread_is_refused_unless_forced() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("lib.sqlite3");
     let topic = corpus_file("discourse/discourse_topic_1148.json");
-    tm(&db).arg("import").arg(&topic).assert().success().stdout("1\n");
+    tm(&db)
+        .arg("import")
+        .arg(&topic)
+        .assert()
+        .success()
+        .stdout("1\n");
     let before = stdout(tm(&db).args(["show", "1", "--json"]));
     let other = corpus_file("discourse/discourse_topic_1149.json");
     let assert = tm(&db)
@@ -141,12 +149,20 @@ fn into_another_thread_is_refused_unless_forced() {
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("discourse_topic_1149.json"), "{err}");
     assert!(
-        err.contains("thread 1 is a discourse thread 1148, but the input is a discourse thread 1149"),
+        err.contains(
+            "thread 1 is a discourse thread 1148, but the input is a discourse thread 1149"
+        ),
         "{err}"
     );
     assert!(err.contains("--force"), "{err}");
     assert_eq!(stdout(tm(&db).args(["show", "1", "--json"])), before);
-    assert_eq!(json(tm(&db).args(["list", "--json"])).as_array().unwrap().len(), 1);
+    assert_eq!(
+        json(tm(&db).args(["list", "--json"]))
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
 
     tm(&db)
         .arg("import")

@@ -6,8 +6,8 @@
 //! Run with `make bench` (or `cargo bench -p threadmark-core`); figures go in BENCHMARKS.md.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use threadmark_core::quotes::{resolve, PostText};
-use threadmark_core::synthetic::{hn_algolia, text_dump};
+use threadmark_core::quotes::{resolve, resolve_by_time, PostText};
+use threadmark_core::synthetic::{hn_algolia, hn_algolia_quoting, text_dump};
 use threadmark_core::{Library, SourceFormat};
 
 fn bench(c: &mut Criterion) {
@@ -74,6 +74,54 @@ fn bench(c: &mut Criterion) {
     );
     c.bench_function(
         "quotes: resolve 1,000 quotes in the 10,000-post thread",
+        |b| b.iter(|| resolve(&texts)),
+    );
+
+    // Quote resolution with cross-branch candidates (issue 19): a 10,000-post HN
+    // thread whose replies are shown by rank and quote any earlier comment nine
+    // times in ten; candidates are every post created before the quoting one.
+    let cross = hn_algolia_quoting(10_000, 1, 90, true);
+    let doc = threadmark_core::import::parse_bytes(
+        "hn.json",
+        cross.as_bytes(),
+        &threadmark_core::import::ImportOptions::default(),
+    )
+    .expect("parse")
+    .remove(0);
+    let rendered: Vec<_> = doc.posts.iter().map(|p| p.body.render()).collect();
+    let index: std::collections::HashMap<&str, usize> = doc
+        .posts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.source_id.as_str(), i))
+        .collect();
+    let texts: Vec<PostText<'_>> = doc
+        .posts
+        .iter()
+        .zip(&rendered)
+        .map(|(p, r)| PostText {
+            text: &r.text,
+            parent: p.parent.as_deref().and_then(|s| index.get(s).copied()),
+            quotes: &r.quotes,
+        })
+        .collect();
+    let times: Vec<Option<i64>> = doc.posts.iter().map(|p| p.created_at).collect();
+    let quotes: usize = rendered.iter().map(|r| r.quotes.len()).sum();
+    let count = |res: &[Vec<Option<threadmark_core::quotes::Resolution>>]| {
+        res.iter().flatten().filter(|r| r.is_some()).count()
+    };
+    eprintln!(
+        "cross-branch HN thread: {} posts, {quotes} quotes, {} resolved by thread order, {} by creation time",
+        doc.posts.len(),
+        count(&resolve(&texts)),
+        count(&resolve_by_time(&texts, &times))
+    );
+    c.bench_function(
+        "quotes: resolve by creation time, 10,000-post HN thread, cross-branch quotes",
+        |b| b.iter(|| resolve_by_time(&texts, &times)),
+    );
+    c.bench_function(
+        "quotes: resolve by thread order, same 10,000-post HN thread",
         |b| b.iter(|| resolve(&texts)),
     );
 

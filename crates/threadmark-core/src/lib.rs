@@ -9,6 +9,7 @@
 //! into this crate; they hold no product logic of their own.
 
 pub mod anchor;
+pub mod annotations;
 pub mod body;
 pub mod error;
 pub mod export;
@@ -34,6 +35,7 @@ pub use model::{
 };
 pub use paths::{default_library_path, APP_IDENTIFIER};
 pub use store::{
-    migrations, DeletedHighlight, HighlightEdit, LabelRemoval, LabelSpec, Library, Link, LinkKind,
-    NewHighlight, RestoreReport, WriteOptions, BUSY_TIMEOUT, SEARCH_RANKED,
+    migrations, AnnotationReport, DeletedHighlight, HighlightEdit, LabelRemoval, LabelSpec,
+    Library, Link, LinkKind, NewHighlight, RestoreReport, WriteOptions, BUSY_TIMEOUT,
+    SEARCH_RANKED,
 };

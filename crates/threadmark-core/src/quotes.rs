@@ -773,6 +773,68 @@ pub fn resolve(posts: &[PostText<'_>]) -> Vec<Vec<Option<Resolution>>> {
     out
 }
 
+/// The order in which posts were created: indices sorted by time, thread order
+/// among equal times; a post without a time takes the time of the post before it
+/// in thread order (the first ones, the earliest time). `None` when no post has a
+/// time or the order is thread order already.
+fn creation_order(times: &[Option<i64>]) -> Option<Vec<usize>> {
+    let first = times.iter().flatten().next().copied()?;
+    let mut last = first;
+    let keys: Vec<i64> = times
+        .iter()
+        .map(|t| {
+            if let Some(t) = t {
+                last = *t;
+            }
+            last
+        })
+        .collect();
+    if keys.windows(2).all(|w| w[0] <= w[1]) {
+        return None;
+    }
+    let mut order: Vec<usize> = (0..times.len()).collect();
+    order.sort_by_key(|&i| (keys[i], i));
+    Some(order)
+}
+
+/// [`resolve`] where "earlier" means created earlier when the posts carry times
+/// (`times[i]`, unix seconds, of `posts[i]`): a quote's candidates are its
+/// ancestors first, then every post created before it, wherever the thread shows
+/// it (Hacker News and Reddit show replies by rank, not time). Without times, thread
+/// order as [`resolve`]. The thread is resolved in creation order and the result
+/// mapped back, so the result is indexed like `posts`.
+pub fn resolve_by_time(
+    posts: &[PostText<'_>],
+    times: &[Option<i64>],
+) -> Vec<Vec<Option<Resolution>>> {
+    let Some(order) = creation_order(times).filter(|_| times.len() == posts.len()) else {
+        return resolve(posts);
+    };
+    let mut rank = vec![0usize; posts.len()];
+    for (r, &i) in order.iter().enumerate() {
+        rank[i] = r;
+    }
+    let in_order: Vec<PostText<'_>> = order
+        .iter()
+        .map(|&i| PostText {
+            text: posts[i].text,
+            parent: posts[i].parent.map(|p| rank[p]),
+            quotes: posts[i].quotes,
+        })
+        .collect();
+    let mut resolved = resolve(&in_order);
+    for row in &mut resolved {
+        for r in row.iter_mut().flatten() {
+            r.post = order[r.post];
+        }
+    }
+    let mut out: Vec<Vec<Option<Resolution>>> = vec![Vec::new(); posts.len()];
+    for (r, row) in resolved.into_iter().enumerate() {
+        out[order[r]] = row;
+    }
+    out
+}
+
 /// The lowest score an approximate match may have: at most a quarter of the
 /// quote's characters edited.
 pub const MIN_SCORE: f64 = 0.75;

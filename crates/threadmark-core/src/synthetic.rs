@@ -8,6 +8,8 @@
 //!   paragraph bare, later ones after `<p>`, entities such as `&#x27;`, links, italics,
 //!   code). About one comment in five quotes a sentence of its parent or of an
 //!   earlier comment as a `&gt; ` paragraph, a third of those edited (a word dropped);
+//!   comments are created in id order, so an earlier comment is an earlier time
+//!   wherever the tree shows it ([`hn_algolia_quoting`] quotes across branches more);
 //!   the tree is up to [`MAX_DEPTH`] deep. Words follow a Zipf-like law over a
 //!   vocabulary of a few thousand made-up words plus common English ones, so a
 //!   full-text search has rare, middling and frequent terms like real text.
@@ -180,6 +182,15 @@ pub fn story_id(seed: u64) -> u64 {
 /// posts of a thread are the same for any `posts` ≥ `n` (same seed): a longer
 /// thread is the shorter one after more replies came in.
 pub fn hn_algolia(posts: usize, seed: u64) -> String {
+    hn_algolia_quoting(posts, seed, 25, false)
+}
+
+/// [`hn_algolia`] where a quoting comment quotes any earlier comment (wherever the
+/// thread shows it) `anywhere` percent of the time instead of one time in four,
+/// else its parent; with `by_rank` the replies to each post are shown in a random
+/// order (HN and Reddit show them by rank, not by time), so an earlier comment is
+/// often shown further down: replies across branches, for quote resolution by time.
+pub fn hn_algolia_quoting(posts: usize, seed: u64, anywhere: u64, by_rank: bool) -> String {
     let mut rng = Rng::new(seed);
     let words = Words::new(4_000);
     // A fixed cast, so that a longer thread of the same seed starts with the same
@@ -216,7 +227,7 @@ pub fn hn_algolia(posts: usize, seed: u64) -> String {
         let mut sentences = Vec::new();
         if rng.percent(20) {
             // Quote the parent (or, one time in four, any earlier comment).
-            let from = if parent != 0 && !rng.percent(25) {
+            let from = if parent != 0 && !rng.percent(anywhere) {
                 parent
             } else {
                 1 + rng.below(i.saturating_sub(1).max(1))
@@ -271,7 +282,10 @@ pub fn hn_algolia(posts: usize, seed: u64) -> String {
             html.push_str("<p><pre><code>  let x = compute(&amp;input);\n  x.sum()\n</code></pre>");
         }
         let depth = nodes[parent].depth + 1;
-        let time = nodes[parent].time + 30 + rng.below(3_600) as i64;
+        // Later comments are later in time (ids grow with time, as on HN), a
+        // reply at least half a minute after its parent.
+        let time =
+            nodes[i - 1].time.max(nodes[parent].time + 30) + 1 + rng.below(3_600) as i64 / 60;
         nodes.push(Comment {
             id: story + i as u64,
             parent,
@@ -283,6 +297,15 @@ pub fn hn_algolia(posts: usize, seed: u64) -> String {
             children: Vec::new(),
         });
         nodes[parent].children.push(i);
+    }
+    if by_rank {
+        // Its own generator: the comments are the same with or without ranks.
+        let mut rank = Rng::new(seed ^ 0x5eed_0f_4a4b);
+        for n in &mut nodes {
+            for k in (1..n.children.len()).rev() {
+                n.children.swap(k, rank.below(k + 1));
+            }
+        }
     }
     let title = nodes[0].sentences[0].trim_end_matches('.').to_string();
     write_algolia(&nodes, &title)
@@ -506,7 +529,9 @@ pub fn revise(
         out.posts[i]
             .body
             .0
-            .push(Block::Paragraph(vec![Inline::Text(format!("Edit: {added}"))]));
+            .push(Block::Paragraph(vec![Inline::Text(format!(
+                "Edit: {added}"
+            ))]));
     }
     // Replies in place: each right after its parent, taken from the old posts.
     let mut below: Vec<Vec<PostDoc>> = vec![Vec::new(); n];

@@ -514,7 +514,8 @@ fn markdown_highlights_in_thread_order_with_context_permalinks_and_links() {
         )));
     }
     // The note keeps its line break; tags are Obsidian tags.
-    assert!(blocks[1].contains("**Note:** Strong claim;\\\nno numbers."));
+    // The note is the Markdown written, under its own line.
+    assert!(blocks[1].contains("**Note:**\n\nStrong claim;\nno numbers.\n"));
     assert!(blocks[1].contains("**Tags:** #models #open-weights"));
     assert!(blocks[0].contains("**Tags:** #_2026"));
     // Links both ways, to blocks that exist in the file.
@@ -533,10 +534,14 @@ fn markdown_highlights_in_thread_order_with_context_permalinks_and_links() {
             "link to a missing block {id}"
         );
     }
-    // No HTML and no Markdown link (the permalinks are bare URLs), whatever the
-    // posts hold.
+    // No HTML but the managed blocks' marker lines, and no Markdown link (the
+    // permalinks are bare URLs), whatever the posts hold.
     for event in Parser::new(&md) {
         match event {
+            Event::Html(h)
+                if h.starts_with("<!-- threadmark:")
+                    && h.ends_with(" -->\n")
+                    && h.lines().count() == 1 => {}
             Event::Html(h) | Event::InlineHtml(h) => panic!("HTML in the Markdown: {h}"),
             Event::Start(Tag::Link { dest_url, .. }) => panic!("a link to {dest_url}"),
             _ => {}

@@ -93,14 +93,20 @@ fn a_dump_with_lines_added_on_top_keeps_every_posts_identity() {
     let removed = after.iter().find(|p| p.deleted).unwrap();
     assert!(removed.text.starts_with("That's alway the issue"));
     // Every other post kept its text and row under its new line number.
-    for old in before.iter().filter(|p| !["17", "18"].contains(&&*p.source_id)) {
+    for old in before
+        .iter()
+        .filter(|p| !["17", "18"].contains(&&*p.source_id))
+    {
         let line: usize = old.source_id.parse().unwrap();
         // Three lines above it, and line 18 gone before the posts below it.
         let now = by_id(&after, &(line + shift - usize::from(line > 18)).to_string());
         assert_eq!((now.id, &now.text), (old.id, &old.text));
         assert_eq!(now.change, None);
     }
-    assert_eq!(by_id(&after, &(17 + shift).to_string()).id, by_id(&before, "17").id);
+    assert_eq!(
+        by_id(&after, &(17 + shift).to_string()).id,
+        by_id(&before, "17").id
+    );
 
     // Highlights followed their posts: the edited one stays in its (edited) post,
     // found approximately, not on the quoted copy of its words in post 19.
@@ -231,7 +237,12 @@ fn pages_of_a_discourse_topic_merge_into_one_thread() {
 
 fn parsed(file: &str) -> Vec<threadmark_core::ThreadDoc> {
     let path = super::corpus().join(file);
-    parse_bytes(file, &std::fs::read(path).unwrap(), &ImportOptions::default()).unwrap()
+    parse_bytes(
+        file,
+        &std::fs::read(path).unwrap(),
+        &ImportOptions::default(),
+    )
+    .unwrap()
 }
 
 #[test]
@@ -241,13 +252,29 @@ fn another_thread_is_not_imported_into_one_unless_forced() {
     let topic = lib
         .import_docs(&parsed("discourse/discourse_topic_1148.json"), None)
         .unwrap()[0];
-    let before = (lib.list_threads().unwrap(), shape(&lib, dump), shape(&lib, topic));
+    let before = (
+        lib.list_threads().unwrap(),
+        shape(&lib, dump),
+        shape(&lib, topic),
+    );
     let refused = [
         // Another site into a text dump, and into a Discourse topic.
-        (parsed("hn/hnpwa/hnpwa-item-10846540.json"), dump, "hn thread 10846540"),
-        (parsed("hn/hnpwa/hnpwa-item-10846540.json"), topic, "hn thread 10846540"),
+        (
+            parsed("hn/hnpwa/hnpwa-item-10846540.json"),
+            dump,
+            "hn thread 10846540",
+        ),
+        (
+            parsed("hn/hnpwa/hnpwa-item-10846540.json"),
+            topic,
+            "hn thread 10846540",
+        ),
         // Another topic of the same site.
-        (parsed("discourse/discourse_topic_1149.json"), topic, "discourse thread 1149"),
+        (
+            parsed("discourse/discourse_topic_1149.json"),
+            topic,
+            "discourse thread 1149",
+        ),
     ];
     for (docs, into, what) in refused {
         let e = lib.import_docs(&docs, Some(into)).unwrap_err();
@@ -260,7 +287,11 @@ fn another_thread_is_not_imported_into_one_unless_forced() {
         );
         assert!(message.contains("--force"), "{message}");
         assert_eq!(
-            (lib.list_threads().unwrap(), shape(&lib, dump), shape(&lib, topic)),
+            (
+                lib.list_threads().unwrap(),
+                shape(&lib, dump),
+                shape(&lib, topic)
+            ),
             before,
             "nothing changed"
         );
@@ -280,7 +311,12 @@ fn another_thread_is_not_imported_into_one_unless_forced() {
         .import_docs_with(&docs, &forced, &mut threadmark_core::progress::unobserved)
         .unwrap();
     assert_eq!(ids, [topic]);
-    let live = lib.posts(topic).unwrap().into_iter().filter(|p| !p.deleted).count();
+    let live = lib
+        .posts(topic)
+        .unwrap()
+        .into_iter()
+        .filter(|p| !p.deleted)
+        .count();
     assert_eq!(live, 2);
 }
 
@@ -289,7 +325,12 @@ fn a_title_the_user_gave_survives_reimports() {
     let mut lib = Library::open_in_memory().unwrap();
     let seed = super::seed();
     let id = lib
-        .import_bytes("seed.txt", seed.as_bytes(), threadmark_core::SourceFormat::Auto, Some("DeepSeek founder"))
+        .import_bytes(
+            "seed.txt",
+            seed.as_bytes(),
+            threadmark_core::SourceFormat::Auto,
+            Some("DeepSeek founder"),
+        )
         .unwrap()[0];
     import_text(&mut lib, &second_version(&seed), Some(id));
     assert_eq!(lib.thread(id).unwrap().title, "DeepSeek founder");
@@ -305,7 +346,10 @@ fn a_title_the_user_gave_survives_reimports() {
     assert!(retitled != json, "the title is in the file");
     let topic = import_json(&mut lib, "1148.json", json.as_bytes());
     import_json(&mut lib, "1148.json", retitled.as_bytes());
-    assert_eq!(lib.thread(topic).unwrap().title, "[Support] uBlock Origin (2016)");
+    assert_eq!(
+        lib.thread(topic).unwrap().title,
+        "[Support] uBlock Origin (2016)"
+    );
     lib.rename_thread(topic, "uBO notes").unwrap();
     import_json(&mut lib, "1148.json", json.as_bytes());
     assert_eq!(lib.thread(topic).unwrap().title, "uBO notes");
@@ -355,12 +399,20 @@ fn highlights_stay_on_removed_posts_and_come_back_anchored() {
     let m = h(&middlemen.uuid);
     assert_eq!(
         (m.post.as_str(), m.state.as_str(), m.start, m.end),
-        (removed.source_id.as_str(), "anchored", middlemen.start, middlemen.end),
+        (
+            removed.source_id.as_str(),
+            "anchored",
+            middlemen.start,
+            middlemen.end
+        ),
         "the removed post still holds the words"
     );
     let d = h(&dying);
     assert_eq!((d.post.as_str(), d.state.as_str()), ("8", "fuzzy"));
-    assert_eq!(d.exact, "the art of hardware is dying out", "the user's words are kept");
+    assert_eq!(
+        d.exact, "the art of hardware is dying out",
+        "the user's words are kept"
+    );
 
     // The first version again: the post is back, the edit undone.
     import_text(&mut lib, &seed, Some(id));
@@ -370,7 +422,10 @@ fn highlights_stay_on_removed_posts_and_come_back_anchored() {
     let hs = lib.highlights(id).unwrap();
     let h = |u: &str| hs.iter().find(|h| h.uuid == u).unwrap().clone();
     assert_eq!(
-        (h(&middlemen.uuid).post.as_str(), h(&middlemen.uuid).state.as_str()),
+        (
+            h(&middlemen.uuid).post.as_str(),
+            h(&middlemen.uuid).state.as_str()
+        ),
         ("18", "anchored")
     );
     let d = h(&dying);
@@ -454,7 +509,10 @@ fn a_refresh_stores_what_a_fresh_import_of_the_new_version_does() {
         let mut edited = with("edited");
         edited.sort_unstable();
         assert!((1..=4).contains(&edited.len()), "{file}: {edited:?}");
-        assert_eq!(touched, edited, "{file}: only edited posts are written again");
+        assert_eq!(
+            touched, edited,
+            "{file}: only edited posts are written again"
+        );
         assert_eq!(stored(&lib, id), stored(&fresh, want_id), "{file}");
     }
 }

@@ -269,7 +269,10 @@ fn highlights_are_added_on_canonical_text_and_reanchored_on_reimport() {
             (h.state.as_str(), h.exact.as_str(), h.note.as_str()),
             ("anchored", "middlemen", old.note.as_str())
         );
-        assert_eq!((h.post.as_str(), h.start), (removed.source_id.as_str(), old.start));
+        assert_eq!(
+            (h.post.as_str(), h.start),
+            (removed.source_id.as_str(), old.start)
+        );
     }
     assert_eq!(by_uuid(&a.uuid).note, "a note");
     assert_eq!(by_uuid(&a.uuid).tags, ["t"]);

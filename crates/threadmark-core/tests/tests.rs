@@ -22,11 +22,14 @@ mod markup;
 mod migrate;
 mod progress;
 mod quote_accuracy;
+mod quotes_by_time;
 mod reddit;
+mod restore_annotations;
 mod security;
 mod seed;
 mod snapshots;
 mod store;
+mod vault;
 
 use std::path::PathBuf;
 

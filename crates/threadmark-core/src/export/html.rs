@@ -2,7 +2,8 @@
 //!
 //! The page is the thread as a tree (replies nested under their parent, with author,
 //! time and a link to the post at its source), each highlight marked in its label's
-//! colour inside the post, and the notes beside the post. Everything is inline: one
+//! colour inside the post, and the notes beside the post (a note is Markdown,
+//! rendered by [`crate::notes::note_html`] and sanitized). Everything is inline: one
 //! `<style>` element, light and dark by `prefers-color-scheme`, no fonts, images or
 //! scripts, and a `Content-Security-Policy` meta element that forbids any script or
 //! remote load, should a browser ever find one. Line heights are whole pixels:
@@ -65,6 +66,9 @@ h2 { font-size: 1.15rem; line-height: 28px; margin: 2rem 0 .6rem; }
 mark { color: inherit; border-radius: 2px; padding: 0 1px; }
 .notes { margin: .4rem 0 0; padding: .45rem .7rem; background: var(--card); border: 1px solid var(--rail); border-radius: 4px; font-size: .9rem; line-height: 22px; }
 .notes p { margin: .2rem 0; }
+.note-text > :first-child { margin-top: 0; }
+.note-text > :last-child { margin-bottom: 0; }
+.index .note-text { margin: .1rem 0 .3rem; font-size: .9rem; }
 .label { font-weight: 600; }
 .orphaned { color: var(--muted); }
 "#;
@@ -348,7 +352,11 @@ pub fn thread_html(lib: &Library, thread_id: i64, exported_at: i64) -> Result<St
                 let _ = write!(out, " <span class=\"orphaned\">({})</span>", esc(&h.state));
             }
             if !h.note.is_empty() {
-                let _ = write!(out, " — {}", esc(&h.note));
+                let _ = write!(
+                    out,
+                    "<div class=\"note-text\">{}</div>",
+                    crate::notes::note_html(&h.note)
+                );
             }
             out.push_str("</li>\n");
         }
@@ -469,7 +477,7 @@ fn write_post(
         for h in noted {
             let _ = write!(
                 out,
-                "<p><span class=\"swatch {}\"></span><span class=\"label\">{}</span>",
+                "<div class=\"note\"><p><span class=\"swatch {}\"></span><span class=\"label\">{}</span>",
                 label_class(labels, h.label.as_deref()),
                 esc(h.label.as_deref().unwrap_or("Highlight"))
             );
@@ -480,14 +488,20 @@ fn write_post(
                     esc(&h.exact)
                 );
             }
-            if !h.note.is_empty() {
-                let _ = write!(out, ": {}", esc(&h.note));
-            }
             if !h.tags.is_empty() {
                 let tags: Vec<String> = h.tags.iter().map(|t| format!("#{}", esc(t))).collect();
                 let _ = write!(out, " <span class=\"tags\">{}</span>", tags.join(" "));
             }
-            out.push_str("</p>\n");
+            out.push_str("</p>");
+            // The note is Markdown, rendered and sanitized like the reader's.
+            if !h.note.is_empty() {
+                let _ = write!(
+                    out,
+                    "<div class=\"note-text\">{}</div>",
+                    crate::notes::note_html(&h.note)
+                );
+            }
+            out.push_str("</div>\n");
         }
         out.push_str("</aside>\n");
     }

@@ -11,24 +11,30 @@
 //! thread's other commenters are left out, and a thread without highlights has
 //! `authors: []`); `saved` (when the thread was first saved to the library);
 //! `exported`; `tags` (every tag of the thread's highlights, as Obsidian tags);
-//! `threadmark_id`, `posts`, `highlights`. Every string is a YAML double-quoted
+//! `threadmark_id`, `thread_uuid` (how a re-export finds the file again, renamed or
+//! moved; see [`super::vault`]), `posts`, `highlights`. Every string is a YAML double-quoted
 //! scalar written by [`yaml_str`], so titles with colons, quotes, `#`, newlines,
 //! control or non-ASCII characters read back exactly.
 //!
-//! Each highlight is a `###` heading (label, author, post), the highlighted words in
+//! The title, each highlight and the thread are managed blocks between
+//! `<!-- threadmark:begin … -->` and `<!-- threadmark:end … -->` lines, which a
+//! re-export into the same file updates while keeping everything else
+//! ([`super::vault`]). Each highlight is a `###` heading (label, author, post), the highlighted words in
 //! bold inside a block quote with a few words of the post around them (`…` where
 //! the post goes on), an Obsidian block id `^h-<highlight uuid>` on its own line, a
 //! line with the post's permalink (its page at the source where there is one, see
 //! [`super::permalink`], as a bare URL: Obsidian makes it a link, while the file
 //! holds no Markdown link at all), the note, the tags as `#tags`, and the highlight's links
 //! in both directions as `[[#^h-<uuid>|…]]` links to the other highlights' blocks.
-//! All text from the thread and the notes is escaped ([`super::markdown_escape`]):
-//! it renders as the text it is, never as links, HTML or formatting.
+//! All text from the thread is escaped ([`super::markdown_escape`]): it renders as
+//! the text it is, never as links, HTML or formatting. A note is the user's own
+//! Markdown and is written as such under `**Note:**` ([`crate::notes::note_markdown`]:
+//! raw HTML in it stays text, links only to safe addresses).
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use super::{markdown_escape, permalink, quoted_lines, rfc3339};
+use super::{markdown_escape, permalink, quoted_lines, rfc3339, vault};
 use crate::error::Result;
 use crate::model::{Highlight, Post, Quote};
 use crate::store::Library;
@@ -287,7 +293,7 @@ fn link_words(kind: LinkKind) -> (&'static str, &'static str) {
 /// One thread as Markdown with YAML front matter; `exported_at` is unix seconds.
 pub fn markdown(lib: &Library, thread_id: i64, exported_at: i64) -> Result<String> {
     let t = lib.thread(thread_id)?;
-    let (_, source_key, saved) = lib.thread_identity(thread_id)?;
+    let (thread_uuid, source_key, saved) = lib.thread_identity(thread_id)?;
     let posts = lib.posts(thread_id)?;
     let quotes = lib.quote_blocks(thread_id, true)?;
     let highlights = lib.highlights(thread_id)?;
@@ -351,14 +357,17 @@ pub fn markdown(lib: &Library, thread_id: i64, exported_at: i64) -> Result<Strin
     let tag_refs: Vec<&str> = tags.iter().map(String::as_str).collect();
     list(&mut out, "tags", &tag_refs);
     let _ = writeln!(out, "threadmark_id: {}", t.id);
+    let _ = writeln!(out, "thread_uuid: {}", yaml_str(&thread_uuid));
     let _ = writeln!(out, "posts: {}", t.posts);
     let _ = writeln!(out, "highlights: {}", highlights.len());
     out.push_str("---\n\n");
+    out.push_str(&vault::begin("title"));
     let _ = writeln!(
         out,
         "# {}",
         markdown_escape(&t.title.split_whitespace().collect::<Vec<_>>().join(" "))
     );
+    out.push_str(&vault::end("title"));
 
     if !highlights.is_empty() {
         out.push_str("\n## Highlights\n");
@@ -374,6 +383,7 @@ pub fn markdown(lib: &Library, thread_id: i64, exported_at: i64) -> Result<Strin
             if h.state != "anchored" {
                 let _ = write!(heading, " · {}", h.state);
             }
+            let _ = write!(out, "\n{}", vault::begin(&block_id(h)));
             out.push_str(&heading);
             out.push_str("\n\n");
             out.push_str(&quote_block(h, post));
@@ -398,14 +408,9 @@ pub fn markdown(lib: &Library, thread_id: i64, exported_at: i64) -> Result<Strin
             out.push_str(&source_line);
             out.push('\n');
             if !h.note.trim().is_empty() {
-                let note = markdown_escape(h.note.trim());
-                // A note's lines stay lines: a hard break at each newline, and a
-                // blank line stays a paragraph break.
-                let note = note
-                    .replace("\n\n", "\u{0}")
-                    .replace('\n', "\\\n")
-                    .replace('\u{0}', "\n\n");
-                let _ = write!(out, "\n**Note:** {note}\n");
+                // The note is Markdown: kept as written, raw HTML made text.
+                let note = crate::notes::note_markdown(h.note.trim());
+                let _ = write!(out, "\n**Note:**\n\n{note}\n");
             }
             let own_tags: Vec<String> = h
                 .tags
@@ -443,9 +448,11 @@ pub fn markdown(lib: &Library, thread_id: i64, exported_at: i64) -> Result<Strin
             if !related.is_empty() {
                 let _ = write!(out, "\n**Links:**\n\n{}\n", related.join("\n"));
             }
+            out.push_str(&vault::end(&block_id(h)));
         }
     }
 
+    let _ = write!(out, "\n{}", vault::begin("thread"));
     out.push_str("\n## Thread\n");
     for post in &posts {
         let author = post.author.as_deref().unwrap_or("anonymous");
@@ -466,5 +473,6 @@ pub fn markdown(lib: &Library, thread_id: i64, exported_at: i64) -> Result<Strin
         out.push_str(&quoted_lines(post, &own, true));
         out.push('\n');
     }
-    Ok(out)
+    out.push_str(&vault::end("thread"));
+    Ok(vault::seal(&out))
 }

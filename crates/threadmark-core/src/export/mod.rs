@@ -13,12 +13,13 @@ pub mod argdown;
 mod csv;
 pub mod html;
 pub mod markdown;
+pub mod vault;
 mod w3c;
 
 use std::path::{Path, PathBuf};
 
 pub use markdown::markdown;
-pub use w3c::w3c_collection;
+pub use w3c::{w3c_collection, THREADMARK_KEY};
 
 use crate::error::{Error, Result};
 use crate::model::{Post, Quote};
@@ -429,21 +430,31 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     result.map_err(wrap)
 }
 
-/// Export threads into one file (written whole or not at all).
+/// Export threads into one file (written whole or not at all). One thread's
+/// Markdown into a file that exists updates it in place ([`vault`]).
 pub fn save_file(lib: &Library, threads: &[i64], format: ExportFormat, path: &Path) -> Result<()> {
+    if let (ExportFormat::Markdown, [one]) = (format, threads) {
+        vault::save_markdown_file(lib, *one, path, now())?;
+        return Ok(());
+    }
     let text = export(lib, threads, format)?;
     write_file(path, text.as_bytes())
 }
 
 /// Export threads as a folder of one file per thread, creating the folder if needed.
 /// Every file is made before any is written, so a library error writes nothing;
-/// each file is written whole. Returns the files written.
+/// each file is written whole. Markdown updates the threads' files in the folder in
+/// place, wherever they are under it ([`vault::save_vault`]). Returns the files
+/// written.
 pub fn save_folder(
     lib: &Library,
     threads: &[i64],
     format: ExportFormat,
     dir: &Path,
 ) -> Result<Vec<PathBuf>> {
+    if format == ExportFormat::Markdown {
+        return vault::save_vault(lib, threads, dir, now());
+    }
     let files = export_files(lib, threads, format, now())?;
     std::fs::create_dir_all(dir).map_err(|e| Error::from(e).in_file(dir))?;
     let mut written = Vec::with_capacity(files.len());

@@ -231,50 +231,49 @@ pub(crate) fn reanchor(tx: &Transaction<'_>, thread_id: i64) -> Result<()> {
     )?;
     let t = now();
     // `found` is in the live posts, or (`in_gone`) in the removed post `post`.
-    let mut write = |id: i64,
-                     post: &str,
-                     sel: &Selector,
-                     was_anchored: bool,
-                     found: Anchor,
-                     in_gone: bool| {
-        if found.state == AnchorState::Orphaned {
-            orphan.execute(params![id, t])?;
-            return Ok::<(), Error>(());
-        }
-        let (source_id, text) = if in_gone {
-            (post, gone.post(found.post))
-        } else {
-            (id_of(live_rows[found.post]), texts.post(found.post))
+    let mut write =
+        |id: i64, post: &str, sel: &Selector, was_anchored: bool, found: Anchor, in_gone: bool| {
+            if found.state == AnchorState::Orphaned {
+                orphan.execute(params![id, t])?;
+                return Ok::<(), Error>(());
+            }
+            let (source_id, text) = if in_gone {
+                (post, gone.post(found.post))
+            } else {
+                (id_of(live_rows[found.post]), texts.post(found.post))
+            };
+            let Some(mut new) = selector_in(text, found.start, found.end) else {
+                orphan.execute(params![id, t])?;
+                return Ok(());
+            };
+            if found.state == AnchorState::Fuzzy {
+                // Found approximately: the highlight keeps the words the user chose (and
+                // their context), so that it is anchored again once they are back.
+                new.exact.clone_from(&sel.exact);
+                new.prefix.clone_from(&sel.prefix);
+                new.suffix.clone_from(&sel.suffix);
+            }
+            if found.state == AnchorState::Anchored
+                && source_id == post
+                && new == *sel
+                && was_anchored
+            {
+                // Where it was, as it was, with the same context: nothing to write.
+                return Ok(());
+            }
+            update.execute(params![
+                source_id,
+                new.exact,
+                new.prefix,
+                new.suffix,
+                new.start as i64,
+                new.end as i64,
+                found.state.as_str(),
+                t,
+                id
+            ])?;
+            Ok(())
         };
-        let Some(mut new) = selector_in(text, found.start, found.end) else {
-            orphan.execute(params![id, t])?;
-            return Ok(());
-        };
-        if found.state == AnchorState::Fuzzy {
-            // Found approximately: the highlight keeps the words the user chose (and
-            // their context), so that it is anchored again once they are back.
-            new.exact.clone_from(&sel.exact);
-            new.prefix.clone_from(&sel.prefix);
-            new.suffix.clone_from(&sel.suffix);
-        }
-        if found.state == AnchorState::Anchored && source_id == post && new == *sel && was_anchored
-        {
-            // Where it was, as it was, with the same context: nothing to write.
-            return Ok(());
-        }
-        update.execute(params![
-            source_id,
-            new.exact,
-            new.prefix,
-            new.suffix,
-            new.start as i64,
-            new.end as i64,
-            found.state.as_str(),
-            t,
-            id
-        ])?;
-        Ok(())
-    };
 
     // In its own post first; the others after.
     let mut elsewhere: Vec<(usize, Option<usize>, usize)> = Vec::new(); // (highlight, home, origin)

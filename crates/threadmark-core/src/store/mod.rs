@@ -6,6 +6,7 @@
 //! have the same file open at once. Every import is one transaction.
 
 mod align;
+mod annotations;
 mod highlights;
 mod labels;
 mod links;
@@ -16,6 +17,7 @@ mod restore;
 mod unchanged;
 mod write;
 
+pub use annotations::AnnotationReport;
 pub use highlights::{DeletedHighlight, HighlightEdit, NewHighlight};
 pub use labels::{LabelRemoval, LabelSpec};
 pub use links::{Link, LinkKind};

@@ -11,13 +11,13 @@ use std::sync::OnceLock;
 
 use rusqlite::{params, OptionalExtension, Transaction};
 
-use super::{now, Library};
 use super::unchanged::{prepare, Prepared, Prior};
+use super::{now, Library};
 use crate::body::Rendered;
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{PostDoc, QuoteSource, ThreadDoc};
 use crate::progress::{Observer, Tracker};
-use crate::quotes::{locate, resolve, PostText, Resolution};
+use crate::quotes::{locate, resolve_by_time, PostText, Resolution};
 
 /// A post's place in the tree, worked out before it is rendered.
 struct Placed<'a> {
@@ -118,7 +118,8 @@ fn resolutions(doc: &ThreadDoc, placed: &[Placed<'_>], rendered: &[&Rendered]) -
             quotes: &r.quotes,
         })
         .collect();
-    let mut resolved = resolve(&texts);
+    let times: Vec<Option<i64>> = doc.posts.iter().map(|p| p.created_at).collect();
+    let mut resolved = resolve_by_time(&texts, &times);
     drop(texts);
     trust_given_sources(doc, rendered, &index_of, &mut resolved);
     crate::timings::stage("quotes resolved");
@@ -458,7 +459,11 @@ fn store_thread(
         (None, None) => None,
     };
     // A title the user gave wins; then one given before (kept); then the source's.
-    let given = options.title.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    let given = options
+        .title
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
     // A doc without a title (a page of a topic) keeps the saved one.
     let unnamed = match (doc.source, &doc.source_key) {
         ("discourse", Some(key)) => format!("Discourse topic {key}"),
@@ -506,8 +511,7 @@ fn store_thread(
     let numbered = page_numbers(doc).filter(|_| !options.force);
     let placed = match (existing, &numbered) {
         (Some(_), Some(_)) => {
-            let mut stmt =
-                tx.prepare("SELECT source_id, depth FROM posts WHERE thread_id = ?1")?;
+            let mut stmt = tx.prepare("SELECT source_id, depth FROM posts WHERE thread_id = ?1")?;
             let rows = stmt.query_map([thread_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
             known = rows.collect::<rusqlite::Result<_>>()?;
             merged = place_in(doc, &known);
