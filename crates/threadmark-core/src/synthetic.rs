@@ -429,70 +429,6 @@ pub fn text_dump(n: usize) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used)]
-    use super::*;
-    use crate::import::{parse_bytes, ImportOptions};
-
-    #[test]
-    fn algolia_thread_is_deterministic_and_imports_with_every_post() {
-        let a = hn_algolia(1_000, 7);
-        assert_eq!(a, hn_algolia(1_000, 7));
-        assert_ne!(a, hn_algolia(1_000, 8));
-        assert!(
-            (500..1_000).contains(&(a.len() / 1_000)),
-            "{} bytes a post",
-            a.len() / 1_000
-        );
-        let docs = parse_bytes("synthetic.json", a.as_bytes(), &ImportOptions::default()).unwrap();
-        assert_eq!(docs.len(), 1);
-        let doc = &docs[0];
-        assert_eq!(doc.posts.len(), 1_000);
-        let rendered: Vec<_> = doc.posts.iter().map(|p| p.body.render()).collect();
-        let quotes: usize = rendered.iter().map(|r| r.quotes.len()).sum();
-        assert!((120..280).contains(&quotes), "{quotes} quotes");
-        assert!(rendered.iter().all(|r| !r.html.contains("&amp;#x27;")));
-        // A longer thread of the same seed continues this one.
-        let longer = parse_bytes(
-            "l.json",
-            hn_algolia(1_100, 7).as_bytes(),
-            &ImportOptions::default(),
-        )
-        .unwrap();
-        assert_eq!(longer[0].source_key, doc.source_key);
-        let later: std::collections::BTreeMap<&str, String> = longer[0]
-            .posts
-            .iter()
-            .map(|p| (p.source_id.as_str(), p.body.render().text))
-            .collect();
-        assert_eq!(later.len(), 1_100);
-        for p in &doc.posts {
-            assert_eq!(later.get(p.source_id.as_str()), Some(&p.body.render().text));
-        }
-        let replies = doc.posts.iter().filter(|p| p.parent.is_some()).count();
-        assert_eq!(replies, 999, "every comment has a parent");
-    }
-
-    #[test]
-    fn text_dump_is_the_seed_format() {
-        let t = text_dump(300);
-        let doc = crate::import::text::parse(t.as_bytes(), None).unwrap();
-        assert!(doc.posts.len() >= 300, "{} posts", doc.posts.len());
-    }
-
-    #[test]
-    fn vocabulary_words_are_distinct_and_stable() {
-        let v = vocabulary(4_000);
-        let mut sorted = v.clone();
-        sorted.sort();
-        sorted.dedup();
-        assert_eq!(sorted.len(), 4_000);
-        assert_eq!(vocabulary_word(30), "model");
-        assert_eq!(vocabulary_word(1_000), v[1_000]);
-    }
-}
-
 /// A later version of a parsed thread, as a refresh finds it: `edited` posts with a
 /// sentence added, and `new` replies, each right below an existing post (so that
 /// positions after it shift, as new comments anywhere in a tree do). Deterministic
@@ -556,4 +492,68 @@ pub fn revise(
         out.posts.extend(replies);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::import::{parse_bytes, ImportOptions};
+
+    #[test]
+    fn algolia_thread_is_deterministic_and_imports_with_every_post() {
+        let a = hn_algolia(1_000, 7);
+        assert_eq!(a, hn_algolia(1_000, 7));
+        assert_ne!(a, hn_algolia(1_000, 8));
+        assert!(
+            (500..1_000).contains(&(a.len() / 1_000)),
+            "{} bytes a post",
+            a.len() / 1_000
+        );
+        let docs = parse_bytes("synthetic.json", a.as_bytes(), &ImportOptions::default()).unwrap();
+        assert_eq!(docs.len(), 1);
+        let doc = &docs[0];
+        assert_eq!(doc.posts.len(), 1_000);
+        let rendered: Vec<_> = doc.posts.iter().map(|p| p.body.render()).collect();
+        let quotes: usize = rendered.iter().map(|r| r.quotes.len()).sum();
+        assert!((120..280).contains(&quotes), "{quotes} quotes");
+        assert!(rendered.iter().all(|r| !r.html.contains("&amp;#x27;")));
+        // A longer thread of the same seed continues this one.
+        let longer = parse_bytes(
+            "l.json",
+            hn_algolia(1_100, 7).as_bytes(),
+            &ImportOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(longer[0].source_key, doc.source_key);
+        let later: std::collections::BTreeMap<&str, String> = longer[0]
+            .posts
+            .iter()
+            .map(|p| (p.source_id.as_str(), p.body.render().text))
+            .collect();
+        assert_eq!(later.len(), 1_100);
+        for p in &doc.posts {
+            assert_eq!(later.get(p.source_id.as_str()), Some(&p.body.render().text));
+        }
+        let replies = doc.posts.iter().filter(|p| p.parent.is_some()).count();
+        assert_eq!(replies, 999, "every comment has a parent");
+    }
+
+    #[test]
+    fn text_dump_is_the_seed_format() {
+        let t = text_dump(300);
+        let doc = crate::import::text::parse(t.as_bytes(), None).unwrap();
+        assert!(doc.posts.len() >= 300, "{} posts", doc.posts.len());
+    }
+
+    #[test]
+    fn vocabulary_words_are_distinct_and_stable() {
+        let v = vocabulary(4_000);
+        let mut sorted = v.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted.len(), 4_000);
+        assert_eq!(vocabulary_word(30), "model");
+        assert_eq!(vocabulary_word(1_000), v[1_000]);
+    }
 }
