@@ -649,3 +649,40 @@ describe("focus and the sticky bars", () => {
     }
   });
 });
+
+describe("fold what I have read (z)", () => {
+  test("folds the branches read on screen and unhighlighted, keeps highlighted ones open, and the folds outlive a restart", async () => {
+    const highlighted = [{ id: 12, uuid: "c", post: "2", exact: "torn", prefix: "", suffix: "", start: 36, end: 40, label: "Evidence", note: "", noteHtml: "", tags: [], state: "anchored", createdAt: 1, updatedAt: 1 }];
+    {
+      const { page, close } = await openThread({ highlights: highlighted });
+      try {
+        await page.locator('mark.hl[data-hl="12"]').waitFor();
+        await page.keyboard.press("z");
+        assert.equal(await page.locator(".post--collapsed").count(), 0, "a branch with a highlight stays open");
+        await page.waitForFunction(() => /^Nothing to fold/.test(document.getElementById("announcer")?.textContent ?? ""));
+      } finally {
+        await close();
+      }
+    }
+    const { page, problems, close } = await openThread();
+    try {
+      await page.keyboard.press("z");
+      // Every post was on screen: ada's branch (ada, bob's reply) folds; cy's post has no replies.
+      assert.deepEqual(await page.locator(".post--collapsed").evaluateAll((els) => els.map((e) => e.dataset.postId)), ["1"]);
+      assert.equal(await page.locator('.post[data-post-id="2"]').count(), 0);
+      await page.waitForFunction(() => document.getElementById("announcer")?.textContent === "Folded 1 read branch: 1 reply hidden.");
+      await page.reload();
+      await page.locator('.post[data-post-id="1"]').waitFor();
+      assert.deepEqual(await page.locator(".post--collapsed").evaluateAll((els) => els.map((e) => e.dataset.postId)), ["1"], "folded again after a restart");
+      assert.equal(await page.locator('.post[data-post-id="1"]').getAttribute("aria-expanded"), "false");
+      await page.keyboard.press("j");
+      await page.keyboard.press(" ");
+      await page.reload();
+      await page.locator('.post[data-post-id="2"]').waitFor();
+      assert.equal(await page.locator(".post--collapsed").count(), 0, "opened again, it stays open");
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  });
+});
