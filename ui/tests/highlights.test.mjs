@@ -202,9 +202,9 @@ after(async () => {
 });
 
 /** `zoom` 2 is the app at 200%: half the CSS pixels, each drawn twice as large. */
-async function openThread({ colorScheme = "light", highlights = [], zoom = 1 } = {}) {
+async function openThread({ colorScheme = "light", highlights = [], zoom = 1, reducedMotion = "no-preference" } = {}) {
   const viewport = { width: Math.round(1200 / zoom), height: Math.round(800 / zoom) };
-  const context = await browser.newContext({ colorScheme, viewport, deviceScaleFactor: zoom });
+  const context = await browser.newContext({ colorScheme, viewport, deviceScaleFactor: zoom, reducedMotion });
   const page = await context.newPage();
   const problems = [];
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
@@ -683,6 +683,24 @@ describe("fold what I have read (z)", () => {
       assert.deepEqual(problems, []);
     } finally {
       await close();
+    }
+  });
+});
+
+describe("reduced motion", () => {
+  test("the flash that shows a highlight jumped to runs only without prefers-reduced-motion", async () => {
+    const highlights = [{ id: 11, uuid: "a", post: "3", exact: "readers", prefix: "", suffix: "", start: 14, end: 21, label: "Claim", note: "", noteHtml: "", tags: [], state: "anchored", createdAt: 1, updatedAt: 1 }];
+    for (const [reducedMotion, animation] of [["no-preference", "hl-flash"], ["reduce", "none"]]) {
+      const { page, close } = await openThread({ highlights, reducedMotion });
+      try {
+        await page.locator("mark.hl").waitFor();
+        await page.keyboard.press("h");
+        await page.locator(".hl-item-quote", { hasText: "readers" }).click();
+        await page.locator("mark.hl.hl--flash").waitFor();
+        assert.equal(await page.locator("mark.hl").evaluate((m) => getComputedStyle(m).animationName), animation, reducedMotion);
+      } finally {
+        await close();
+      }
     }
   });
 });
