@@ -131,7 +131,7 @@ function filterOnce(query) {
         requestAnimationFrame(() => {
           performance.mark("painted");
           const measure = performance.measure("filtered paint", "key", "painted");
-          done({ ms: measure.duration, shown: document.querySelectorAll(".post").length, count: document.querySelector(".filter-count")?.textContent });
+          done({ ms: measure.duration, shown: document.querySelectorAll(".post").length, count: document.querySelector("#thread-filter-count")?.textContent });
         }),
       );
     };

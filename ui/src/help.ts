@@ -33,6 +33,7 @@ const SHORTCUTS: [string, [string[], string][]][] = [
       [["u"], "Parent post"],
       [["Home", "End"], "First / last post"],
       [["Space"], "Collapse / expand the post and its replies"],
+      [["z"], "Fold what I have read: every branch with nothing unread or highlighted"],
       [["f"], "Filter the thread: author:ada, op, label:claim, has:highlight, new, edited, quotes:@bob, words, -term"],
       [["n", "N"], "With a filter: next / previous match"],
       [["Ctrl", "F"], "Find in this thread (Enter / Shift+Enter: next / previous post found)"],

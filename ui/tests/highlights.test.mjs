@@ -202,9 +202,9 @@ after(async () => {
 });
 
 /** `zoom` 2 is the app at 200%: half the CSS pixels, each drawn twice as large. */
-async function openThread({ colorScheme = "light", highlights = [], zoom = 1 } = {}) {
+async function openThread({ colorScheme = "light", highlights = [], zoom = 1, reducedMotion = "no-preference" } = {}) {
   const viewport = { width: Math.round(1200 / zoom), height: Math.round(800 / zoom) };
-  const context = await browser.newContext({ colorScheme, viewport, deviceScaleFactor: zoom });
+  const context = await browser.newContext({ colorScheme, viewport, deviceScaleFactor: zoom, reducedMotion });
   const page = await context.newPage();
   const problems = [];
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
@@ -646,6 +646,61 @@ describe("focus and the sticky bars", () => {
       assert.ok(markBottom <= barTop, `the mark ends at ${markBottom}, under the status bar at ${barTop}`);
     } finally {
       await close();
+    }
+  });
+});
+
+describe("fold what I have read (z)", () => {
+  test("folds the branches read on screen and unhighlighted, keeps highlighted ones open, and the folds outlive a restart", async () => {
+    const highlighted = [{ id: 12, uuid: "c", post: "2", exact: "torn", prefix: "", suffix: "", start: 36, end: 40, label: "Evidence", note: "", noteHtml: "", tags: [], state: "anchored", createdAt: 1, updatedAt: 1 }];
+    {
+      const { page, close } = await openThread({ highlights: highlighted });
+      try {
+        await page.locator('mark.hl[data-hl="12"]').waitFor();
+        await page.keyboard.press("z");
+        assert.equal(await page.locator(".post--collapsed").count(), 0, "a branch with a highlight stays open");
+        await page.waitForFunction(() => /^Nothing to fold/.test(document.getElementById("announcer")?.textContent ?? ""));
+      } finally {
+        await close();
+      }
+    }
+    const { page, problems, close } = await openThread();
+    try {
+      await page.keyboard.press("z");
+      // Every post was on screen: ada's branch (ada, bob's reply) folds; cy's post has no replies.
+      assert.deepEqual(await page.locator(".post--collapsed").evaluateAll((els) => els.map((e) => e.dataset.postId)), ["1"]);
+      assert.equal(await page.locator('.post[data-post-id="2"]').count(), 0);
+      await page.waitForFunction(() => document.getElementById("announcer")?.textContent === "Folded 1 read branch: 1 reply hidden.");
+      await page.reload();
+      await page.locator('.post[data-post-id="1"]').waitFor();
+      assert.deepEqual(await page.locator(".post--collapsed").evaluateAll((els) => els.map((e) => e.dataset.postId)), ["1"], "folded again after a restart");
+      assert.equal(await page.locator('.post[data-post-id="1"]').getAttribute("aria-expanded"), "false");
+      await page.keyboard.press("j");
+      await page.keyboard.press(" ");
+      await page.reload();
+      await page.locator('.post[data-post-id="2"]').waitFor();
+      assert.equal(await page.locator(".post--collapsed").count(), 0, "opened again, it stays open");
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe("reduced motion", () => {
+  test("the flash that shows a highlight jumped to runs only without prefers-reduced-motion", async () => {
+    const highlights = [{ id: 11, uuid: "a", post: "3", exact: "readers", prefix: "", suffix: "", start: 14, end: 21, label: "Claim", note: "", noteHtml: "", tags: [], state: "anchored", createdAt: 1, updatedAt: 1 }];
+    for (const [reducedMotion, animation] of [["no-preference", "hl-flash"], ["reduce", "none"]]) {
+      const { page, close } = await openThread({ highlights, reducedMotion });
+      try {
+        await page.locator("mark.hl").waitFor();
+        await page.keyboard.press("h");
+        await page.locator(".hl-item-quote", { hasText: "readers" }).click();
+        await page.locator("mark.hl.hl--flash").waitFor();
+        assert.equal(await page.locator("mark.hl").evaluate((m) => getComputedStyle(m).animationName), animation, reducedMotion);
+      } finally {
+        await close();
+      }
     }
   });
 });

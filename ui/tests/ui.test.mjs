@@ -1381,7 +1381,7 @@ describe("thread filter (f)", () => {
       await page.keyboard.press("Enter");
       await page.waitForFunction(() => document.querySelectorAll(".post").length === 5);
       assert.deepEqual(await shown(), ["1:match", "2:context", "3:match", "6:context", "7:match"]);
-      assert.equal(await page.locator(".filter-count").textContent(), "3 matches");
+      assert.equal(await page.locator("#thread-filter-count").textContent(), "3 matches");
       assert.equal(await focusedPost(page), "1", "the first match has the focus");
       assert.equal(await page.locator('.post[data-post-id="2"]').getAttribute("aria-label"), "bob, reply 1 of 2 to ada, context of a match, edited");
       assert.equal(await page.locator('.post[data-post-id="2"] .post-body').isHidden(), true, "a context post shows its head only");
@@ -1404,12 +1404,12 @@ describe("thread filter (f)", () => {
       await page.keyboard.type("points>=5");
       await page.keyboard.press("Enter");
       await page.locator(".filter-bar--error").waitFor();
-      assert.match((await page.locator(".filter-count").textContent()) ?? "", /not understood/);
+      assert.match((await page.locator("#thread-filter-count").textContent()) ?? "", /not understood/);
       assert.equal((await shown()).length, 5);
       await page.keyboard.press("Escape");
       await page.waitForFunction(() => document.querySelectorAll(".post").length === 7);
       assert.deepEqual((await shown()).filter((s) => !s.endsWith("plain")), []);
-      assert.equal(await page.locator(".filter-bar").isHidden(), true);
+      assert.equal(await page.locator("form.filter-bar").isHidden(), true);
       assert.match(new URL(page.url()).hash, /^#\/thread\/9/, "Escape in the bar clears the filter, it does not leave the thread");
 
       // Participants: authors by posts, each filtering to them.

@@ -20,6 +20,8 @@ import { announce } from "../announce";
 import { el } from "../dom";
 import { keyboardSelection } from "../keyboard-selection";
 import { filterBar } from "./filter";
+import { loadFolds, readSubtrees, saveFolds } from "../folds";
+import { currentSession } from "../highlighting";
 import { findBar } from "./find";
 import { participants } from "./participants";
 import { count, formatDate, isoDate, sourceName } from "../format";
@@ -104,6 +106,15 @@ export async function threadView(
 
   // ---- What is shown: every post not inside a collapsed one ------------------------
   const collapsed = new Set<number>();
+  for (const id of loadFolds(thread.id)) {
+    const index = tree.index.get(id);
+    if (index !== undefined && (tree.descendants[index] ?? 0) > 0) collapsed.add(index);
+  }
+  /** Posts whose body has been on screen: "read" until the library keeps read state. */
+  const seen = new Uint8Array(total);
+  function keepFolds(): void {
+    saveFolds(thread.id, [...collapsed].map((i) => outline[i]?.sourceId ?? "").filter(Boolean));
+  }
   let rows: number[] = [];
   let rowOf = new Int32Array(total);
   /** While a filter is applied: 1 for a match, 2 for an ancestor of one (context),
@@ -339,6 +350,12 @@ export async function threadView(
     const tabStop = focused >= 0 && rendered.has(focused) ? focused : (rows[items[0]?.index ?? -1] ?? -1);
     for (const [index, entry] of rendered) entry.item.tabIndex = index === tabStop ? 0 : -1;
     for (const item of fresh) virtualizer.measureElement(item);
+    // Bodies on screen now count as read.
+    for (const [index, entry] of rendered) {
+      if (!entry.loaded || seen[index] === 1) continue;
+      const { top, bottom } = entry.item.getBoundingClientRect();
+      if (bottom > 0 && top < window.innerHeight) seen[index] = 1;
+    }
     for (const page of needed) void fetchPage(page);
     const pending = revealing;
     const shown = pending ? rendered.get(pending.index) : undefined;
@@ -381,6 +398,7 @@ export async function threadView(
   function setCollapsed(index: number, fold: boolean): void {
     if (fold) collapsed.add(index);
     else collapsed.delete(index);
+    keepFolds();
     const replies = tree.descendants[index] ?? 0;
     const item = rendered.get(index)?.item;
     const top = item?.getBoundingClientRect().top;
@@ -581,6 +599,31 @@ export async function threadView(
   };
   document.addEventListener("keydown", onFindKey, true);
 
+  /** z: folds every subtree with nothing unread or highlighted in it. */
+  function foldRead(): boolean {
+    const marked = new Set((currentSession()?.highlights ?? []).filter((h) => h.state !== "orphaned").map((h) => h.post));
+    const fold = readSubtrees(tree, (i) => seen[i] === 1, (i) => marked.has(outline[i]?.sourceId ?? ""));
+    const added = fold.filter((i) => !collapsed.has(i));
+    for (const i of added) collapsed.add(i);
+    keepFolds();
+    const current = currentIndex();
+    for (const i of added) {
+      const item = rendered.get(i)?.item;
+      if (item) showCollapsed(item, true, tree.descendants[i] ?? 0);
+    }
+    redrawAll();
+    const hidden = added.reduce((sum, i) => sum + (tree.descendants[i] ?? 0), 0);
+    const said = added.length === 0 ? "Nothing to fold: every branch holds unread or highlighted posts." : `Folded ${count(added.length, "read branch", "read branches")}: ${count(hidden, "reply", "replies")} hidden.`;
+    status.textContent = said;
+    announce(said);
+    if (current >= 0) {
+      // Stay on the post, or on the folded post that now holds it.
+      const holder = ancestors(tree, current).find((a) => collapsed.has(a)) ?? current;
+      focusPost(holder);
+    }
+    return true;
+  }
+
   /** n / N with a filter applied: the next or previous match from the focused post. */
   function stepMatch(direction: 1 | -1): boolean {
     if (matches.length === 0) return true;
@@ -624,6 +667,8 @@ export async function threadView(
         case "f":
           filter.open();
           return true;
+        case "z":
+          return foldRead();
         case "N":
           return filter.active() ? stepMatch(-1) : false;
         case "j":
