@@ -199,7 +199,7 @@ describe("export dialog", () => {
       await dialog.getByRole("button", { name: "Restore from a backup…" }).click();
       await dialog.waitFor({ state: "detached" });
       const opens = await calls("plugin:dialog|open");
-      assert.deepEqual(opens[0].args.options.filters, [{ name: "Threadmark backup", extensions: ["json"] }]);
+      assert.deepEqual(opens[0].args.options.filters, [{ name: "Threadmark backup or annotations (W3C, Hypothesis)", extensions: ["json", "jsonld"] }]);
       assert.deepEqual((await calls("restore_backup")).map((c) => c.args), [{ path: "/tmp/backup.json" }]);
       assert.match((await page.locator(".toast").last().textContent()) ?? "", /^Restored: 1 new thread, 2 merged, 4 highlights added, 1 updated, 2 links added\./);
       assert.deepEqual(problems, []);

@@ -300,7 +300,7 @@ pub fn hn_algolia_quoting(posts: usize, seed: u64, anywhere: u64, by_rank: bool)
     }
     if by_rank {
         // Its own generator: the comments are the same with or without ranks.
-        let mut rank = Rng::new(seed ^ 0x5eed_0f_4a4b);
+        let mut rank = Rng::new(seed ^ 0x5e_ed0f_4a4b);
         for n in &mut nodes {
             for k in (1..n.children.len()).rev() {
                 n.children.swap(k, rank.below(k + 1));

@@ -145,7 +145,7 @@ fn writing_around_blocks_survives_and_blocks_follow_the_library() {
     )
     .unwrap();
     let written = save_vault(&lib, &[id], dir.path(), T2).unwrap();
-    assert_eq!(written, [path.clone()]);
+    assert_eq!(written, std::slice::from_ref(&path));
     let second = read(&path);
 
     // The user's writing, byte for byte, in its places.
@@ -263,7 +263,7 @@ fn a_renamed_or_moved_file_is_found_by_its_thread_uuid() {
     )
     .unwrap();
     let written = save_vault(&lib, &[id], dir.path(), T2).unwrap();
-    assert_eq!(written, [moved.clone()]);
+    assert_eq!(written, std::slice::from_ref(&moved));
     assert!(!path.exists(), "no second file under the old name");
     let now = read(&moved);
     assert!(now.contains("\n## Highlights\n\nMine.\n"));

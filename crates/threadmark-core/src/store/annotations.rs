@@ -123,10 +123,12 @@ impl Library {
                 report.skipped.push((a.path.clone(), named));
                 continue;
             };
-            if !texts.contains_key(&thread) {
-                texts.insert(thread, thread_texts(&tx, thread)?);
-            }
-            let t = &texts[&thread];
+            let t = match texts.entry(thread) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(thread_texts(&tx, thread)?)
+                }
+            };
             if t.ids.is_empty() {
                 report
                     .skipped
