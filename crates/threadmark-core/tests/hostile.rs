@@ -165,7 +165,7 @@ fn a_read_only_library_reads_and_refuses_writes() {
 #[test]
 fn restore_keeps_highlights_on_missing_posts_as_orphans() {
     let (mut lib, id) = seed_library();
-    let post = lib.posts(id).unwrap()[1].source_id.clone();
+    let post = lib.posts(id).unwrap()[0].source_id.clone();
     lib.add_highlight(
         id,
         &post,
