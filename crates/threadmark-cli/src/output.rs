@@ -11,7 +11,10 @@ use threadmark_core::model::Highlight;
 use threadmark_core::{Post, Quote, Result, SearchHit, ThreadSummary};
 
 pub fn print_json(out: &mut impl Write, value: &Value) -> Result<()> {
-    let mut ser = serde_json::Serializer::with_formatter(&mut *out, crate::terminal::SafeFormatter::default());
+    let mut ser = serde_json::Serializer::with_formatter(
+        &mut *out,
+        crate::terminal::SafeFormatter::default(),
+    );
     serde::Serialize::serialize(value, &mut ser)?;
     writeln!(out)?;
     Ok(())
@@ -147,7 +150,11 @@ pub fn print_hits(out: &mut impl Write, hits: &[SearchHit], styled: bool) -> Res
     if hits.is_empty() {
         writeln!(out, "No matches.")?;
     }
-    let (bold, plain) = if styled { ("\x1b[1m", "\x1b[0m") } else { ("", "") };
+    let (bold, plain) = if styled {
+        ("\x1b[1m", "\x1b[0m")
+    } else {
+        ("", "")
+    };
     let mut current = None;
     for h in hits {
         if current != Some(h.thread_id) {

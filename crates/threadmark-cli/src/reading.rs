@@ -14,15 +14,18 @@ use threadmark_core::{Result, ThreadDoc};
 pub fn parse_input(file: &str, options: &ImportOptions, guessing: bool) -> Result<Vec<ThreadDoc>> {
     let (name, bytes) = if file == "-" {
         let stdin = std::io::stdin().lock();
-        let bytes = import::read_bounded(stdin, options.max_bytes)
-            .map_err(|e| e.in_file("<stdin>"))?;
+        let bytes =
+            import::read_bounded(stdin, options.max_bytes).map_err(|e| e.in_file("<stdin>"))?;
         ("<stdin>".to_string(), bytes)
     } else {
         let path = Path::new(file);
         if path.is_dir() {
             return import::parse_file(path, options);
         }
-        (file.to_string(), import::read_path(path, options.max_bytes)?)
+        (
+            file.to_string(),
+            import::read_path(path, options.max_bytes)?,
+        )
     };
     if guessing {
         import::refuse_ordinary_text(&bytes, options.format).map_err(|e| e.in_file(&name))?;

@@ -62,9 +62,7 @@ fn clean(s: &str, keep_lines: bool) -> Cow<'_, str> {
 /// Whether to style output: on a terminal, with `NO_COLOR` unset or empty and
 /// `TERM` not `dumb` (<https://no-color.org>).
 pub fn styling(is_terminal: bool, no_color: Option<&OsStr>, term: Option<&OsStr>) -> bool {
-    is_terminal
-        && no_color.is_none_or(|v| v.is_empty())
-        && term.is_none_or(|t| t != "dumb")
+    is_terminal && no_color.is_none_or(|v| v.is_empty()) && term.is_none_or(|t| t != "dumb")
 }
 
 /// [`styling`] for this process's standard output and environment.

@@ -13,7 +13,11 @@ use assert_cmd::Command;
 use serde_json::Value;
 
 fn corpus(p: &str) -> PathBuf {
-    let p = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus")).join(p);
+    let p = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/corpus"
+    ))
+    .join(p);
     assert!(p.exists(), "{} is missing", p.display());
     p
 }
@@ -51,7 +55,12 @@ fn error(cmd: &mut Command) -> String {
 fn imported() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("lib.sqlite3");
-    tm(&db).arg("import").arg(seed()).assert().success().stdout("1\n");
+    tm(&db)
+        .arg("import")
+        .arg(seed())
+        .assert()
+        .success()
+        .stdout("1\n");
     (dir, db)
 }
 
@@ -62,15 +71,25 @@ fn max_bytes_takes_units_and_bounds_devices_and_fifos() {
     // A device that never ends: refused at the limit, which the message gives.
     let err = error(tm(&db).args(["import", "/dev/zero", "--max-bytes", "1k"]));
     assert!(err.contains("/dev/zero"), "{err}");
-    assert!(err.contains("larger than the import limit of 1 KiB (1024 bytes)"), "{err}");
+    assert!(
+        err.contains("larger than the import limit of 1 KiB (1024 bytes)"),
+        "{err}"
+    );
     assert!(!db.exists(), "a refused input creates no library");
 
     // A FIFO fed forever by another thread.
     let fifo = dir.path().join("endless");
-    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
     let writer_path = fifo.clone();
     let writer = std::thread::spawn(move || {
-        let mut f = std::fs::OpenOptions::new().write(true).open(writer_path).unwrap();
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .open(writer_path)
+            .unwrap();
         let chunk = vec![b'x'; 64 << 10];
         let mut written = 0u64;
         while f.write_all(&chunk).is_ok() {
@@ -78,10 +97,21 @@ fn max_bytes_takes_units_and_bounds_devices_and_fifos() {
         }
         written
     });
-    let err = error(tm(&db).arg("import").arg(&fifo).args(["--max-bytes", "2MiB"]));
-    assert!(err.contains("import limit of 2 MiB (2097152 bytes)"), "{err}");
+    let err = error(
+        tm(&db)
+            .arg("import")
+            .arg(&fifo)
+            .args(["--max-bytes", "2MiB"]),
+    );
+    assert!(
+        err.contains("import limit of 2 MiB (2097152 bytes)"),
+        "{err}"
+    );
     let written = writer.join().unwrap();
-    assert!(written < 4 << 20, "the reader stopped near the limit ({written} bytes)");
+    assert!(
+        written < 4 << 20,
+        "the reader stopped near the limit ({written} bytes)"
+    );
 
     // Units on standard input and from the environment; a size that is not one.
     let bytes = std::fs::read(seed()).unwrap();
@@ -90,10 +120,21 @@ fn max_bytes_takes_units_and_bounds_devices_and_fifos() {
             .args(["import", "-", "--max-bytes", "5KB"])
             .write_stdin(bytes.clone()),
     );
-    assert!(err.contains("<stdin>") && err.contains("limit of 4.9 KiB (5000 bytes)"), "{err}");
-    let err = error(tm(&db).env("THREADMARK_MAX_BYTES", "10KiB").arg("import").arg(seed()));
+    assert!(
+        err.contains("<stdin>") && err.contains("limit of 4.9 KiB (5000 bytes)"),
+        "{err}"
+    );
+    let err = error(
+        tm(&db)
+            .env("THREADMARK_MAX_BYTES", "10KiB")
+            .arg("import")
+            .arg(seed()),
+    );
     assert!(err.contains(&format!("({} bytes)", bytes.len())), "{err}");
-    assert!(err.contains("over the import limit of 10 KiB (10240 bytes)"), "{err}");
+    assert!(
+        err.contains("over the import limit of 10 KiB (10240 bytes)"),
+        "{err}"
+    );
     tm(&db)
         .args(["import", "-", "--max-bytes", "5 parsecs"])
         .assert()
@@ -113,7 +154,10 @@ fn ordinary_text_is_refused_with_the_guessed_format() {
     let db = dir.path().join("lib.sqlite3");
     let licence = corpus("security/LICENSE");
     let err = error(tm(&db).arg("import").arg(&licence));
-    assert!(err.contains("looks like ordinary text, not a discussion"), "{err}");
+    assert!(
+        err.contains("looks like ordinary text, not a discussion"),
+        "{err}"
+    );
     assert!(err.contains("no quoted replies"), "{err}");
     assert!(err.contains("guessed format was text"), "{err}");
     assert!(err.contains("--format text"), "{err}");
@@ -135,15 +179,30 @@ fn gzip_is_named_and_utf16_is_read() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("lib.sqlite3");
     let gz = dir.path().join("seed.txt.gz");
-    let out = std::process::Command::new("gzip").arg("-c").arg(seed()).output().unwrap();
+    let out = std::process::Command::new("gzip")
+        .arg("-c")
+        .arg(seed())
+        .output()
+        .unwrap();
     std::fs::write(&gz, out.stdout).unwrap();
     let err = error(tm(&db).arg("import").arg(&gz));
-    assert!(err.contains("gzip-compressed") && err.contains("gunzip"), "{err}");
+    assert!(
+        err.contains("gzip-compressed") && err.contains("gunzip"),
+        "{err}"
+    );
 
     let text = std::fs::read_to_string(seed()).unwrap();
     for (name, bom, word) in [
-        ("le.txt", [0xff, 0xfe], u16::to_le_bytes as fn(u16) -> [u8; 2]),
-        ("be.txt", [0xfe, 0xff], u16::to_be_bytes as fn(u16) -> [u8; 2]),
+        (
+            "le.txt",
+            [0xff, 0xfe],
+            u16::to_le_bytes as fn(u16) -> [u8; 2],
+        ),
+        (
+            "be.txt",
+            [0xfe, 0xff],
+            u16::to_be_bytes as fn(u16) -> [u8; 2],
+        ),
     ] {
         let mut bytes = bom.to_vec();
         bytes.extend(text.encode_utf16().flat_map(word));
@@ -155,8 +214,13 @@ fn gzip_is_named_and_utf16_is_read() {
     }
     // UTF-16 without a byte order mark is named.
     let bare = dir.path().join("bare.txt");
-    std::fs::write(&bare, text.encode_utf16().flat_map(u16::to_le_bytes).collect::<Vec<u8>>())
-        .unwrap();
+    std::fs::write(
+        &bare,
+        text.encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect::<Vec<u8>>(),
+    )
+    .unwrap();
     let err = error(tm(&db).arg("import").arg(&bare));
     assert!(err.contains("UTF-16"), "{err}");
 }
@@ -171,9 +235,22 @@ const HOSTILE: &str = r#"{"id":1,"created_at_i":1700000000,"type":"story",
 fn hostile_library() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("lib.sqlite3");
-    tm(&db).args(["import", "-"]).write_stdin(HOSTILE).assert().success();
     tm(&db)
-        .args(["highlight", "add", "1", "2", "--exact", "reply", "--note", "n\u{1b}[2Jote"])
+        .args(["import", "-"])
+        .write_stdin(HOSTILE)
+        .assert()
+        .success();
+    tm(&db)
+        .args([
+            "highlight",
+            "add",
+            "1",
+            "2",
+            "--exact",
+            "reply",
+            "--note",
+            "n\u{1b}[2Jote",
+        ])
         .assert()
         .success();
     (dir, db)
@@ -214,7 +291,10 @@ fn terminal_output_shows_controls_instead_of_obeying_them() {
     ] {
         let out = stdout(tm(&db).args(&args));
         assert_no_controls(&args.join(" "), &out);
-        assert!(out.contains("\\u001b") || args[0] == "list", "{args:?}: {out}");
+        assert!(
+            out.contains("\\u001b") || args[0] == "list",
+            "{args:?}: {out}"
+        );
     }
     // The values themselves are kept.
     let show = json(tm(&db).args(["show", "1", "--json"]));
@@ -241,7 +321,8 @@ fn styling_on_a_terminal_follows_no_color_and_term() {
     let run = |env: &[(&str, &str)]| {
         let command = format!("{} --db {} search innovation", bin.display(), db.display());
         let mut c = std::process::Command::new("script");
-        c.args(["-qec", &command, "/dev/null"]).env_remove("NO_COLOR");
+        c.args(["-qec", &command, "/dev/null"])
+            .env_remove("NO_COLOR");
         c.env("TERM", "xterm");
         for (k, v) in env {
             c.env(k, v);
@@ -258,11 +339,17 @@ fn styling_on_a_terminal_follows_no_color_and_term() {
 /// Run as a user who may not write the library: the test's own user, or
 /// `nobody` when the tests run as root (whom file modes do not stop).
 fn as_reader(db: &Path) -> Command {
-    let root = std::process::Command::new("id").arg("-u").output().unwrap().stdout == b"0\n";
+    let root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .unwrap()
+        .stdout
+        == b"0\n";
     let bin = assert_cmd::cargo::cargo_bin("threadmark");
     let mut c = if root {
         let mut c = Command::new("setpriv");
-        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"]).arg(bin);
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(bin);
         c
     } else {
         Command::new(bin)
@@ -350,7 +437,10 @@ fn restore_keeps_a_highlight_on_a_missing_post_as_an_orphan() {
     std::fs::write(&file, backup.to_string()).unwrap();
     let fresh = dir.path().join("fresh.sqlite3");
     let summary = stdout(tm(&fresh).arg("restore").arg(&file));
-    assert!(summary.contains("1 added, 0 updated, 1 orphaned"), "{summary}");
+    assert!(
+        summary.contains("1 added, 0 updated, 1 orphaned"),
+        "{summary}"
+    );
     let hs = json(tm(&fresh).args(["highlight", "list", "1", "--json"]));
     assert_eq!(hs[0]["state"], "orphaned");
     assert_eq!(hs[0]["exact"], "We believe");
@@ -372,15 +462,25 @@ fn highlight_add_chooses_repeated_text_by_context() {
     };
     let err = error(&mut add(&["--exact", "yes"]));
     assert!(err.contains("\"yes\" occurs 3 times in post 1"), "{err}");
-    assert!(err.contains("--prefix") && err.contains("--suffix"), "{err}");
+    assert!(
+        err.contains("--prefix") && err.contains("--suffix"),
+        "{err}"
+    );
     let h = json(&mut add(&["--exact", "yes", "--prefix", "no, "]));
-    assert_eq!((h["start"].as_i64(), h["end"].as_i64()), (Some(9), Some(12)));
-    let h = json(&mut add(&["--exact", "yes", "--suffix", ", no", "--label", "Claim"]));
+    assert_eq!(
+        (h["start"].as_i64(), h["end"].as_i64()),
+        (Some(9), Some(12))
+    );
+    let h = json(&mut add(&[
+        "--exact", "yes", "--suffix", ", no", "--label", "Claim",
+    ]));
     assert_eq!(h["start"], 0);
     let err = error(&mut add(&["--exact", "yes", "--prefix", "perhaps"]));
     assert!(err.contains("none with \"perhaps\" before it"), "{err}");
     // The same span and label again is refused; with another label it is new.
-    let err = error(&mut add(&["--exact", "yes", "--suffix", ", no", "--label", "Claim"]));
+    let err = error(&mut add(&[
+        "--exact", "yes", "--suffix", ", no", "--label", "Claim",
+    ]));
     assert!(err.contains("already has this highlight"), "{err}");
     add(&["--exact", "yes", "--suffix", ", no", "--label", "Question"])
         .assert()
@@ -396,23 +496,52 @@ fn highlight_add_chooses_repeated_text_by_context() {
         .clone();
     let id = post["id"].as_str().unwrap().to_string();
     let mut c = tm(&db);
-    c.args(["highlight", "add", "1", &id, "--json", "--exact", "café", "--suffix", " and"]);
+    c.args([
+        "highlight",
+        "add",
+        "1",
+        &id,
+        "--json",
+        "--exact",
+        "café",
+        "--suffix",
+        " and",
+    ]);
     let h = json(&mut c);
     let text: Vec<char> = post["text"].as_str().unwrap().chars().collect();
-    let (s, e) = (h["start"].as_u64().unwrap() as usize, h["end"].as_u64().unwrap() as usize);
+    let (s, e) = (
+        h["start"].as_u64().unwrap() as usize,
+        h["end"].as_u64().unwrap() as usize,
+    );
     assert_eq!(text[s..e].iter().collect::<String>(), "cafe\u{301}");
 }
 
 #[test]
 fn rename_delete_and_search_in_a_missing_thread() {
     let (_dir, db) = imported();
-    assert_eq!(stdout(tm(&db).args(["rename", "1", "  DeepSeek interview  "])), "thread 1: DeepSeek interview\n");
-    assert_eq!(json(tm(&db).args(["list", "--json"]))[0]["title"], "DeepSeek interview");
+    assert_eq!(
+        stdout(tm(&db).args(["rename", "1", "  DeepSeek interview  "])),
+        "thread 1: DeepSeek interview\n"
+    );
+    assert_eq!(
+        json(tm(&db).args(["list", "--json"]))[0]["title"],
+        "DeepSeek interview"
+    );
     for bad in ["two\nlines", "bell\u{7}", "esc\u{1b}[2J"] {
         let err = error(tm(&db).args(["rename", "1", bad]));
-        assert!(err.contains("one line, without control characters"), "{err}");
-        let err = error(tm(&db).args(["import", "-", "--title", bad]).write_stdin("a\n> a\nb\n"));
-        assert!(err.contains("one line, without control characters"), "{err}");
+        assert!(
+            err.contains("one line, without control characters"),
+            "{err}"
+        );
+        let err = error(
+            tm(&db)
+                .args(["import", "-", "--title", bad])
+                .write_stdin("a\n> a\nb\n"),
+        );
+        assert!(
+            err.contains("one line, without control characters"),
+            "{err}"
+        );
     }
     let err = error(tm(&db).args(["rename", "7", "x"]));
     assert!(err.contains("no thread 7"), "{err}");
@@ -434,8 +563,15 @@ fn rename_delete_and_search_in_a_missing_thread() {
 fn a_title_from_a_file_is_cleaned() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("lib.sqlite3");
-    tm(&db).args(["import", "-"]).write_stdin(HOSTILE).assert().success();
-    assert_eq!(json(tm(&db).args(["list", "--json"]))[0]["title"], "Ti ]0;pwned tle 2J");
+    tm(&db)
+        .args(["import", "-"])
+        .write_stdin(HOSTILE)
+        .assert()
+        .success();
+    assert_eq!(
+        json(tm(&db).args(["list", "--json"]))[0]["title"],
+        "Ti ]0;pwned tle 2J"
+    );
 }
 
 /// A server that accepts connections and never answers; counts them.
@@ -464,11 +600,12 @@ fn fetch_timeout_bounds_the_whole_fetch() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("lib.sqlite3");
     let (origin, count) = stalled_server();
-    let err = error(
-        tm(&db)
-            .env("THREADMARK_FETCH_BASE", &origin)
-            .args(["fetch", "https://lobste.rs/s/abc123", "--timeout", "1"]),
-    );
+    let err = error(tm(&db).env("THREADMARK_FETCH_BASE", &origin).args([
+        "fetch",
+        "https://lobste.rs/s/abc123",
+        "--timeout",
+        "1",
+    ]));
     assert!(err.contains("did not finish within 1 s"), "{err}");
     assert_eq!(
         count.load(std::sync::atomic::Ordering::SeqCst),

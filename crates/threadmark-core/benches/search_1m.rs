@@ -132,7 +132,10 @@ fn bench(c: &mut Criterion) {
             "CJK: three characters inside a word",
             cjk_word(&middling).chars().skip(1).take(3).collect(),
         ),
-        ("CJK: two characters", cjk_word(&frequent).chars().take(2).collect()),
+        (
+            "CJK: two characters",
+            cjk_word(&frequent).chars().take(2).collect(),
+        ),
     ];
     let cjk: i64 = lib
         .connection()

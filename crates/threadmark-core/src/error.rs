@@ -145,9 +145,7 @@ impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
         match e {
             rusqlite::Error::QueryReturnedNoRows => Error::not_found("no such row"),
-            rusqlite::Error::SqliteFailure(ref f, _)
-                if f.code == rusqlite::ErrorCode::ReadOnly =>
-            {
+            rusqlite::Error::SqliteFailure(ref f, _) if f.code == rusqlite::ErrorCode::ReadOnly => {
                 Error::new(
                     ErrorKind::ReadOnly,
                     format!("the library is read-only: nothing was changed ({e})"),

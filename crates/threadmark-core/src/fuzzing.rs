@@ -417,9 +417,15 @@ pub fn input(data: &[u8]) {
             assert_eq!(bytes, rest, "the input was not read unchanged");
         }
         Err(e) => {
-            assert!(endless || rest.len() as u64 > max, "refused within the limit: {e}");
+            assert!(
+                endless || rest.len() as u64 > max,
+                "refused within the limit: {e}"
+            );
             assert_eq!(e.kind(), ErrorKind::TooLarge);
-            assert!(e.to_string().contains(&crate::import::format_size(max)), "{e}");
+            assert!(
+                e.to_string().contains(&crate::import::format_size(max)),
+                "{e}"
+            );
         }
     }
     let n = u64::from_le_bytes(std::array::from_fn(|i| rest.get(i).copied().unwrap_or(0)));
@@ -429,7 +435,10 @@ pub fn input(data: &[u8]) {
     }
     if let Ok(decoded) = decode_input(rest) {
         if matches!(decoded, std::borrow::Cow::Owned(_)) {
-            assert!(std::str::from_utf8(&decoded).is_ok(), "decoded to invalid UTF-8");
+            assert!(
+                std::str::from_utf8(&decoded).is_ok(),
+                "decoded to invalid UTF-8"
+            );
         }
     }
     let _ = refuse_ordinary_text(rest, SourceFormat::Auto);

@@ -329,7 +329,10 @@ fn a_name_that_does_not_resolve_fails_without_retries() {
     };
     let e = fetch::fetch_blocking("https://lobste.rs/s/tdfoqh", &options).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Network);
-    assert!(e.to_string().contains("cannot resolve the host name"), "{e}");
+    assert!(
+        e.to_string().contains("cannot resolve the host name"),
+        "{e}"
+    );
     assert!(!e.to_string().contains("tries"), "{e}");
 }
 

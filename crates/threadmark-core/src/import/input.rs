@@ -13,9 +13,7 @@ use crate::error::{Error, ErrorKind, Result};
 /// is read or kept.
 pub fn read_bounded(reader: impl Read, max: u64) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
-    reader
-        .take(max.saturating_add(1))
-        .read_to_end(&mut bytes)?;
+    reader.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > max {
         return Err(Error::new(
             ErrorKind::TooLarge,

@@ -200,17 +200,20 @@ pub fn search(
          ORDER BY b.rank, p.thread_id, p.position",
     )?;
     let runs = wanted(original);
-    let rows = stmt.query_map(params![rewritten, thread, limit, super::SEARCH_RANKED], |r| {
-        let text: String = r.get(5)?;
-        Ok(SearchHit {
-            thread_id: r.get(0)?,
-            thread_title: r.get(1)?,
-            post: r.get(2)?,
-            author: r.get(3)?,
-            snippet: snippet(&text, &runs, marks),
-            rank: r.get(4)?,
-        })
-    })?;
+    let rows = stmt.query_map(
+        params![rewritten, thread, limit, super::SEARCH_RANKED],
+        |r| {
+            let text: String = r.get(5)?;
+            Ok(SearchHit {
+                thread_id: r.get(0)?,
+                thread_title: r.get(1)?,
+                post: r.get(2)?,
+                author: r.get(3)?,
+                snippet: snippet(&text, &runs, marks),
+                rank: r.get(4)?,
+            })
+        },
+    )?;
     rows.collect()
 }
 
@@ -222,8 +225,14 @@ mod tests {
     fn queries_become_phrases_of_characters() {
         assert_eq!(query("rust"), None);
         assert_eq!(query("日本語").as_deref(), Some("\"日  本  語\""));
-        assert_eq!(query("日本* AND rust").as_deref(), Some("\"日  本\" * AND rust"));
-        assert_eq!(query("\"日本語テキスト\"").as_deref(), Some("\" 日  本  語  テ  キ  ス  ト \""));
+        assert_eq!(
+            query("日本* AND rust").as_deref(),
+            Some("\"日  本\" * AND rust")
+        );
+        assert_eq!(
+            query("\"日本語テキスト\"").as_deref(),
+            Some("\" 日  本  語  テ  キ  ス  ト \"")
+        );
         assert_eq!(spaced("a日b").as_deref(), Some("a 日 b"));
         assert_eq!(spaced("abc"), None);
     }

@@ -8,8 +8,7 @@ use rusqlite::{params, OptionalExtension, Transaction};
 use super::links::Link;
 use super::{now, Library};
 use crate::anchor::{
-    anchor_elsewhere, anchor_in_post, selector, selector_in, Anchor, AnchorState, Selector,
-    Texts,
+    anchor_elsewhere, anchor_in_post, selector, selector_in, Anchor, AnchorState, Selector, Texts,
 };
 use crate::error::{Error, Result};
 use crate::model::{Highlight, Label};

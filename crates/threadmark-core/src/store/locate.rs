@@ -86,9 +86,9 @@ pub fn locate(
         before
             .as_ref()
             .is_none_or(|p| s >= p.len() && hay.chars[s - p.len()..s] == p[..])
-            && after
-                .as_ref()
-                .is_none_or(|q| e + q.len() <= hay.chars.len() && hay.chars[e..e + q.len()] == q[..])
+            && after.as_ref().is_none_or(|q| {
+                e + q.len() <= hay.chars.len() && hay.chars[e..e + q.len()] == q[..]
+            })
     };
     let chosen: Vec<usize> = all.iter().copied().filter(|&s| fits(s)).collect();
     match chosen.as_slice() {
@@ -135,7 +135,10 @@ mod tests {
         let text = "a cafe\u{301} here";
         assert_eq!(locate(text, "1", "café", None, None).unwrap(), (2, 5));
         let text = "a café here";
-        assert_eq!(locate(text, "1", "cafe\u{301}", None, None).unwrap(), (2, 4));
+        assert_eq!(
+            locate(text, "1", "cafe\u{301}", None, None).unwrap(),
+            (2, 4)
+        );
         // An "e" that is part of "é" is not an "e".
         assert!(locate("cafe\u{301}", "1", "cafe", None, None).is_err());
     }
@@ -146,11 +149,24 @@ mod tests {
         let e = locate(text, "7", "yes", None, None).unwrap_err();
         assert!(e.to_string().contains("occurs 3 times in post 7"), "{e}");
         assert!(e.to_string().contains("--prefix"), "{e}");
-        assert_eq!(locate(text, "7", "yes", Some("no, "), None).unwrap(), (9, 3));
-        assert_eq!(locate(text, "7", "yes", None, Some(", no")).unwrap(), (0, 3));
-        assert_eq!(locate(text, "7", "yes", Some("maybe, "), None).unwrap(), (21, 3));
+        assert_eq!(
+            locate(text, "7", "yes", Some("no, "), None).unwrap(),
+            (9, 3)
+        );
+        assert_eq!(
+            locate(text, "7", "yes", None, Some(", no")).unwrap(),
+            (0, 3)
+        );
+        assert_eq!(
+            locate(text, "7", "yes", Some("maybe, "), None).unwrap(),
+            (21, 3)
+        );
         let e = locate(text, "7", "yes", Some("perhaps "), None).unwrap_err();
-        assert!(e.to_string().contains("but none with \"perhaps \" before it"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("but none with \"perhaps \" before it"),
+            "{e}"
+        );
         let e = locate(text, "7", "yes", None, Some("!")).unwrap_err();
         assert!(e.to_string().contains("after it"), "{e}");
     }

@@ -135,7 +135,9 @@ mod tests {
             lib.thread(id).unwrap().title,
             "Is SQLite enough for a local app?"
         );
-        assert!(lib.rename_thread(id, &"y".repeat(crate::model::MAX_TITLE_CHARS)).is_ok());
+        assert!(lib
+            .rename_thread(id, &"y".repeat(crate::model::MAX_TITLE_CHARS))
+            .is_ok());
     }
 
     #[test]

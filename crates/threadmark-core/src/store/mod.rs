@@ -276,9 +276,14 @@ fn uri_path(path: &Path) -> String {
 
 /// Whether an open failed because the file or its folder may not be written.
 fn is_read_only_failure(cause: &str) -> bool {
-    ["readonly", "read-only", "unable to open database file", "ermission denied"]
-        .iter()
-        .any(|s| cause.contains(s))
+    [
+        "readonly",
+        "read-only",
+        "unable to open database file",
+        "ermission denied",
+    ]
+    .iter()
+    .any(|s| cause.contains(s))
 }
 
 /// Now, in unix seconds.

@@ -386,8 +386,13 @@ impl Library {
 /// text, said as such.
 fn search_error(query: &str, e: rusqlite::Error) -> Error {
     match e {
-        rusqlite::Error::SqliteFailure(ref err, ref detail) if err.code == rusqlite::ErrorCode::Unknown => {
-            let why = detail.as_deref().unwrap_or("syntax error").trim_start_matches("fts5: ");
+        rusqlite::Error::SqliteFailure(ref err, ref detail)
+            if err.code == rusqlite::ErrorCode::Unknown =>
+        {
+            let why = detail
+                .as_deref()
+                .unwrap_or("syntax error")
+                .trim_start_matches("fts5: ");
             Error::new(
                 ErrorKind::BadInput,
                 format!(
