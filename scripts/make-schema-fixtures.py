@@ -63,11 +63,30 @@ HIGHLIGHTS = [
 ]
 
 
+CJK_RANGES = [(0x3040, 0x30FF), (0x31F0, 0x31FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF),
+              (0xF900, 0xFAFF), (0xFF66, 0xFF9F), (0x1100, 0x11FF), (0x3130, 0x318F),
+              (0xAC00, 0xD7AF), (0x20000, 0x3FFFF)]
+
+
+def is_cjk(c):
+    n = ord(c)
+    return any(lo <= n <= hi for lo, hi in CJK_RANGES)
+
+
+def cjk_spaced(text):
+    """store/cjk.rs `spaced`: every CJK character between spaces; None without any."""
+    if text is None or not any(is_cjk(c) for c in text):
+        return None
+    return "".join(f" {c} " if is_cjk(c) else c for c in text)
+
+
 def build(n, commit):
     sqls = old_migrations(commit, n)
     path = OUT / f"schema-v{n}.sqlite"
     path.unlink(missing_ok=True)
     db = sqlite3.connect(path)
+    # Schema 8's triggers call the library's threadmark_cjk (store/cjk.rs).
+    db.create_function("threadmark_cjk", 1, cjk_spaced, deterministic=True)
     for sql in sqls:
         db.executescript(sql)
     db.execute(f"PRAGMA user_version = {n}")

@@ -103,11 +103,12 @@ pub async fn quoted_by(
     Ok(quotes.into_iter().map(Into::into).collect())
 }
 
-/// Where the library file is.
+/// Where the library file is, and whether it is read-only.
 #[tauri::command]
 pub async fn library_info(state: State<'_, LibraryState>) -> Result<LibraryInfo> {
     Ok(LibraryInfo {
         path: state.path().display().to_string(),
+        read_only: state.library()?.is_read_only(),
     })
 }
 

@@ -165,6 +165,9 @@ impl From<threadmark_core::progress::ImportProgress> for ImportProgress {
 pub struct LibraryInfo {
     /// The SQLite file the app opened.
     pub path: String,
+    /// Whether it was opened read-only (the user may not write it): reading and
+    /// searching work, every change is refused with `read_only`.
+    pub read_only: bool,
 }
 
 /// One search result: a post and a snippet of its text around the matches.

@@ -20,6 +20,7 @@ pub enum ErrorKind {
     Unsupported,
     Network,
     Cancelled,
+    ReadOnly,
     Internal,
 }
 
@@ -62,6 +63,7 @@ impl From<threadmark_core::Error> for Error {
             Core::Unsupported => ErrorKind::Unsupported,
             Core::Network => ErrorKind::Network,
             Core::Cancelled => ErrorKind::Cancelled,
+            Core::ReadOnly => ErrorKind::ReadOnly,
         };
         Error {
             kind,

@@ -27,10 +27,11 @@ pub struct LibraryState {
 
 impl LibraryState {
     /// Opens (creating and migrating if needed) the library at `path`, and imports the
-    /// sample thread if it holds no thread yet.
+    /// sample thread if it holds no thread yet. A library the user may not write is
+    /// opened read-only (core decides; `library_info` tells the window).
     pub fn open(path: PathBuf) -> Result<Self> {
         let mut library = Library::open(&path)?;
-        if library.is_empty()? {
+        if library.is_empty()? && !library.is_read_only() {
             library.import_bytes(SAMPLE_NAME, SAMPLE, SourceFormat::Text, Some(SAMPLE_TITLE))?;
         }
         Ok(LibraryState {

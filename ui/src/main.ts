@@ -20,6 +20,7 @@ import {
   search,
 } from "./ipc";
 import { type Reading, loadReading, saveReading } from "./prefs";
+import { showReadOnlyBanner } from "./readonly";
 import { LIBRARY_HREF, type Route, parseRoute, searchHref, threadHref } from "./route";
 import { cycleTheme, initTheme } from "./theme";
 import { clearToasts, toast } from "./toast";
@@ -30,6 +31,7 @@ import { threadView } from "./views/thread";
 import type { View } from "./views/view";
 
 initTheme();
+void showReadOnlyBanner();
 
 const app = document.getElementById("app") as HTMLElement;
 let current: View | null = null;

@@ -264,7 +264,7 @@ after(async () => {
 });
 
 /** A fresh page on the app, with the IPC mocked and problems collected. */
-async function openApp({ colorScheme = "light", hash = "", pick = null, big = false, quoting = false, zoom = 1 } = {}) {
+async function openApp({ colorScheme = "light", hash = "", pick = null, big = false, quoting = false, zoom = 1, readOnly = false } = {}) {
   // zoom 2: the app at 200% (half the CSS pixels, each drawn twice as large).
   const viewport = { width: Math.round(1100 / zoom), height: Math.round(780 / zoom) };
   const context = await browser.newContext({ colorScheme, viewport, deviceScaleFactor: zoom });
@@ -280,7 +280,7 @@ async function openApp({ colorScheme = "light", hash = "", pick = null, big = fa
     threads: large ? [...fixture.threads, large.thread] : fixture.threads,
     posts: large ? { ...fixture.posts, [large.thread.id]: large.posts } : fixture.posts,
     quotes: large?.quotes ? { [large.thread.id]: large.quotes } : {},
-    library: fixture.library,
+    library: readOnly ? { ...fixture.library, readOnly: true } : fixture.library,
     pick,
   });
   await page.goto(baseUrl + hash);
@@ -1498,6 +1498,34 @@ describe("find in thread (Ctrl+F)", () => {
       assert.deepEqual(problems, []);
     } finally {
       await close();
+    }
+  });
+});
+
+describe("read-only library", () => {
+  test("a banner says the library is read-only, above every screen; none otherwise", async () => {
+    const { page, problems, close } = await openApp({ readOnly: true });
+    try {
+      const banner = page.locator(".readonly-banner");
+      await banner.waitFor();
+      assert.equal(await banner.getAttribute("role"), "status");
+      const text = await banner.textContent();
+      assert.match(text, /^Read-only library\. You can read, search and export, but not import, highlight or change anything/);
+      assert.ok(text.includes(fixture.library.path), text);
+      await page.screenshot({ path: path.join(screenshots, "readonly-banner.png") });
+      await page.keyboard.press("Enter");
+      await page.waitForTimeout(200);
+      assert.equal(await page.locator(".readonly-banner").count(), 1);
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+    const normal = await openApp();
+    try {
+      await normal.page.waitForTimeout(300);
+      assert.equal(await normal.page.locator(".readonly-banner").count(), 0);
+    } finally {
+      await normal.close();
     }
   });
 });

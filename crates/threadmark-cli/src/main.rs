@@ -5,9 +5,13 @@
 
 mod annotations;
 mod filter;
+mod library;
+mod manage;
 mod output;
+mod reading;
+mod terminal;
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -16,10 +20,9 @@ use clap::{Parser, Subcommand};
 use threadmark_core::export::{self, ExportFormat};
 use threadmark_core::fetch::{self, FetchOptions};
 use threadmark_core::import::{self, ImportOptions};
-use threadmark_core::{
-    default_library_path, Error, ErrorKind, Library, NewHighlight, Result, SourceFormat,
-    WriteOptions,
-};
+use threadmark_core::{Error, ErrorKind, NewHighlight, Result, SourceFormat, WriteOptions};
+
+use library::Access;
 
 #[derive(Parser)]
 #[command(
@@ -54,8 +57,8 @@ enum Command {
         /// With --into: import even a file of another thread (another site or source id).
         #[arg(long, requires = "into")]
         force: bool,
-        /// Refuse inputs larger than this many bytes [default: 512 MiB].
-        #[arg(long, value_name = "BYTES", env = "THREADMARK_MAX_BYTES", default_value_t = import::DEFAULT_MAX_BYTES, hide_default_value = true)]
+        /// Refuse inputs larger than this: bytes, or with a unit (1k, 64KiB, 5MiB, 2GB) [default: 512MiB].
+        #[arg(long, value_name = "SIZE", env = "THREADMARK_MAX_BYTES", value_parser = import::parse_size, default_value_t = import::DEFAULT_MAX_BYTES, hide_default_value = true)]
         max_bytes: u64,
     },
     /// Save a thread from the web: a Hacker News item, a Reddit thread, a Lobsters story or a Discourse topic URL; prints the thread's id (a thread saved before is updated).
@@ -65,10 +68,10 @@ enum Command {
         /// The thread's title (default: the source's).
         #[arg(long)]
         title: Option<String>,
-        /// Refuse answers larger than this many bytes [default: 512 MiB].
-        #[arg(long, value_name = "BYTES", env = "THREADMARK_MAX_BYTES", default_value_t = import::DEFAULT_MAX_BYTES, hide_default_value = true)]
+        /// Refuse answers larger than this: bytes, or with a unit (1k, 5MiB) [default: 512MiB].
+        #[arg(long, value_name = "SIZE", env = "THREADMARK_MAX_BYTES", value_parser = import::parse_size, default_value_t = import::DEFAULT_MAX_BYTES, hide_default_value = true)]
         max_bytes: u64,
-        /// Give up on a request after this many seconds.
+        /// Give up after this many seconds, for the whole fetch (every request and retry).
         #[arg(long, value_name = "SECONDS", default_value_t = 30)]
         timeout: u64,
         /// Send every request to this origin instead of the site's (a mirror or a test server).
@@ -134,8 +137,10 @@ enum Command {
     /// Add or list highlights.
     #[command(subcommand)]
     Highlight(HighlightCommand),
-    /// Delete a thread with its posts and highlights.
+    /// Delete a thread with its posts and highlights; prints what was deleted.
     Delete { thread: i64 },
+    /// Give a thread a new title (one line, no control characters).
+    Rename { thread: i64, title: String },
 }
 
 #[derive(Subcommand)]
@@ -185,14 +190,6 @@ fn main() -> ExitCode {
     }
 }
 
-fn open_library(db: Option<PathBuf>) -> Result<Library> {
-    let path = match db {
-        Some(p) => p,
-        None => default_library_path()?,
-    };
-    Library::open(&path)
-}
-
 fn run(cli: Cli) -> Result<()> {
     let mut out = std::io::stdout().lock();
     match cli.command {
@@ -216,18 +213,9 @@ fn run(cli: Cli) -> Result<()> {
             };
             // Parse first: a bad file never opens (or creates) the library.
             threadmark_core::timings::stage("start");
-            let docs = if file == "-" {
-                let mut bytes = Vec::new();
-                std::io::stdin()
-                    .take(max_bytes.saturating_add(1))
-                    .read_to_end(&mut bytes)
-                    .map_err(|e| Error::from(e).in_file("<stdin>"))?;
-                import::parse_bytes("<stdin>", &bytes, &options)?
-            } else {
-                import::parse_file(Path::new(&file), &options)?
-            };
+            let docs = reading::parse_input(&file, &options, into.is_none())?;
             threadmark_core::timings::stage("parsed");
-            let mut lib = open_library(cli.db)?;
+            let mut lib = library::open(cli.db, Access::Write)?;
             threadmark_core::timings::stage("library open");
             let ids = lib
                 .import_docs_with(&docs, &write, &mut threadmark_core::progress::unobserved)
@@ -248,12 +236,18 @@ fn run(cli: Cli) -> Result<()> {
             let options = FetchOptions {
                 base: base_url,
                 timeout: Duration::from_secs(timeout.max(1)),
+                total: Some(Duration::from_secs(timeout.max(1))),
                 max_bytes,
                 ..Default::default()
             };
             // Fetch first: a failed fetch never opens (or creates) the library.
             let doc = fetch::fetch_blocking(&url, &options)?;
-            let mut lib = open_library(cli.db)?;
+            let title = title
+                .as_deref()
+                .map(threadmark_core::check_title)
+                .transpose()?
+                .map(str::to_string);
+            let mut lib = library::open(cli.db, Access::Write)?;
             let write = WriteOptions {
                 title,
                 ..WriteOptions::default()
@@ -270,7 +264,7 @@ fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::List { json } => {
-            let lib = open_library(cli.db)?;
+            let lib = library::open(cli.db, Access::Read)?;
             let threads = lib.list_threads()?;
             if json {
                 output::print_json(&mut out, &output::threads_json(&threads))?;
@@ -283,7 +277,7 @@ fn run(cli: Cli) -> Result<()> {
             json,
             filter: Some(query),
         } => {
-            let lib = open_library(cli.db)?;
+            let lib = library::open(cli.db, Access::Read)?;
             filter::show_filtered(&mut out, &lib, thread, &query, json)?;
         }
         Command::Show {
@@ -291,7 +285,7 @@ fn run(cli: Cli) -> Result<()> {
             json,
             filter: None,
         } => {
-            let lib = open_library(cli.db)?;
+            let lib = library::open(cli.db, Access::Read)?;
             let t = lib.thread(thread)?;
             let posts = lib.posts(thread)?;
             if json {
@@ -302,7 +296,7 @@ fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Quotes { thread, json } => {
-            let lib = open_library(cli.db)?;
+            let lib = library::open(cli.db, Access::Read)?;
             let quotes = lib.quotes(thread)?;
             if json {
                 let v: Vec<_> = quotes.iter().map(export::quote_json).collect();
@@ -317,13 +311,15 @@ fn run(cli: Cli) -> Result<()> {
             limit,
             json,
         } => {
-            let lib = open_library(cli.db)?;
+            let lib = library::open(cli.db, Access::Read)?;
+            manage::check_thread(&lib, thread)?;
             if json {
                 let hits = lib.search(&query, thread, limit, ("[", "]"))?;
                 output::print_json(&mut out, &output::hits_json(&hits))?;
             } else {
-                let hits = lib.search(&query, thread, limit, ("\x1b[1m", "\x1b[0m"))?;
-                output::print_hits(&mut out, &hits)?;
+                let marks = (output::MATCH_START, output::MATCH_END);
+                let hits = lib.search(&query, thread, limit, marks)?;
+                output::print_hits(&mut out, &hits, terminal::stdout_styling())?;
             }
         }
         Command::Export {
@@ -332,7 +328,7 @@ fn run(cli: Cli) -> Result<()> {
             format,
             output,
         } => {
-            let lib = open_library(cli.db)?;
+            let lib = library::open(cli.db, Access::Read)?;
             let ids: Vec<i64> = if all {
                 lib.list_threads()?.into_iter().map(|t| t.id).collect()
             } else {
@@ -373,7 +369,7 @@ fn run(cli: Cli) -> Result<()> {
             tags,
             json,
         }) => {
-            let mut lib = open_library(cli.db)?;
+            let mut lib = library::open(cli.db, Access::Write)?;
             let new = NewHighlight {
                 exact,
                 prefix,
@@ -391,7 +387,7 @@ fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Highlight(HighlightCommand::List { thread, json }) => {
-            let lib = open_library(cli.db)?;
+            let lib = library::open(cli.db, Access::Read)?;
             let highlights = lib.highlights(thread)?;
             if json {
                 let v = highlights.iter().map(output::highlight_json).collect();
@@ -401,11 +397,11 @@ fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Restore { file } => {
-            let bytes = std::fs::read(&file).map_err(|e| Error::from(e).in_file(&file))?;
+            let bytes = import::read_path(&file, import::DEFAULT_MAX_BYTES)?;
             let doc: serde_json::Value =
                 serde_json::from_slice(&bytes).map_err(|e| Error::from(e).in_file(&file))?;
             if threadmark_core::annotations::is_annotation_doc(&doc) {
-                let mut lib = open_library(cli.db)?;
+                let mut lib = library::open(cli.db, Access::Write)?;
                 let r = lib
                     .restore_annotations(&doc)
                     .map_err(|e| e.in_file(&file))?;
@@ -413,17 +409,21 @@ fn run(cli: Cli) -> Result<()> {
                 out.flush()?;
                 return Ok(());
             }
-            let mut lib = open_library(cli.db)?;
+            let mut lib = library::open(cli.db, Access::Write)?;
             let r = lib.restore(&doc).map_err(|e| e.in_file(&file))?;
             writeln!(
                 out,
-                "threads: {} created, {} merged; posts added: {}; highlights: {} added, {} updated; labels added: {}",
-                r.threads_created, r.threads_merged, r.posts_added, r.highlights_added, r.highlights_updated, r.labels_added
+                "threads: {} created, {} merged; posts added: {}; highlights: {} added, {} updated, {} orphaned; labels added: {}",
+                r.threads_created, r.threads_merged, r.posts_added, r.highlights_added, r.highlights_updated, r.highlights_orphaned, r.labels_added
             )?;
         }
         Command::Delete { thread } => {
-            let mut lib = open_library(cli.db)?;
-            lib.delete_thread(thread)?;
+            let mut lib = library::open(cli.db, Access::Write)?;
+            manage::delete(&mut lib, &mut out, thread)?;
+        }
+        Command::Rename { thread, title } => {
+            let mut lib = library::open(cli.db, Access::Write)?;
+            manage::rename(&mut lib, &mut out, thread, &title)?;
         }
     }
     out.flush()?;

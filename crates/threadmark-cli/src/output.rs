@@ -1,6 +1,9 @@
-//! How the CLI prints: plain text for people, one JSON document for scripts.
+//! How the CLI prints: plain text for people, one JSON document for scripts. Every
+//! string from the library passes through [`crate::terminal`] first.
 
 use std::io::Write;
+
+use crate::terminal::{block, line};
 
 use serde_json::{json, Value};
 use threadmark_core::export::rfc3339;
@@ -8,7 +11,11 @@ use threadmark_core::model::Highlight;
 use threadmark_core::{Post, Quote, Result, SearchHit, ThreadSummary};
 
 pub fn print_json(out: &mut impl Write, value: &Value) -> Result<()> {
-    serde_json::to_writer_pretty(&mut *out, value)?;
+    let mut ser = serde_json::Serializer::with_formatter(
+        &mut *out,
+        crate::terminal::SafeFormatter::default(),
+    );
+    serde::Serialize::serialize(value, &mut ser)?;
     writeln!(out)?;
     Ok(())
 }
@@ -71,7 +78,11 @@ pub fn print_threads(out: &mut impl Write, threads: &[ThreadSummary]) -> Result<
         writeln!(
             out,
             "{:>5}  {:<8} {:>6} {:>10}  {}",
-            t.id, t.source, t.posts, t.highlights, t.title
+            t.id,
+            line(&t.source),
+            t.posts,
+            t.highlights,
+            line(&t.title)
         )?;
     }
     Ok(())
@@ -84,13 +95,19 @@ pub fn print_tree(
     posts: &[Post],
     quotes: &[Quote],
 ) -> Result<()> {
-    writeln!(out, "{}  ({} posts, {})", t.title, t.posts, t.source)?;
+    writeln!(
+        out,
+        "{}  ({} posts, {})",
+        line(&t.title),
+        t.posts,
+        line(&t.source)
+    )?;
     for p in posts {
         let indent = "  ".repeat(p.depth.max(0) as usize);
         let mut head = format!(
             "{indent}── {} · post {}",
-            p.author.as_deref().unwrap_or("anonymous"),
-            p.source_id
+            line(p.author.as_deref().unwrap_or("anonymous")),
+            line(&p.source_id)
         );
         if let Some(at) = p.created_at {
             head.push_str(&format!(" · {}", rfc3339(at)));
@@ -100,8 +117,9 @@ pub fn print_tree(
         }
         writeln!(out, "\n{head}")?;
         let own: Vec<&Quote> = quotes.iter().filter(|q| q.post == p.source_id).collect();
-        for line in threadmark_core::export::post_markdown(p, &own).lines() {
-            writeln!(out, "{indent}   {line}")?;
+        let body = threadmark_core::export::post_markdown(p, &own);
+        for text in block(&body).lines() {
+            writeln!(out, "{indent}   {text}")?;
         }
     }
     Ok(())
@@ -110,36 +128,54 @@ pub fn print_tree(
 pub fn print_quotes(out: &mut impl Write, quotes: &[Quote]) -> Result<()> {
     for q in quotes {
         let source = match &q.source {
-            Some(s) => format!("post {s}"),
+            Some(s) => format!("post {}", line(s)),
             None => "external or unresolved".to_string(),
         };
         writeln!(
             out,
             "post {} [{}..{}] → {}: {}",
-            q.post,
+            line(&q.post),
             q.start,
             q.end,
             source,
-            q.text.replace('\n', " ")
+            line(&q.text)
         )?;
     }
     Ok(())
 }
 
-pub fn print_hits(out: &mut impl Write, hits: &[SearchHit]) -> Result<()> {
+/// Search hits grouped by thread. The snippets carry [`MATCH_START`] and
+/// [`MATCH_END`] around the matched words: bold when `styled`, dropped otherwise.
+pub fn print_hits(out: &mut impl Write, hits: &[SearchHit], styled: bool) -> Result<()> {
     if hits.is_empty() {
         writeln!(out, "No matches.")?;
     }
+    let (bold, plain) = if styled {
+        ("\x1b[1m", "\x1b[0m")
+    } else {
+        ("", "")
+    };
     let mut current = None;
     for h in hits {
         if current != Some(h.thread_id) {
-            writeln!(out, "\n{} (thread {})", h.thread_title, h.thread_id)?;
+            if current.is_some() {
+                writeln!(out)?;
+            }
+            writeln!(out, "{} (thread {})", line(&h.thread_title), h.thread_id)?;
             current = Some(h.thread_id);
         }
-        writeln!(out, "  post {}: {}", h.post, h.snippet.replace('\n', " "))?;
+        let snippet = line(&h.snippet)
+            .replace(MATCH_START, bold)
+            .replace(MATCH_END, plain);
+        writeln!(out, "  post {}: {}", line(&h.post), snippet)?;
     }
     Ok(())
 }
+
+/// Where a search match starts and ends in a snippet (private-use characters,
+/// which [`line`] keeps).
+pub const MATCH_START: &str = "\u{E000}";
+pub const MATCH_END: &str = "\u{E001}";
 
 pub fn highlight_json(h: &Highlight) -> Value {
     json!({
@@ -157,20 +193,20 @@ pub fn print_highlights(out: &mut impl Write, highlights: &[Highlight]) -> Resul
         writeln!(
             out,
             "{} post {} [{}..{}] {}{}: “{}”",
-            h.label.as_deref().unwrap_or("Highlight"),
-            h.post,
+            line(h.label.as_deref().unwrap_or("Highlight")),
+            line(&h.post),
             h.start,
             h.end,
             h.state,
             if h.tags.is_empty() {
                 String::new()
             } else {
-                format!(" #{}", h.tags.join(" #"))
+                format!(" #{}", line(&h.tags.join(" #")))
             },
-            h.exact.replace('\n', " ")
+            line(&h.exact)
         )?;
         if !h.note.is_empty() {
-            writeln!(out, "    note: {}", h.note.replace('\n', " "))?;
+            writeln!(out, "    note: {}", line(&h.note))?;
         }
     }
     Ok(())

@@ -380,7 +380,10 @@ fn one_line_error(assert: assert_cmd::assert::Assert) -> String {
 fn size_limit_refuses_big_inputs_without_reading_them() {
     let (dir, db) = imported();
     let seed_len = std::fs::metadata(seed()).unwrap().len();
-    let cause = format!("file is {seed_len} bytes, over the import limit of 1000 bytes");
+    let cause = format!(
+        "the file is {}, over the import limit of 1000 bytes",
+        threadmark_core::import::format_size(seed_len)
+    );
     // The limit from the environment, from the flag, and on standard input.
     let err = one_line_error(
         tm(&db)
@@ -407,7 +410,7 @@ fn size_limit_refuses_big_inputs_without_reading_them() {
             .assert(),
     );
     assert!(
-        err.contains("<stdin>") && err.contains("over the import limit of 1000 bytes"),
+        err.contains("<stdin>") && err.contains("larger than the import limit of 1000 bytes"),
         "{err}"
     );
     // The default is 512 MiB: a 600 MiB (sparse) file is refused from its size
@@ -420,9 +423,9 @@ fn size_limit_refuses_big_inputs_without_reading_them() {
     let err = one_line_error(tm(&db).arg("import").arg(&big).assert());
     assert!(
         err.contains(&format!(
-            "file is {} bytes, over the import limit of {} bytes",
-            600u64 << 20,
-            512u64 << 20
+            "the file is {}, over the import limit of {}",
+            threadmark_core::import::format_size(600 << 20),
+            threadmark_core::import::format_size(512 << 20)
         )),
         "{err}"
     );

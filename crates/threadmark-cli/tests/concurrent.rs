@@ -70,7 +70,16 @@ fn app_and_cli_write_the_same_library_at_once() {
             .unwrap()
             .into_iter()
             .filter(|p| p.text.chars().count() > 20)
-            .map(|p| (p.source_id, p.text.chars().take(18).collect()))
+            .map(|p| {
+                (
+                    p.source_id,
+                    p.text.chars().take(18).collect::<String>(),
+                    p.text,
+                )
+            })
+            // Text that occurs once in its post: repeated text needs --prefix/--suffix.
+            .filter(|(_, exact, text)| text.matches(exact.as_str()).count() == 1)
+            .map(|(id, exact, _)| (id, exact))
             .collect();
         (id, posts)
     };

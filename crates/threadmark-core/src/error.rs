@@ -26,6 +26,8 @@ pub enum ErrorKind {
     Network,
     /// The user stopped it (a long import); nothing was changed.
     Cancelled,
+    /// A write to a library opened read-only; nothing was changed.
+    ReadOnly,
 }
 
 impl ErrorKind {
@@ -40,6 +42,7 @@ impl ErrorKind {
             ErrorKind::Unsupported => "unsupported",
             ErrorKind::Network => "network",
             ErrorKind::Cancelled => "cancelled",
+            ErrorKind::ReadOnly => "read_only",
         }
     }
 }
@@ -142,6 +145,12 @@ impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
         match e {
             rusqlite::Error::QueryReturnedNoRows => Error::not_found("no such row"),
+            rusqlite::Error::SqliteFailure(ref f, _) if f.code == rusqlite::ErrorCode::ReadOnly => {
+                Error::new(
+                    ErrorKind::ReadOnly,
+                    format!("the library is read-only: nothing was changed ({e})"),
+                )
+            }
             other => Error::new(ErrorKind::Database, format!("database error: {other}")),
         }
     }

@@ -13,9 +13,11 @@
 //!
 //! [`fetch`] downloads and parses; it never touches the library. Every request sends
 //! [`USER_AGENT`], times out, and is retried politely on 429 and 5xx answers (and
-//! on connection failures), waiting as long as a `Retry-After` header asks (up to
+//! on connection failures, but not when the host name cannot be resolved: no
+//! network, or no such host, fails at once), waiting as long as a `Retry-After` header asks (up to
 //! a limit) or backing off exponentially. A body over the size limit is refused
-//! while it streams in, before it is all in memory. [`FetchOptions::base`] sends
+//! while it streams in, before it is all in memory. [`FetchOptions::total`] bounds
+//! the whole fetch, retries and waits included. [`FetchOptions::base`] sends
 //! every request to another origin instead (tests serve corpus files on
 //! 127.0.0.1; the CLI reads it from `THREADMARK_FETCH_BASE`).
 
@@ -55,6 +57,9 @@ pub struct FetchOptions {
     pub base: Option<String>,
     /// The longest one request may take, from connecting to the last byte.
     pub timeout: Duration,
+    /// The longest the whole fetch may take: every request, retry and wait
+    /// (`None`: only each request is bounded). The CLI's `--timeout` sets both.
+    pub total: Option<Duration>,
     /// The longest connecting may take.
     pub connect_timeout: Duration,
     /// How many times a failed request is tried again.
@@ -74,6 +79,7 @@ impl Default for FetchOptions {
         FetchOptions {
             base: None,
             timeout: Duration::from_secs(30),
+            total: None,
             connect_timeout: Duration::from_secs(10),
             retries: 3,
             backoff: Duration::from_secs(1),
@@ -96,7 +102,7 @@ impl FetchOptions {
         };
         if let Some(max) = std::env::var("THREADMARK_MAX_BYTES")
             .ok()
-            .and_then(|m| m.trim().parse().ok())
+            .and_then(|m| import::parse_size(&m).ok())
         {
             options.max_bytes = max;
         }
@@ -216,8 +222,23 @@ fn classify_url(url: &Url) -> Result<Site> {
     }
 }
 
-/// Fetch the thread at `url` and parse it (the library is not touched).
+/// Fetch the thread at `url` and parse it (the library is not touched), within
+/// [`FetchOptions::total`] when it is set.
 pub async fn fetch(url: &str, options: &FetchOptions) -> Result<ThreadDoc> {
+    let Some(total) = options.total else {
+        return fetch_untimed(url, options).await;
+    };
+    match tokio::time::timeout(total, fetch_untimed(url, options)).await {
+        Ok(result) => result,
+        Err(_) => Err(network(format!(
+            "timed out: the fetch did not finish within {} s",
+            total.as_secs_f64()
+        ))
+        .in_file(url.trim())),
+    }
+}
+
+async fn fetch_untimed(url: &str, options: &FetchOptions) -> Result<ThreadDoc> {
     let site = classify(url)?;
     let url = url.trim();
     let client = Fetcher::new(options)?;
@@ -250,6 +271,7 @@ pub async fn fetch(url: &str, options: &FetchOptions) -> Result<ThreadDoc> {
     if doc.url.is_none() {
         doc.url = Some(url.to_string());
     }
+    doc.title = crate::model::clean_title(&doc.title);
     Ok(doc)
 }
 
@@ -368,7 +390,11 @@ impl<'a> Fetcher<'a> {
                         Err(e) => return Err(e),
                     }
                 }
-                Err(e) if attempt < self.options.retries && (e.is_connect() || e.is_timeout()) => {
+                Err(e)
+                    if attempt < self.options.retries
+                        && (e.is_connect() || e.is_timeout())
+                        && !is_name_resolution(&e) =>
+                {
                     backoff(attempt, self.options)
                 }
                 Err(e) => {
@@ -407,7 +433,10 @@ impl<'a> Fetcher<'a> {
                     if body.len() as u64 + chunk.len() as u64 > max {
                         return Err(Error::new(
                             ErrorKind::TooLarge,
-                            format!("the answer is over the import limit of {max} bytes"),
+                            format!(
+                                "the answer is over the import limit of {}",
+                                import::format_size(max)
+                            ),
                         ));
                     }
                     body.extend_from_slice(&chunk);
@@ -516,11 +545,32 @@ fn request_error(e: &reqwest::Error, options: &FetchOptions, tries: &str) -> Err
             "timed out (no complete answer within {} s){tries}",
             options.timeout.as_secs_f64()
         ))
+    } else if is_name_resolution(e) {
+        network(format!(
+            "cannot resolve the host name (no network, or no such host): {}",
+            source_chain(e)
+        ))
     } else if e.is_connect() {
         network(format!("cannot connect{tries}: {}", source_chain(e)))
     } else {
         network(format!("request failed{tries}: {}", source_chain(e)))
     }
+}
+
+/// Whether a request failed because its host name could not be resolved (the
+/// resolver's own answer: trying again at once will not help).
+fn is_name_resolution(e: &reqwest::Error) -> bool {
+    let chain = source_chain(e).to_ascii_lowercase();
+    [
+        "dns error",
+        "failed to lookup address",
+        "name or service not known",
+        "temporary failure in name resolution",
+        "no address associated",
+        "nodename nor servname",
+    ]
+    .iter()
+    .any(|s| chain.contains(s))
 }
 
 /// An error with its sources, on one line.

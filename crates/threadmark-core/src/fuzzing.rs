@@ -356,3 +356,90 @@ pub fn anchor(data: &[u8]) {
         );
     }
 }
+
+/// A reader that hands out `data` in short reads of changing sizes, then (when
+/// `endless`) the same bytes again forever, like a device or a stream that never
+/// ends; it counts what was taken from it.
+struct Trickle<'a> {
+    data: &'a [u8],
+    at: usize,
+    step: usize,
+    endless: bool,
+    taken: u64,
+}
+
+impl std::io::Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.at == self.data.len() {
+            if !self.endless || self.data.is_empty() {
+                return Ok(0);
+            }
+            self.at = 0;
+        }
+        self.step = self.step % 7 + 1;
+        let n = self.step.min(buf.len()).min(self.data.len() - self.at);
+        buf[..n].copy_from_slice(&self.data[self.at..self.at + n]);
+        self.at += n;
+        self.taken += n as u64;
+        Ok(n)
+    }
+}
+
+/// The bounded reader and what reads an input before a parser: two leading bytes
+/// pick a limit and whether the stream ends. A finite input within the limit is
+/// read whole and unchanged; anything over it (an endless stream always) is
+/// refused as too large after at most one byte past the limit; the size parser
+/// reads back every size it prints; decoding yields UTF-8 when it converts.
+pub fn input(data: &[u8]) {
+    use crate::error::ErrorKind;
+    use crate::import::{decode_input, parse_size, read_bounded, refuse_ordinary_text};
+    let [a, b, rest @ ..] = data else {
+        return;
+    };
+    let max = u64::from(*a) * 4 + u64::from(*b & 3);
+    let endless = b & 4 != 0 && !rest.is_empty();
+    let mut reader = Trickle {
+        data: rest,
+        at: 0,
+        step: usize::from(*b >> 3),
+        endless,
+        taken: 0,
+    };
+    let result = read_bounded(&mut reader, max);
+    assert!(
+        reader.taken <= max + 1,
+        "read {} bytes past a limit of {max}",
+        reader.taken
+    );
+    match result {
+        Ok(bytes) => {
+            assert!(!endless, "an endless stream was accepted");
+            assert_eq!(bytes, rest, "the input was not read unchanged");
+        }
+        Err(e) => {
+            assert!(
+                endless || rest.len() as u64 > max,
+                "refused within the limit: {e}"
+            );
+            assert_eq!(e.kind(), ErrorKind::TooLarge);
+            assert!(
+                e.to_string().contains(&crate::import::format_size(max)),
+                "{e}"
+            );
+        }
+    }
+    let n = u64::from_le_bytes(std::array::from_fn(|i| rest.get(i).copied().unwrap_or(0)));
+    assert_eq!(parse_size(&n.to_string()), Ok(n));
+    if let Ok(text) = std::str::from_utf8(rest) {
+        let _ = parse_size(text);
+    }
+    if let Ok(decoded) = decode_input(rest) {
+        if matches!(decoded, std::borrow::Cow::Owned(_)) {
+            assert!(
+                std::str::from_utf8(&decoded).is_ok(),
+                "decoded to invalid UTF-8"
+            );
+        }
+    }
+    let _ = refuse_ordinary_text(rest, SourceFormat::Auto);
+}

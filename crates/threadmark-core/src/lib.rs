@@ -31,11 +31,12 @@ pub mod timings;
 
 pub use error::{Error, ErrorKind, Result};
 pub use model::{
-    Label, Post, PostDoc, PostOutline, Quote, SearchHit, SourceFormat, ThreadDoc, ThreadSummary,
+    check_title, clean_title, Label, Post, PostDoc, PostOutline, Quote, SearchHit, SourceFormat,
+    ThreadDoc, ThreadSummary,
 };
 pub use paths::{default_library_path, APP_IDENTIFIER};
 pub use store::{
-    migrations, AnnotationReport, DeletedHighlight, HighlightEdit, LabelRemoval, LabelSpec,
-    Library, Link, LinkKind, NewHighlight, RestoreReport, WriteOptions, BUSY_TIMEOUT,
+    cjk_query, migrations, AnnotationReport, DeletedHighlight, HighlightEdit, LabelRemoval,
+    LabelSpec, Library, Link, LinkKind, NewHighlight, RestoreReport, WriteOptions, BUSY_TIMEOUT,
     SEARCH_RANKED,
 };

@@ -222,3 +222,41 @@ pub struct Highlight {
     pub created_at: i64,
     pub updated_at: i64,
 }
+
+/// The longest title a thread may be given, in characters.
+pub const MAX_TITLE_CHARS: usize = 500;
+
+/// A title the user typed (`--title`, rename): trimmed, not empty, at most
+/// [`MAX_TITLE_CHARS`], one line without control characters (refused otherwise:
+/// a title is printed on terminals and in lists).
+pub fn check_title(title: &str) -> crate::Result<&str> {
+    let title = title.trim();
+    if title.is_empty() {
+        return Err(crate::Error::bad_input("a thread needs a title"));
+    }
+    if title.chars().count() > MAX_TITLE_CHARS {
+        return Err(crate::Error::bad_input(format!(
+            "a title may have at most {MAX_TITLE_CHARS} characters"
+        )));
+    }
+    if title.chars().any(char::is_control) {
+        return Err(crate::Error::bad_input(
+            "a title is one line, without control characters",
+        ));
+    }
+    Ok(title)
+}
+
+/// A title from a source (a file or an answer from the web), cleaned rather than
+/// refused: line breaks and other control characters become spaces, runs of
+/// white space one space, and it is trimmed.
+pub fn clean_title(title: &str) -> String {
+    if !title.chars().any(char::is_control) && title.trim() == title {
+        return title.to_string();
+    }
+    let spaced: String = title
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    spaced.split_whitespace().collect::<Vec<_>>().join(" ")
+}

@@ -629,6 +629,8 @@ fn markdown_quotes_an_orphaned_highlight_with_its_stored_context() {
             "18",
             &NewHighlight {
                 exact: "middlemen".into(),
+                // The first of its three occurrences in the post.
+                prefix: Some("exclusively on ".into()),
                 label: Some("Claim".into()),
                 ..Default::default()
             },

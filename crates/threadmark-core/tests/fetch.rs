@@ -318,3 +318,36 @@ fn timeouts_size_limit_and_unknown_addresses() {
     assert_eq!(e.kind(), ErrorKind::Network);
     assert!(e.to_string().contains("cannot connect"), "{e}");
 }
+
+/// A host name that does not resolve (`.invalid` never does) fails at once: no
+/// retries, a message that says what happened.
+#[test]
+fn a_name_that_does_not_resolve_fails_without_retries() {
+    let options = FetchOptions {
+        base: Some("http://threadmark-test.invalid".into()),
+        ..Default::default()
+    };
+    let e = fetch::fetch_blocking("https://lobste.rs/s/tdfoqh", &options).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Network);
+    assert!(
+        e.to_string().contains("cannot resolve the host name"),
+        "{e}"
+    );
+    assert!(!e.to_string().contains("tries"), "{e}");
+}
+
+/// `total` bounds the whole fetch: a stalled server gets one request, not four.
+#[test]
+fn the_total_time_bounds_every_retry() {
+    let server = Server::start(|_, _| Reply::json("{}").after(Duration::from_secs(5)));
+    let options = FetchOptions {
+        timeout: Duration::from_millis(400),
+        total: Some(Duration::from_millis(600)),
+        backoff: Duration::from_millis(500),
+        ..options(&server)
+    };
+    let e = fetch::fetch_blocking("https://lobste.rs/s/slow", &options).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Network);
+    assert!(e.to_string().contains("did not finish within 0.6 s"), "{e}");
+    assert_eq!(server.targets().len(), 1);
+}

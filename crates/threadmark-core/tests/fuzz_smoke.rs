@@ -279,3 +279,30 @@ fn fuzz_edge_inputs_and_regressions() {
     );
     fuzzing::import(deep.as_bytes());
 }
+
+/// The bounded reader (and what reads an input before a parser) on corpus files
+/// and mutations of them, with random limits, short reads and endless streams.
+#[test]
+fn bounded_reader_survives_random_inputs() {
+    let seeds = seeds();
+    let mut rng = Rng::new(0x0b0u64 << 20 | 0xded);
+    for i in 0..400 {
+        let base = &seeds[i % seeds.len()];
+        let mut body = base[..base.len().min(rng.below(2048) + 1)].to_vec();
+        if rng.percent(50) {
+            let other = &seeds[rng.below(seeds.len())];
+            mutate_bytes(&mut body, &mut rng, other);
+        }
+        let mut data = vec![rng.next_u64() as u8, rng.next_u64() as u8];
+        data.extend(body);
+        fuzzing::input(&data);
+    }
+    // Edges: nothing, a limit of zero, an endless stream of one byte, UTF-16 and
+    // gzip headers.
+    fuzzing::input(&[]);
+    fuzzing::input(&[0, 0]);
+    fuzzing::input(&[0, 4, b'x']);
+    fuzzing::input(&[255, 7, 0xff, 0xfe, b'a', 0, b'b', 0]);
+    fuzzing::input(&[1, 0, 0xff, 0xfe, 0, 0xd8]);
+    fuzzing::input(&[9, 0, 0x1f, 0x8b, 8, 0]);
+}

@@ -1,6 +1,6 @@
 //! The library file: imports, re-imports, search, failures that change nothing.
 
-use threadmark_core::{ErrorKind, Library, SourceFormat};
+use threadmark_core::{ErrorKind, Library, NewHighlight, SourceFormat};
 
 fn seeded() -> (Library, i64) {
     let mut lib = Library::open_in_memory().unwrap();
@@ -199,7 +199,16 @@ fn highlights_are_added_on_canonical_text_and_reanchored_on_reimport() {
         )
         .unwrap();
     let c = lib
-        .add_highlight(id, "18", &new("middlemen", None))
+        .add_highlight(
+            id,
+            "18",
+            // The first of its three occurrences in the post.
+            &NewHighlight {
+                exact: "middlemen".into(),
+                prefix: Some("exclusively on ".into()),
+                ..Default::default()
+            },
+        )
         .unwrap();
     assert!(lib
         .add_highlight(id, "8", &new("not in the post", None))

@@ -14,6 +14,7 @@ mod fuzz_smoke;
 mod hn;
 mod hn_fast;
 mod hn_json;
+mod hostile;
 mod identity;
 mod invariant;
 mod lobsters;

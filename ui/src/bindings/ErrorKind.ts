@@ -4,4 +4,4 @@
  * What went wrong, in the frontend's terms. Mirrors `threadmark_core::ErrorKind`,
  * plus `internal` for failures of the shell itself.
  */
-export type ErrorKind = "not_found" | "bad_input" | "io" | "database" | "too_large" | "unsupported" | "network" | "cancelled" | "internal";
+export type ErrorKind = "not_found" | "bad_input" | "io" | "database" | "too_large" | "unsupported" | "network" | "cancelled" | "read_only" | "internal";

@@ -7,4 +7,9 @@ export type LibraryInfo = {
 /**
  * The SQLite file the app opened.
  */
-path: string, };
+path: string, 
+/**
+ * Whether it was opened read-only (the user may not write it): reading and
+ * searching work, every change is refused with `read_only`.
+ */
+readOnly: boolean, };

@@ -333,7 +333,7 @@ fn quoted_lines(post: &Post, quotes: &[&Quote], escape: bool) -> String {
 /// Reads a JSON backup file (an `export --format json`) for [`Library::restore`];
 /// errors name the file.
 pub fn read_backup(path: &Path) -> Result<Value> {
-    let bytes = std::fs::read(path).map_err(|e| Error::from(e).in_file(path))?;
+    let bytes = crate::import::read_path(path, crate::import::DEFAULT_MAX_BYTES)?;
     serde_json::from_slice(&bytes).map_err(|e| Error::from(e).in_file(path))
 }
 

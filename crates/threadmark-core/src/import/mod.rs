@@ -7,12 +7,15 @@ pub mod discourse;
 pub mod hn;
 pub mod hn_json;
 pub mod html;
+pub mod input;
 pub mod lobsters;
 pub mod mail;
 pub mod reddit;
 pub mod text;
 
 use std::path::Path;
+
+pub use input::{decode_input, format_size, parse_size, read_bounded};
 
 use serde_json::Value;
 
@@ -29,7 +32,8 @@ pub struct ImportOptions {
     pub format: SourceFormat,
     /// A title to use instead of the one derived from the input.
     pub title: Option<String>,
-    /// Inputs larger than this are refused before they are read.
+    /// Inputs larger than this are refused: a regular file before it is read, any
+    /// other input (a device, a FIFO, standard input) when reading reaches it.
     pub max_bytes: u64,
 }
 
@@ -182,6 +186,8 @@ pub fn parse_bytes(name: &str, bytes: &[u8], options: &ImportOptions) -> Result<
         if bytes.len() as u64 > options.max_bytes {
             return Err(too_large(bytes.len() as u64, options.max_bytes));
         }
+        let decoded = decode_input(bytes)?;
+        let bytes: &[u8] = &decoded;
         let json_format = matches!(
             options.format,
             SourceFormat::Reddit | SourceFormat::Lobsters | SourceFormat::Discourse
@@ -226,10 +232,17 @@ pub fn parse_bytes(name: &str, bytes: &[u8], options: &ImportOptions) -> Result<
                 _ => unreachable_format(format)?,
             }
         };
-        if let Some(title) = &options.title {
-            for doc in &mut docs {
-                doc.title = title.clone();
-            }
+        let given = options
+            .title
+            .as_deref()
+            .map(crate::model::check_title)
+            .transpose()
+            .map_err(|e| e.at("--title"))?;
+        for doc in &mut docs {
+            doc.title = match given {
+                Some(title) => title.to_string(),
+                None => crate::model::clean_title(&doc.title),
+            };
         }
         Ok(docs)
     })();
@@ -262,8 +275,16 @@ pub fn parse_file(path: &Path, options: &ImportOptions) -> Result<Vec<ThreadDoc>
         {
             let mut docs =
                 mail::parse_maildir(path, options.max_bytes).map_err(|e| e.in_file(path))?;
-            if let Some(title) = &options.title {
-                docs.iter_mut().for_each(|d| d.title = title.clone());
+            let given = options
+                .title
+                .as_deref()
+                .map(crate::model::check_title)
+                .transpose()?;
+            for doc in &mut docs {
+                doc.title = match given {
+                    Some(title) => title.to_string(),
+                    None => crate::model::clean_title(&doc.title),
+                };
             }
             return Ok(docs);
         }
@@ -273,16 +294,57 @@ pub fn parse_file(path: &Path, options: &ImportOptions) -> Result<Vec<ThreadDoc>
         )
         .in_file(path));
     }
-    if meta.len() > options.max_bytes {
-        return Err(too_large(meta.len(), options.max_bytes).in_file(path));
-    }
-    let bytes = std::fs::read(path).map_err(|e| Error::from(e).in_file(path))?;
+    let bytes = read_path(path, options.max_bytes)?;
     parse_bytes(&path.display().to_string(), &bytes, options)
+}
+
+/// Read a file, a device or a FIFO through [`read_bounded`]: at most `max` bytes (a
+/// regular file over the limit is refused before it is read).
+pub fn read_path(path: &Path, max: u64) -> Result<Vec<u8>> {
+    let file = std::fs::File::open(path).map_err(|e| Error::from(e).in_file(path))?;
+    let meta = file.metadata().map_err(|e| Error::from(e).in_file(path))?;
+    if meta.is_dir() {
+        return Err(Error::new(ErrorKind::Io, "is a directory, not a file").in_file(path));
+    }
+    if meta.is_file() && meta.len() > max {
+        return Err(too_large(meta.len(), max).in_file(path));
+    }
+    read_bounded(file, max).map_err(|e| e.in_file(path))
+}
+
+/// Refuse text that detection would read as the plain-text dump but that looks
+/// like an ordinary document (a licence, a README), naming the guessed format.
+/// Only for a detected format: with `--format text` the user has said it is a dump.
+pub fn refuse_ordinary_text(bytes: &[u8], format: SourceFormat) -> Result<()> {
+    if format != SourceFormat::Auto {
+        return Ok(());
+    }
+    let decoded = decode_input(bytes)?;
+    if detect(&decoded)? != SourceFormat::Text {
+        return Ok(());
+    }
+    let Ok(text) = text::decode(&decoded) else {
+        return Ok(()); // the parser names the bad byte
+    };
+    if text.trim().is_empty() {
+        return Ok(()); // the parser says it is empty
+    }
+    match input::ordinary_text_reason(text) {
+        Some(reason) => Err(Error::new(
+            ErrorKind::Unsupported,
+            format!("this looks like ordinary text, not a discussion: {reason}; the guessed format was text (a plain-text dump of posts); import it with --format text if it is one"),
+        )),
+        None => Ok(()),
+    }
 }
 
 fn too_large(len: u64, max: u64) -> Error {
     Error::new(
         ErrorKind::TooLarge,
-        format!("file is {len} bytes, over the import limit of {max} bytes"),
+        format!(
+            "the file is {}, over the import limit of {} (raise it with --max-bytes)",
+            format_size(len),
+            format_size(max)
+        ),
     )
 }

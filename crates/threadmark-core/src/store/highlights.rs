@@ -8,8 +8,7 @@ use rusqlite::{params, OptionalExtension, Transaction};
 use super::links::Link;
 use super::{now, Library};
 use crate::anchor::{
-    anchor, anchor_elsewhere, anchor_in_post, selector, selector_in, Anchor, AnchorState, Selector,
-    Texts,
+    anchor_elsewhere, anchor_in_post, selector, selector_in, Anchor, AnchorState, Selector, Texts,
 };
 use crate::error::{Error, Result};
 use crate::model::{Highlight, Label};
@@ -97,6 +96,7 @@ impl Library {
         if exact.is_empty() {
             return Err(Error::bad_input("the text to highlight is empty"));
         }
+        let mut exact_len = exact.len();
         let start = match new.start {
             Some(s) => {
                 if text.get(s..s + exact.len()) != Some(&exact[..]) {
@@ -108,29 +108,40 @@ impl Library {
                 s
             }
             None => {
-                let wanted = Selector {
-                    exact: new.exact.clone(),
-                    prefix: new.prefix.clone().unwrap_or_default(),
-                    suffix: new.suffix.clone().unwrap_or_default(),
-                    start: 0,
-                    end: exact.len(),
-                };
-                let found = anchor(&wanted, Some(0), 0, &Texts::new(vec![text.clone()]));
-                if !matches!(found.state, AnchorState::Anchored | AnchorState::Moved) {
-                    return Err(Error::bad_input(format!(
-                        "post {post} does not contain {:?}",
-                        new.exact
-                    )));
-                }
-                found.start
+                let (start, len) = super::locate::locate(
+                    &p.text,
+                    post,
+                    &new.exact,
+                    new.prefix.as_deref(),
+                    new.suffix.as_deref(),
+                )?;
+                exact_len = len;
+                start
             }
         };
-        let sel = selector(&p.text, start, start + exact.len())
+        let sel = selector(&p.text, start, start + exact_len)
             .ok_or_else(|| Error::bad_input("the highlight is outside the post"))?;
         let label_id = match &new.label {
             Some(name) => Some(self.label_by_name(name)?.id),
             None => None,
         };
+        let same: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT uuid FROM highlights WHERE thread_id = ?1 AND post_source = ?2
+                 AND start = ?3 AND \"end\" = ?4 AND label_id IS ?5 AND state != 'orphaned'",
+                params![thread_id, post, sel.start as i64, sel.end as i64, label_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(uuid) = same {
+            return Err(Error::bad_input(format!(
+                "post {post} already has this highlight ({}, {}..{}): {uuid}",
+                new.label.as_deref().unwrap_or("no label"),
+                sel.start,
+                sel.end
+            )));
+        }
         let t = now();
         let uuid = uuid::Uuid::new_v4().to_string();
         let tx = self.conn.transaction()?;

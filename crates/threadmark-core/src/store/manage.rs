@@ -14,27 +14,11 @@ use crate::progress::Observer;
 /// The name pasted text is given in error messages.
 pub const PASTED_NAME: &str = "pasted text";
 
-/// The longest title a thread may be given, in characters.
-pub const MAX_TITLE_CHARS: usize = 500;
-
 impl Library {
-    /// Give a thread a new title (trimmed; not empty, at most [`MAX_TITLE_CHARS`]).
+    /// Give a thread a new title (trimmed; not empty, at most [`crate::model::MAX_TITLE_CHARS`]).
     /// Returns the thread as the library lists it.
     pub fn rename_thread(&mut self, thread_id: i64, title: &str) -> Result<ThreadSummary> {
-        let title = title.trim();
-        if title.is_empty() {
-            return Err(Error::bad_input("a thread needs a title"));
-        }
-        if title.chars().count() > MAX_TITLE_CHARS {
-            return Err(Error::bad_input(format!(
-                "a title may have at most {MAX_TITLE_CHARS} characters"
-            )));
-        }
-        if title.chars().any(char::is_control) {
-            return Err(Error::bad_input(
-                "a title is one line, without control characters",
-            ));
-        }
+        let title = crate::model::check_title(title)?;
         // A title the user gave is kept by later re-imports and refreshes.
         let n = self.conn.execute(
             "UPDATE threads SET title = ?1, title_given = 1 WHERE id = ?2",
@@ -142,7 +126,7 @@ mod tests {
     #[test]
     fn rename_refuses_empty_long_and_multi_line_titles() {
         let (mut lib, id) = library_with_one_thread();
-        let long = "x".repeat(MAX_TITLE_CHARS + 1);
+        let long = "x".repeat(crate::model::MAX_TITLE_CHARS + 1);
         for bad in ["", "   ", long.as_str(), "two\nlines"] {
             let e = lib.rename_thread(id, bad).unwrap_err();
             assert_eq!(e.kind(), ErrorKind::BadInput, "{bad:?}: {e}");
@@ -151,7 +135,9 @@ mod tests {
             lib.thread(id).unwrap().title,
             "Is SQLite enough for a local app?"
         );
-        assert!(lib.rename_thread(id, &"y".repeat(MAX_TITLE_CHARS)).is_ok());
+        assert!(lib
+            .rename_thread(id, &"y".repeat(crate::model::MAX_TITLE_CHARS))
+            .is_ok());
     }
 
     #[test]

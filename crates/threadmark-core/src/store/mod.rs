@@ -7,9 +7,12 @@
 
 mod align;
 mod annotations;
+mod cjk;
+pub use cjk::query as cjk_query;
 mod highlights;
 mod labels;
 mod links;
+mod locate;
 mod manage;
 mod read;
 pub use read::SEARCH_RANKED;
@@ -56,6 +59,7 @@ pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct Library {
     conn: Connection,
     path: Option<PathBuf>,
+    read_only: bool,
 }
 
 impl std::fmt::Debug for Library {
@@ -68,8 +72,74 @@ impl std::fmt::Debug for Library {
 pub const NEW_PAGE_SIZE: i64 = 16384;
 
 impl Library {
-    /// Open (creating if needed) the library at `path` and migrate it.
+    /// Open (creating if needed) the library at `path` and migrate it. A library
+    /// this process may read but not write (a read-only file or folder, a read-only
+    /// mount, another user's file) is opened read-only: see [`Library::is_read_only`].
     pub fn open(path: &Path) -> Result<Library> {
+        match Self::open_writable(path) {
+            Ok(lib) if lib.conn.is_readonly("main").unwrap_or(false) => {
+                drop(lib);
+                Self::open_read_only(path)
+            }
+            Ok(lib) => Ok(lib),
+            Err(e) if path.is_file() && is_read_only_failure(e.cause()) => {
+                Self::open_read_only(path).map_err(|_| e)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Open an existing library for reading only; it must be at this build's
+    /// schema version (a read-only library cannot be migrated).
+    pub fn open_read_only(path: &Path) -> Result<Library> {
+        let wrap = |e: Error| e.in_file(path);
+        let (conn, version) = match read_only_connection(path, false) {
+            Ok(opened) => opened,
+            // A WAL library in a folder this process may not write, with no shared
+            // memory file beside it: SQLite cannot set up the WAL index. Read it as
+            // immutable instead (nobody who could change it is expected to).
+            Err(e) if is_read_only_failure(e.cause()) => {
+                read_only_connection(path, true).map_err(|_| wrap(e))?
+            }
+            Err(e) => return Err(wrap(e)),
+        };
+        let latest = MIGRATIONS_DIR.dirs().count() as i64;
+        if version != latest {
+            return Err(wrap(Error::new(
+                ErrorKind::Database,
+                format!("the library is read-only and at schema version {version}; this build reads version {latest} and cannot upgrade a library it may not write"),
+            )));
+        }
+        Ok(Library {
+            conn,
+            path: Some(path.to_path_buf()),
+            read_only: true,
+        })
+    }
+
+    /// Whether this library was opened read-only (see [`Library::open`]): reading
+    /// works, every write fails. Callers refuse writes up front with
+    /// [`Library::ensure_writable`].
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
+    /// An error naming the file if the library is read-only.
+    pub fn ensure_writable(&self) -> Result<()> {
+        if !self.read_only {
+            return Ok(());
+        }
+        let e = Error::new(
+            ErrorKind::ReadOnly,
+            "the library is read-only (no permission to write it, or a read-only file system): nothing was changed",
+        );
+        Err(match &self.path {
+            Some(p) => e.in_file(p),
+            None => e,
+        })
+    }
+
+    fn open_writable(path: &Path) -> Result<Library> {
         let wrap = |e: Error| e.in_file(path);
         if path.is_dir() {
             return Err(wrap(Error::new(
@@ -84,6 +154,7 @@ impl Library {
         let mut lib = Library {
             conn,
             path: Some(path.to_path_buf()),
+            read_only: false,
         };
         lib.prepare().map_err(|e| {
             if e.cause().contains("file is not a database") {
@@ -103,6 +174,7 @@ impl Library {
         let mut lib = Library {
             conn: Connection::open_in_memory()?,
             path: None,
+            read_only: false,
         };
         lib.prepare()?;
         Ok(lib)
@@ -110,6 +182,8 @@ impl Library {
 
     fn prepare(&mut self) -> Result<()> {
         self.conn.busy_timeout(BUSY_TIMEOUT)?;
+        // Before the migrations: schema 9's triggers and backfill call it.
+        cjk::register(&self.conn)?;
         // Write transactions take the write lock when they begin. A deferred one
         // that reads first and then writes fails at once with "database is locked"
         // (no busy wait) if another connection, the app's or the CLI's, committed
@@ -154,6 +228,64 @@ impl Library {
     }
 }
 
+/// A read-only connection (`immutable`: SQLite takes no locks and reads no WAL)
+/// with its schema version.
+fn read_only_connection(path: &Path, immutable: bool) -> Result<(Connection, i64)> {
+    use rusqlite::OpenFlags;
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = if immutable {
+        Connection::open_with_flags(
+            format!("file:{}?immutable=1", uri_path(path)),
+            flags | OpenFlags::SQLITE_OPEN_URI,
+        )?
+    } else {
+        Connection::open_with_flags(path, flags)?
+    };
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    cjk::register(&conn)?;
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(|e| {
+            let e = Error::from(e);
+            if e.cause().contains("file is not a database") {
+                Error::new(
+                    ErrorKind::Database,
+                    "not a Threadmark library (not an SQLite database)",
+                )
+            } else {
+                e
+            }
+        })?;
+    Ok((conn, version))
+}
+
+/// A path for an SQLite `file:` URI: every byte but unreserved ones and `/`
+/// percent-encoded.
+fn uri_path(path: &Path) -> String {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = String::new();
+    for &b in absolute.as_os_str().as_encoded_bytes() {
+        if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Whether an open failed because the file or its folder may not be written.
+fn is_read_only_failure(cause: &str) -> bool {
+    [
+        "readonly",
+        "read-only",
+        "unable to open database file",
+        "ermission denied",
+    ]
+    .iter()
+    .any(|s| cause.contains(s))
+}
+
 /// Now, in unix seconds.
 pub(crate) fn now() -> i64 {
     std::time::SystemTime::now()
@@ -167,7 +299,15 @@ mod tests {
 
     #[test]
     fn migrations_are_valid() {
-        migrations().unwrap().validate().unwrap();
+        // `Migrations::validate` uses a bare connection, without the SQL function
+        // schema 7 calls: apply them all to one that has it instead.
+        let mut conn = Connection::open_in_memory().unwrap();
+        cjk::register(&conn).unwrap();
+        migrations().unwrap().to_latest(&mut conn).unwrap();
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, MIGRATIONS_DIR.dirs().count() as i64);
     }
 
     #[test]

@@ -300,6 +300,11 @@ impl Library {
                 .map(|(lo, hi)| (lo.unwrap_or(1), hi.unwrap_or(0)))?,
             None => (i64::MIN, i64::MAX),
         };
+        if let Some(rewritten) = super::cjk::query(query) {
+            // CJK characters: the index that finds them inside longer runs.
+            return super::cjk::search(&self.conn, query, &rewritten, thread, limit, marks)
+                .map_err(|e| search_error(query, e));
+        }
         let ranked = (|| -> rusqlite::Result<Vec<(i64, SearchHit)>> {
             // Only a thread filter needs the posts table before ranking; without one
             // the candidates come from the FTS index alone.
@@ -373,18 +378,28 @@ impl Library {
                 })
                 .collect())
         });
-        collected.map_err(|e| match e {
-            // A plain SQLITE_ERROR from MATCH is FTS5 refusing the query text.
-            rusqlite::Error::SqliteFailure(ref err, ref detail) if err.code == rusqlite::ErrorCode::Unknown => {
-                let why = detail.as_deref().unwrap_or("syntax error").trim_start_matches("fts5: ");
-                Error::new(
-                    ErrorKind::BadInput,
-                    format!(
-                        "cannot understand the search {query:?} ({why}): use words, \"a phrase\" in double quotes, prefix* or AND/OR/NOT"
-                    ),
-                )
-            }
-            other => other.into(),
-        })
+        collected.map_err(|e| search_error(query, e))
+    }
+}
+
+/// A search's failure: a plain SQLITE_ERROR from MATCH is FTS5 refusing the query
+/// text, said as such.
+fn search_error(query: &str, e: rusqlite::Error) -> Error {
+    match e {
+        rusqlite::Error::SqliteFailure(ref err, ref detail)
+            if err.code == rusqlite::ErrorCode::Unknown =>
+        {
+            let why = detail
+                .as_deref()
+                .unwrap_or("syntax error")
+                .trim_start_matches("fts5: ");
+            Error::new(
+                ErrorKind::BadInput,
+                format!(
+                    "cannot understand the search {query:?} ({why}): use words, \"a phrase\" in double quotes, prefix* or AND/OR/NOT"
+                ),
+            )
+        }
+        other => other.into(),
     }
 }

@@ -29,6 +29,9 @@ pub struct RestoreReport {
     pub posts_added: usize,
     pub highlights_added: usize,
     pub highlights_updated: usize,
+    /// Highlights restored (added or updated) as orphaned: on a post the thread does
+    /// not hold (kept with their quote, to re-attach), or orphaned in the export.
+    pub highlights_orphaned: usize,
     pub labels_added: usize,
     pub links_added: usize,
 }
@@ -334,11 +337,26 @@ fn restore_highlight(
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?;
-    let state = text(h, path, "state")?;
+    let post = text(h, path, "post")?;
+    let post_exists = tx
+        .query_row(
+            "SELECT 1 FROM posts WHERE thread_id = ?1 AND source_id = ?2",
+            params![thread_id, post],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some();
+    // A highlight on a post the thread does not hold cannot be anchored, whatever
+    // the export says: it is kept, with its quote, as an orphan.
+    let state = if post_exists {
+        text(h, path, "state")?
+    } else {
+        "orphaned"
+    };
     let values = params![
         uuid,
         thread_id,
-        text(h, path, "post")?,
+        post,
         label_id,
         text(h, path, "exact")?,
         opt_text(h, "prefix").unwrap_or_default(),
@@ -377,6 +395,9 @@ fn restore_highlight(
             tx.last_insert_rowid()
         }
     };
+    if state == "orphaned" {
+        report.highlights_orphaned += 1;
+    }
     if let Some(tags) = h.get("tags").and_then(Value::as_array) {
         for tag in tags.iter().filter_map(Value::as_str) {
             tx.execute(

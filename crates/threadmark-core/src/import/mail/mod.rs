@@ -283,14 +283,28 @@ pub fn parse_maildir(path: &Path, max_bytes: u64) -> Result<Vec<ThreadDoc>> {
         let len = std::fs::metadata(file)
             .map_err(|e| Error::from(e).in_file(file))?
             .len();
-        total = total.saturating_add(len);
-        if total > max_bytes {
-            return Err(Error::new(
+        let over = || {
+            Error::new(
                 ErrorKind::TooLarge,
-                format!("the Maildir holds over {max_bytes} bytes of messages, the import limit"),
-            ));
+                format!(
+                    "the Maildir holds over {} of messages, the import limit",
+                    crate::import::format_size(max_bytes)
+                ),
+            )
+        };
+        if total.saturating_add(len) > max_bytes {
+            return Err(over());
         }
-        let bytes = std::fs::read(file).map_err(|e| Error::from(e).in_file(file))?;
+        // Bounded by what is left of the limit: a FIFO or a device among the
+        // messages reports no size.
+        let bytes = crate::import::read_path(file, max_bytes - total).map_err(|e| {
+            if e.kind() == ErrorKind::TooLarge {
+                over()
+            } else {
+                e
+            }
+        })?;
+        total += bytes.len() as u64;
         // A file may itself be an mbox.
         for (n, (line, raw)) in split_mbox(&bytes).into_iter().enumerate() {
             let msg = parse_message(&raw).map_err(|e| {
