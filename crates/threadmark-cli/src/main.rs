@@ -5,6 +5,7 @@
 
 mod annotations;
 mod filter;
+mod follow;
 mod output;
 
 use std::io::{Read, Write};
@@ -136,6 +137,8 @@ enum Command {
     Highlight(HighlightCommand),
     /// Delete a thread with its posts and highlights.
     Delete { thread: i64 },
+    #[command(flatten)]
+    Follow(follow::FollowCommand),
 }
 
 #[derive(Subcommand)]
@@ -265,6 +268,9 @@ fn run(cli: Cli) -> Result<()> {
                     &mut threadmark_core::progress::unobserved,
                 )
                 .map_err(|e| e.in_file(&url))?;
+            for &id in &ids {
+                lib.set_source_url(id, &url)?;
+            }
             for id in ids {
                 writeln!(out, "{id}")?;
             }
@@ -425,6 +431,7 @@ fn run(cli: Cli) -> Result<()> {
             let mut lib = open_library(cli.db)?;
             lib.delete_thread(thread)?;
         }
+        Command::Follow(command) => follow::run(&mut open_library(cli.db)?, command, &mut out)?,
     }
     out.flush()?;
     Ok(())

@@ -21,7 +21,7 @@ pub struct LabelSpec {
 /// Keys the reader itself uses (its help overlay, `?`): a label cannot take them as
 /// its shortcut. The app's `RESERVED_KEYS` (ui/src/highlighting.ts) is the same list.
 pub const RESERVED_KEYS: &[char] = &[
-    '/', '?', 't', 'j', 'k', 'n', 'p', 'u', 'h', 'm', 'l', 'q', 'e', 'r', 'o', 'x', 'v', 'f', ']',
+    '/', '?', 't', 'j', 'k', 'n', 'p', 'u', 'h', 'm', 'l', 'q', 'e', 'r', 'o', 'x', 'v', 'f', ']', '[', 'c',
 ];
 
 /// What becomes of a deleted label's highlights.

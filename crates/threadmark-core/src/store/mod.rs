@@ -7,6 +7,7 @@
 
 mod align;
 mod annotations;
+mod follow;
 mod highlights;
 mod labels;
 mod links;
@@ -18,6 +19,7 @@ mod unchanged;
 mod write;
 
 pub use annotations::AnnotationReport;
+pub use follow::{address_of, Change, News, ParentContext, RefreshReport};
 pub use highlights::{DeletedHighlight, HighlightEdit, NewHighlight};
 pub use labels::{LabelRemoval, LabelSpec};
 pub use links::{Link, LinkKind};
