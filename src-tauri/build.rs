@@ -35,6 +35,12 @@ const COMMANDS: &[&str] = &[
     "delete_link",
     "export_threads",
     "restore_backup",
+    "refresh_thread",
+    "follow_state",
+    "mark_read",
+    "mark_all_read",
+    "news",
+    "changed_highlights",
 ];
 
 fn main() {

@@ -177,10 +177,14 @@ pub async fn fetch_url(
     if let Some(title) = title.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         doc.title = title.to_string();
     }
-    let ids = state
-        .library()?
-        .import_docs(std::slice::from_ref(&doc), None);
-    Ok(ids.map_err(|e| e.in_file(url.trim()))?)
+    let mut library = state.library()?;
+    let ids = library
+        .import_docs(std::slice::from_ref(&doc), None)
+        .map_err(|e| e.in_file(url.trim()))?;
+    for &id in &ids {
+        library.set_source_url(id, &url)?;
+    }
+    Ok(ids)
 }
 
 /// Imports a file the user chose in the open dialog or dropped on the window;
@@ -211,7 +215,7 @@ pub async fn cancel_import(imports: State<'_, Imports>) -> Result<()> {
 /// Sends an import's progress to the window (once per percent and stage, so a
 /// 10,000-post import sends some 200 events, not 20,000) and stops it when the
 /// user cancelled.
-fn observer<'a, R: Runtime>(
+pub(crate) fn observer<'a, R: Runtime>(
     app: &'a AppHandle<R>,
     imports: &'a Imports,
 ) -> impl FnMut(Progress) -> ControlFlow<()> + 'a {

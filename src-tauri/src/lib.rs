@@ -10,7 +10,9 @@
 //! function.
 
 pub mod commands;
+pub mod commands_follow;
 pub mod dto;
+pub mod dto_follow;
 pub mod error;
 pub mod state;
 pub mod webview;
@@ -64,6 +66,12 @@ pub fn app<R: Runtime>(builder: Builder<R>, library: LibraryState) -> Builder<R>
             commands::restore_backup,
             commands::import_file,
             commands::cancel_import,
+            commands_follow::refresh_thread,
+            commands_follow::follow_state,
+            commands_follow::mark_read,
+            commands_follow::mark_all_read,
+            commands_follow::news,
+            commands_follow::changed_highlights,
         ])
 }
 

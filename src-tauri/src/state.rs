@@ -57,6 +57,8 @@ impl LibraryState {
 #[derive(Default)]
 pub struct Imports {
     cancel: AtomicBool,
+    /// Wakes whoever waits in [`Imports::until_cancelled`] (a refresh downloading).
+    cancelled: tokio::sync::Notify,
 }
 
 impl Imports {
@@ -68,6 +70,20 @@ impl Imports {
     /// Asks the running import to stop at its next step.
     pub fn cancel(&self) {
         self.cancel.store(true, Ordering::SeqCst);
+        self.cancelled.notify_waiters();
+    }
+
+    /// Resolves once the user asks to stop (at once if they already did).
+    pub async fn until_cancelled(&self) {
+        loop {
+            let notified = self.cancelled.notified();
+            let mut notified = std::pin::pin!(notified);
+            notified.as_mut().enable();
+            if self.cancelled() {
+                return;
+            }
+            notified.await;
+        }
     }
 
     pub fn cancelled(&self) -> bool {

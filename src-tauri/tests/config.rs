@@ -116,6 +116,13 @@ fn the_only_capability_grants_exactly_the_app_commands() {
         "allow-delete-link",
         "allow-export-threads",
         "allow-restore-backup",
+        // Following threads: refresh, read state, news.
+        "allow-refresh-thread",
+        "allow-follow-state",
+        "allow-mark-read",
+        "allow-mark-all-read",
+        "allow-news",
+        "allow-changed-highlights",
         // The open and save dialogs only: no message or ask dialogs.
         "dialog:allow-open",
         "dialog:allow-save",

@@ -37,7 +37,7 @@ import { toast } from "./toast";
 import { addPostDecorator, updatePostName } from "./views/post";
 
 /** Keys the app uses elsewhere: a label cannot take them as its shortcut. */
-export const RESERVED_KEYS = new Set(["/", "?", "t", "j", "k", "n", "p", "u", "h", "m", "l", "q", "e", "r", "o", "x", "v", "f", "z", " ", "]"]);
+export const RESERVED_KEYS = new Set(["/", "?", "t", "j", "k", "n", "p", "u", "h", "m", "l", "q", "e", "r", "o", "x", "v", "f", "z", " ", "]", "[", "c"]);
 
 export const LINK_KINDS: { kind: LinkKind; verb: string; inverse: string }[] = [
   { kind: "supports", verb: "supports", inverse: "supported by" },

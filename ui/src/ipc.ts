@@ -110,6 +110,46 @@ export async function onImportProgress(handler: (progress: ImportProgress) => vo
   }
 }
 
+// ---- Following threads: refresh, read state, news --------------------------------
+
+import type { NewsItem } from "./bindings/NewsItem";
+import type { RefreshReport } from "./bindings/RefreshReport";
+import type { ThreadFollow } from "./bindings/ThreadFollow";
+
+export type { NewsItem, RefreshReport, ThreadFollow };
+
+/** Downloads thread `id` again from its address and saves that version. Progress
+ *  and cancelling as for imports (cancelImport); a failing source rejects with its
+ *  one-line error and the thread stays as it was. */
+export function refreshThread(id: number): Promise<RefreshReport> {
+  return call<RefreshReport>("refresh_thread", { id });
+}
+
+/** Per thread: unread news and whether it can be refreshed. */
+export function followState(): Promise<ThreadFollow[]> {
+  return call<ThreadFollow[]>("follow_state");
+}
+
+/** Marks posts (source ids) of a thread read. */
+export function markRead(id: number, posts: string[]): Promise<number> {
+  return call<number>("mark_read", { id, posts });
+}
+
+/** Marks a whole thread read, or (id null) every news post of every thread. */
+export function markAllRead(id: number | null): Promise<number> {
+  return call<number>("mark_all_read", { id });
+}
+
+/** Unread new and edited posts of a thread, or of all (id null). */
+export function news(id: number | null): Promise<NewsItem[]> {
+  return call<NewsItem[]>("news", { id });
+}
+
+/** Ids of a thread's highlights whose words an edit changed. */
+export function changedHighlights(id: number): Promise<number[]> {
+  return call<number[]>("changed_highlights", { id });
+}
+
 /** Asks for a file to import with the system's open dialog; null if cancelled. */
 export async function pickFile(): Promise<string | null> {
   try {

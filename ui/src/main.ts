@@ -8,10 +8,13 @@ import { el, hasModifier, isTyping } from "./dom";
 import { openExport } from "./exporting";
 import { openHelp } from "./help";
 import { importFromDialog, importPaths, pasteDialog } from "./importing";
+import { followLibrary, orderThreads } from "./library-follow";
 import {
   type CommandError,
   type SearchHit,
   asCommandError,
+  followState,
+  news,
   libraryInfo,
   listThreads,
   onFileDrop,
@@ -21,10 +24,11 @@ import {
 } from "./ipc";
 import { type Reading, loadReading, saveReading } from "./prefs";
 import { showReadOnlyBanner } from "./readonly";
-import { LIBRARY_HREF, type Route, parseRoute, searchHref, threadHref } from "./route";
+import { LIBRARY_HREF, NEWS_HREF, type Route, parseRoute, searchHref, threadHref } from "./route";
 import { cycleTheme, initTheme } from "./theme";
 import { clearToasts, toast } from "./toast";
 import { focusSearch, showTheme } from "./topbar";
+import { catchUpView } from "./views/catchup";
 import { libraryView } from "./views/library";
 import { searchView } from "./views/search";
 import { threadView } from "./views/thread";
@@ -90,6 +94,8 @@ function enter(route: Route): { label: string; go: () => void } {
       return { label: "Results", go: back(searchHref(to.q, to.thread)) };
     case "thread":
       return { label: "Thread", go: back(threadHref(to.id, positions.get(to.id) ?? to.post)) };
+    case "news":
+      return { label: "Catch up", go: back(NEWS_HREF) };
     default:
       return { label: "Library", go: back(LIBRARY_HREF) };
   }
@@ -118,6 +124,11 @@ async function render(): Promise<void> {
       const view = await threadView(opened, { post: route.post, q: route.q, offset }, enter(route), onPosition);
       if (mine !== generation) return view.leave?.();
       show(view, route);
+    } else if (route.view === "news") {
+      const items = await news(null);
+      if (mine !== generation) return;
+      document.title = "Catch up — Threadmark";
+      show(catchUpView(items, enter(route), () => void render()), route);
     } else if (route.view === "search" && route.q.trim()) {
       const [result, threads] = await Promise.all([
         search(route.q, route.thread).then(
@@ -130,7 +141,8 @@ async function render(): Promise<void> {
       document.title = `Search: ${route.q} — Threadmark`;
       show(searchView(route.q, route.thread, result, threads, enter(route), lastResult), route);
     } else {
-      const [threads, info] = await Promise.all([listThreads(), libraryInfo().catch(() => null)]);
+      const [listed, info, follow] = await Promise.all([listThreads(), libraryInfo().catch(() => null), followState().then((f) => f ?? [], () => [])]);
+      const threads = orderThreads(listed, follow);
       if (mine !== generation) return;
       document.title = "Threadmark";
       const reading = loadReading();
@@ -139,7 +151,8 @@ async function render(): Promise<void> {
       imported = null;
       if (announce?.[0] !== undefined) lastThreadId = announce[0];
       enter(route);
-      show(libraryView(threads, info, lastThreadId, { openFile: () => void openFile(), paste: (text) => void paste(text) }), route);
+      const view = libraryView(threads, info, lastThreadId, { openFile: () => void openFile(), paste: (text) => void paste(text) });
+      show(followLibrary(view, threads, follow), route);
       if (announce && announce.length > 0) {
         const titles = announce.map((id) => threads.find((t) => t.id === id)?.title ?? `thread ${id}`);
         toast(announce.length === 1 ? `Imported “${titles[0]}”.` : `Imported ${announce.length} threads.`);
@@ -268,6 +281,8 @@ document.addEventListener("keydown", (event) => {
 });
 
 window.addEventListener("hashchange", () => void render());
+// After a refresh: the same screen again, with what changed.
+window.addEventListener("threadmark:reload", () => void render());
 
 // At start, back where the reader was if a thread was open when the app closed.
 const reading = loadReading();

@@ -11,8 +11,14 @@ export const SHOW_AFTER_MS = 250;
 
 const NUMBER = new Intl.NumberFormat();
 
-/** Runs `run` (an importFile or importText call), showing its progress while it lasts. */
-export async function trackImport<T>(run: () => Promise<T>): Promise<T> {
+/** What the dialog says: its title and its first line (before any progress). */
+export interface TrackText {
+  title: string;
+  waiting: string;
+}
+
+/** Runs `run` (an importFile, importText or refreshThread call), showing its progress while it lasts. */
+export async function trackImport<T>(run: () => Promise<T>, text: TrackText = { title: "Importing", waiting: "Reading the file…" }): Promise<T> {
   let latest: ImportProgress | null = null;
   let panel: Panel | null = null;
   const unlisten = await onImportProgress((progress) => {
@@ -23,7 +29,7 @@ export async function trackImport<T>(run: () => Promise<T>): Promise<T> {
     panel?.update(progress);
   });
   const timer = window.setTimeout(() => {
-    panel = openPanel();
+    panel = openPanel(text);
     if (latest) panel.update(latest);
   }, SHOW_AFTER_MS);
   try {
@@ -41,20 +47,21 @@ export function wasCancelled(error: unknown): boolean {
 }
 
 export const CANCELLED_MESSAGE = "Import cancelled: nothing was saved.";
+export const CANCELLED_REFRESH = "Refresh cancelled: the thread is as it was.";
 
 interface Panel {
   update(progress: ImportProgress): void;
   close(): void;
 }
 
-function openPanel(): Panel {
+function openPanel(text: TrackText): Panel {
   const bar = el("progress", { class: "import-bar", "aria-label": "Import progress" });
-  const label = el("p", { class: "import-label", "aria-live": "polite" }, "Reading the file…");
+  const label = el("p", { class: "import-label", "aria-live": "polite" }, text.waiting);
   const cancel = el("button", { type: "button", class: "button button--plain", value: "cancel" }, "Cancel");
   const dialog = el(
     "dialog",
     { class: "dialog dialog--progress", "aria-labelledby": "import-title" },
-    el("h2", { class: "dialog-title", id: "import-title" }, "Importing"),
+    el("h2", { class: "dialog-title", id: "import-title" }, text.title),
     bar,
     label,
     el("div", { class: "dialog-actions" }, cancel),

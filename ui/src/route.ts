@@ -3,11 +3,13 @@
 //   "#/thread/ID"                     a thread
 //   "#/thread/ID?post=SID&q=QUERY"    a thread scrolled to a post (q: words to mark)
 //   "#/search?q=QUERY&thread=ID"      search results (thread: optional filter)
+//   "#/news"                          the catch-up queue (unread new and edited posts)
 
 export type Route =
   | { view: "library" }
   | { view: "thread"; id: number; post: string | null; q: string | null }
-  | { view: "search"; q: string; thread: number | null };
+  | { view: "search"; q: string; thread: number | null }
+  | { view: "news" };
 
 export function parseRoute(hash: string): Route {
   const [path = "", query = ""] = hash.replace(/^#/, "").split("?", 2);
@@ -16,6 +18,7 @@ export function parseRoute(hash: string): Route {
   if (thread?.[1]) {
     return { view: "thread", id: Number(thread[1]), post: params.get("post"), q: params.get("q") };
   }
+  if (path === "/news") return { view: "news" };
   if (path === "/search") {
     const filter = params.get("thread");
     return {
@@ -43,3 +46,4 @@ export function searchHref(q: string, thread: number | null = null): string {
 }
 
 export const LIBRARY_HREF = "#/";
+export const NEWS_HREF = "#/news";

@@ -5,6 +5,7 @@
 
 mod annotations;
 mod filter;
+mod follow;
 mod library;
 mod manage;
 mod output;
@@ -141,6 +142,8 @@ enum Command {
     Delete { thread: i64 },
     /// Give a thread a new title (one line, no control characters).
     Rename { thread: i64, title: String },
+    #[command(flatten)]
+    Follow(follow::FollowCommand),
 }
 
 #[derive(Subcommand)]
@@ -259,6 +262,9 @@ fn run(cli: Cli) -> Result<()> {
                     &mut threadmark_core::progress::unobserved,
                 )
                 .map_err(|e| e.in_file(&url))?;
+            for &id in &ids {
+                lib.set_source_url(id, &url)?;
+            }
             for id in ids {
                 writeln!(out, "{id}")?;
             }
@@ -424,6 +430,14 @@ fn run(cli: Cli) -> Result<()> {
         Command::Rename { thread, title } => {
             let mut lib = library::open(cli.db, Access::Write)?;
             manage::rename(&mut lib, &mut out, thread, &title)?;
+        }
+        Command::Follow(command) => {
+            let access = if command.writes() {
+                Access::Write
+            } else {
+                Access::Read
+            };
+            follow::run(&mut library::open(cli.db, access)?, command, &mut out)?
         }
     }
     out.flush()?;

@@ -15,6 +15,7 @@ pub mod error;
 pub mod export;
 pub mod fetch;
 pub mod filter;
+pub mod follow;
 #[cfg(feature = "synthetic")]
 pub mod fuzzing;
 pub mod import;

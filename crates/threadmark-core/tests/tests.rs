@@ -10,6 +10,7 @@ mod backup;
 mod discourse;
 mod export;
 mod fetch;
+mod follow;
 mod fuzz_smoke;
 mod hn;
 mod hn_fast;

@@ -32,6 +32,7 @@ import { ancestors, buildTree, hiddenPosts } from "../tree";
 import { type PostContext, renderPending, renderPost, showCollapsed } from "./post";
 import { threadHighlighting } from "./highlights-panel";
 import { threadQuoting } from "./quote";
+import { threadFollowing } from "../following";
 import type { View } from "./view";
 
 /** Posts fetched per call: the first screen of a thread needs one page. */
@@ -504,9 +505,13 @@ export async function threadView(
   };
   window.addEventListener("scroll", remember, { passive: true });
 
+  // New and edited posts since last read (marks, ] and [), read state, Refresh (R).
+  const following = threadFollowing({ threadId: thread.id, outline, root, focusPost: (i) => focusPost(i, "center"), current: currentIndex });
+
   // The first screen's posts before the screen is shown: no placeholder flash.
   const firstPage = Math.floor(Math.max(0, targetIndex) / PAGE_SIZE);
   if (total > 0) await fetchPage(firstPage);
+  await following.ready;
 
   // Highlights: marks (a post decorator), the selection toolbar, the side panel.
   const highlighting = threadHighlighting(
@@ -659,6 +664,7 @@ export async function threadView(
       if (selecting.onKey(event)) return true;
       if (highlighting.onKey(event)) return true;
       if (quoting.onKey(event)) return true;
+      if (following.onKey(event)) return true;
       switch (event.key) {
         case "Escape":
         case "Backspace":
@@ -765,6 +771,7 @@ export async function threadView(
       selecting.leave();
       highlighting.leave();
       quoting.leave();
+      following.leave();
       connected = false;
       mounted = false;
       unmount?.();

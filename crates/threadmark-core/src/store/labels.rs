@@ -22,7 +22,7 @@ pub struct LabelSpec {
 /// its shortcut. The app's `RESERVED_KEYS` (ui/src/highlighting.ts) is the same list.
 pub const RESERVED_KEYS: &[char] = &[
     '/', '?', 't', 'j', 'k', 'n', 'p', 'u', 'h', 'm', 'l', 'q', 'e', 'r', 'o', 'x', 'v', 'f', 'z',
-    ']',
+    ']', '[', 'c',
 ];
 
 /// What becomes of a deleted label's highlights.

@@ -9,6 +9,7 @@ mod align;
 mod annotations;
 mod cjk;
 pub use cjk::query as cjk_query;
+mod follow;
 mod highlights;
 mod labels;
 mod links;
@@ -21,6 +22,7 @@ mod unchanged;
 mod write;
 
 pub use annotations::AnnotationReport;
+pub use follow::{address_of, Change, News, ParentContext, RefreshReport};
 pub use highlights::{DeletedHighlight, HighlightEdit, NewHighlight};
 pub use labels::{LabelRemoval, LabelSpec};
 pub use links::{Link, LinkKind};
