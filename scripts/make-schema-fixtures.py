@@ -35,7 +35,7 @@ def git(*args):
 def adding_commits():
     """{N: commit that added migrations/NN-*}, from history."""
     out = {}
-    log = git("log", "--reverse", "--diff-filter=A", "--name-only", "--format=@%H", "--", "migrations")
+    log = git("log", "--reverse", "-m", "--first-parent", "--no-renames", "--diff-filter=A", "--name-only", "--format=@%H", "--", "migrations")
     commit = None
     for line in log.decode().splitlines():
         if line.startswith("@"):
