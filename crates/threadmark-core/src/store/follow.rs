@@ -110,18 +110,21 @@ pub fn address_of(source: &str, source_key: Option<&str>, url: Option<&str>) -> 
     }
 }
 
+/// A thread's title, source, source key, address and the address it was fetched from.
+type ThreadAddressRow = (
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
 impl Library {
     /// The web address thread `id` is refreshed from: the one it was fetched from,
     /// else the one its source names. `unsupported` when it has none (a file of a
     /// plain-text dump or a mailbox).
     pub fn refresh_address(&self, id: i64) -> Result<String> {
-        let row: Option<(
-            String,
-            String,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-        )> = self
+        let row: Option<ThreadAddressRow> = self
             .conn
             .query_row(
                 "SELECT title, source, source_key, url, source_url FROM threads WHERE id = ?1",
