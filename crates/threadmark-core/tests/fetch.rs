@@ -9,9 +9,7 @@ use threadmark_core::fetch::{self, FetchOptions, USER_AGENT};
 use threadmark_core::import::{parse_bytes, ImportOptions};
 use threadmark_core::{ErrorKind, Library, ThreadDoc};
 
-#[path = "http_server.rs"]
-mod http_server;
-use http_server::{Reply, Server};
+use crate::http_server::{Reply, Server};
 
 fn read(file: &str) -> Vec<u8> {
     std::fs::read(super::corpus().join(file)).unwrap()

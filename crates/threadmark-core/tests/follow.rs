@@ -13,9 +13,7 @@ use threadmark_core::follow::{refresh_blocking, word_diff, Change, DiffPart};
 use threadmark_core::progress::unobserved;
 use threadmark_core::{ErrorKind, Library, NewHighlight, SourceFormat};
 
-#[path = "http_server.rs"]
-mod http_server;
-use http_server::{Reply, Server};
+use crate::http_server::{Reply, Server};
 
 fn corpus_json(file: &str) -> Value {
     serde_json::from_slice(&std::fs::read(super::corpus().join(file)).unwrap()).unwrap()
@@ -57,7 +55,7 @@ fn save(lib: &mut Library, url: &str, options: &FetchOptions) -> i64 {
     id
 }
 
-fn hn_child<'a>(node: &'a mut Value, id: u64) -> Option<&'a mut Value> {
+fn hn_child(node: &mut Value, id: u64) -> Option<&mut Value> {
     if node["id"] == id {
         return Some(node);
     }

@@ -16,6 +16,7 @@ mod hn;
 mod hn_fast;
 mod hn_json;
 mod hostile;
+mod http_server;
 mod identity;
 mod invariant;
 mod lobsters;
