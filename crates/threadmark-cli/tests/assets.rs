@@ -51,7 +51,13 @@ fn generate_assets_writes_a_man_page_per_subcommand_and_three_completions() {
     pages.sort();
     // Every subcommand `threadmark help` lists (and highlight's own) has its page;
     // the hidden generate-assets and clap's help have none.
-    let help = tm().arg("help").assert().success().get_output().stdout.clone();
+    let help = tm()
+        .arg("help")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let help = String::from_utf8(help).unwrap();
     let mut expected = vec!["threadmark.1".to_string()];
     for line in help.lines().skip_while(|l| *l != "Commands:").skip(1) {
@@ -63,18 +69,33 @@ fn generate_assets_writes_a_man_page_per_subcommand_and_three_completions() {
         }
         expected.push(format!("threadmark-{name}.1"));
     }
-    expected.extend(["threadmark-highlight-add.1".into(), "threadmark-highlight-list.1".into()]);
+    expected.extend([
+        "threadmark-highlight-add.1".into(),
+        "threadmark-highlight-list.1".into(),
+    ]);
     expected.sort();
-    assert!(expected.contains(&"threadmark-open.1".to_string()), "{expected:?}");
+    assert!(
+        expected.contains(&"threadmark-open.1".to_string()),
+        "{expected:?}"
+    );
     assert_eq!(pages, expected);
     for page in &pages {
         let text = std::fs::read_to_string(dir.path().join("man").join(page)).unwrap();
         let name = page.trim_end_matches(".1");
-        assert!(text.starts_with(&format!(".ie \\n(.g .ds Aq \\(aq\n.el .ds Aq '\n.TH {name} 1")), "{page}: {}", &text[..80.min(text.len())]);
+        assert!(
+            text.starts_with(&format!(
+                ".ie \\n(.g .ds Aq \\(aq\n.el .ds Aq '\n.TH {name} 1"
+            )),
+            "{page}: {}",
+            &text[..80.min(text.len())]
+        );
         assert!(!text.contains("generate-assets"), "{page}");
     }
     let root = std::fs::read_to_string(dir.path().join("man/threadmark.1")).unwrap();
-    assert!(root.contains("threadmark\\-open(1)"), "the root page lists open");
+    assert!(
+        root.contains("threadmark\\-open(1)"),
+        "the root page lists open"
+    );
 
     let completions = dir.path().join("completions");
     for (file, needle) in [
@@ -85,7 +106,10 @@ fn generate_assets_writes_a_man_page_per_subcommand_and_three_completions() {
         let text = std::fs::read_to_string(completions.join(file)).unwrap();
         assert!(text.contains(needle), "{file} lacks {needle}");
         assert!(text.contains("open"), "{file} lacks the open subcommand");
-        assert!(!text.contains("generate-assets"), "{file} offers the hidden command");
+        assert!(
+            !text.contains("generate-assets"),
+            "{file} offers the hidden command"
+        );
     }
     assert_eq!(listed.len(), pages.len() + 3);
 }
@@ -93,11 +117,26 @@ fn generate_assets_writes_a_man_page_per_subcommand_and_three_completions() {
 #[test]
 fn open_refuses_what_is_not_a_threadmark_link() {
     for (link, why) in [
-        ("https://example.com/", "it does not start with threadmark://"),
-        ("threadmark://highlight/42", "the highlight id is not a uuid"),
-        ("threadmark://note/1b4e28ba-2fa1-11d2-883f-0016d3cca427", "expected thread/<uuid>"),
+        (
+            "https://example.com/",
+            "it does not start with threadmark://",
+        ),
+        (
+            "threadmark://highlight/42",
+            "the highlight id is not a uuid",
+        ),
+        (
+            "threadmark://note/1b4e28ba-2fa1-11d2-883f-0016d3cca427",
+            "expected thread/<uuid>",
+        ),
     ] {
-        let out = tm().args(["open", link]).assert().failure().get_output().stderr.clone();
+        let out = tm()
+            .args(["open", link])
+            .assert()
+            .failure()
+            .get_output()
+            .stderr
+            .clone();
         let err = String::from_utf8(out).unwrap();
         assert_eq!(err.lines().count(), 1, "{err}");
         assert!(

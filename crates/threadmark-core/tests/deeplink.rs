@@ -10,7 +10,12 @@ use threadmark_core::{ErrorKind, Library, SourceFormat};
 fn seeded() -> (Library, i64) {
     let mut lib = Library::open_in_memory().unwrap();
     let ids = lib
-        .import_bytes("seed.txt", super::seed().as_bytes(), SourceFormat::Auto, Some("Seed"))
+        .import_bytes(
+            "seed.txt",
+            super::seed().as_bytes(),
+            SourceFormat::Auto,
+            Some("Seed"),
+        )
         .unwrap();
     (lib, ids[0])
 }
@@ -33,18 +38,37 @@ fn links_resolve_to_thread_post_and_highlight() {
     let thread = DeepLink::parse(&format!("threadmark://thread/{thread_uuid}")).unwrap();
     assert_eq!(
         lib.resolve_link(&thread).unwrap(),
-        LinkTarget { thread: id, post: None, highlight: None, orphaned: false }
+        LinkTarget {
+            thread: id,
+            post: None,
+            highlight: None,
+            orphaned: false
+        }
     );
-    let post = DeepLink::Post { thread: thread_uuid.clone(), post: "13".into() };
+    let post = DeepLink::Post {
+        thread: thread_uuid.clone(),
+        post: "13".into(),
+    };
     assert_eq!(
-        lib.resolve_link(&DeepLink::parse(&post.to_string()).unwrap()).unwrap(),
-        LinkTarget { thread: id, post: Some("13".into()), highlight: None, orphaned: false }
+        lib.resolve_link(&DeepLink::parse(&post.to_string()).unwrap())
+            .unwrap(),
+        LinkTarget {
+            thread: id,
+            post: Some("13".into()),
+            highlight: None,
+            orphaned: false
+        }
     );
     let link = DeepLink::highlight(&uuid).to_string();
     assert_eq!(link, format!("threadmark://highlight/{uuid}"));
     assert_eq!(
         lib.resolve_link(&DeepLink::parse(&link).unwrap()).unwrap(),
-        LinkTarget { thread: id, post: Some("19".into()), highlight: Some(uuid), orphaned: false }
+        LinkTarget {
+            thread: id,
+            post: Some("19".into()),
+            highlight: Some(uuid),
+            orphaned: false
+        }
     );
 }
 
@@ -55,9 +79,16 @@ fn an_orphaned_highlight_resolves_as_orphaned() {
     let v2: String = super::seed()
         .lines()
         .enumerate()
-        .map(|(i, l)| if i == 12 { "Nothing of this reply is left.\n".to_string() } else { format!("{l}\n") })
+        .map(|(i, l)| {
+            if i == 12 {
+                "Nothing of this reply is left.\n".to_string()
+            } else {
+                format!("{l}\n")
+            }
+        })
         .collect();
-    let docs = threadmark_core::import::parse_bytes("v2.txt", v2.as_bytes(), &Default::default()).unwrap();
+    let docs =
+        threadmark_core::import::parse_bytes("v2.txt", v2.as_bytes(), &Default::default()).unwrap();
     lib.import_docs(&docs, Some(id)).unwrap();
     let target = lib.resolve_link(&DeepLink::highlight(&uuid)).unwrap();
     assert!(target.orphaned, "{target:?}");
@@ -73,7 +104,12 @@ fn links_outlive_a_backup_restored_elsewhere() {
     let mut other = Library::open_in_memory().unwrap();
     // Another thread first, so that row ids differ between the two libraries.
     other
-        .import_bytes("first.txt", b"one line\nanother line\n", SourceFormat::Text, None)
+        .import_bytes(
+            "first.txt",
+            b"one line\nanother line\n",
+            SourceFormat::Text,
+            None,
+        )
         .unwrap();
     other.restore(&backup).unwrap();
     let target = other.resolve_link(&DeepLink::highlight(&uuid)).unwrap();
@@ -92,10 +128,15 @@ fn what_the_library_does_not_hold_is_not_found() {
         format!("threadmark://thread/{missing}"),
         format!("threadmark://thread/{thread_uuid}/post/99999"),
     ] {
-        let e = lib.resolve_link(&DeepLink::parse(&link).unwrap()).unwrap_err();
+        let e = lib
+            .resolve_link(&DeepLink::parse(&link).unwrap())
+            .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::NotFound, "{link}");
         let text = e.to_string();
-        assert!(text.starts_with(&link) && text.ends_with("is not in this library"), "{text}");
+        assert!(
+            text.starts_with(&link) && text.ends_with("is not in this library"),
+            "{text}"
+        );
         assert!(!text.contains('\n'));
     }
 }
@@ -105,7 +146,11 @@ fn exports_carry_each_highlights_link() {
     let (mut lib, id) = seeded();
     let (_, a) = highlight(&mut lib, id, "7", "solid background");
     let (_, b) = highlight(&mut lib, id, "19", "long waits for H1B visas");
-    for format in [ExportFormat::Markdown, ExportFormat::Html, ExportFormat::Csv] {
+    for format in [
+        ExportFormat::Markdown,
+        ExportFormat::Html,
+        ExportFormat::Csv,
+    ] {
         let text = export(&lib, &[id], format).unwrap();
         for uuid in [&a, &b] {
             let link = format!("threadmark://highlight/{uuid}");
@@ -118,6 +163,15 @@ fn exports_carry_each_highlights_link() {
     let mut rows = csv::Reader::from_reader(csv.as_bytes());
     let headers = rows.headers().unwrap().clone();
     let column = headers.iter().position(|h| h == "threadmark_link").unwrap();
-    let links: Vec<String> = rows.records().map(|r| r.unwrap()[column].to_string()).collect();
-    assert_eq!(links, [format!("threadmark://highlight/{a}"), format!("threadmark://highlight/{b}")]);
+    let links: Vec<String> = rows
+        .records()
+        .map(|r| r.unwrap()[column].to_string())
+        .collect();
+    assert_eq!(
+        links,
+        [
+            format!("threadmark://highlight/{a}"),
+            format!("threadmark://highlight/{b}")
+        ]
+    );
 }

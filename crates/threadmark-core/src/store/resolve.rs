@@ -10,11 +10,14 @@ impl Library {
     /// The thread, post and highlight `link` names, or a not-found error saying
     /// which of them this library does not hold.
     pub fn resolve_link(&self, link: &DeepLink) -> Result<LinkTarget> {
-        let missing = |what: &str| Error::not_found(format!("{link}: {what} is not in this library"));
+        let missing =
+            |what: &str| Error::not_found(format!("{link}: {what} is not in this library"));
         let thread_by_uuid = |uuid: &str| -> Result<Option<i64>> {
             Ok(self
                 .conn
-                .query_row("SELECT id FROM threads WHERE uuid = ?1", [uuid], |r| r.get(0))
+                .query_row("SELECT id FROM threads WHERE uuid = ?1", [uuid], |r| {
+                    r.get(0)
+                })
                 .optional()?)
         };
         match link {
