@@ -43,10 +43,13 @@ fi
 DEB="$(ls "$REPO"/target/debug/bundle/deb/*.deb)"
 RPM="$(ls "$REPO"/target/debug/bundle/rpm/*.rpm)"
 echo "package-test: lintian $DEB"
-lintian --fail-on error --no-tag-display-limit "$DEB" || fail "lintian found errors in $DEB"
+lintian --fail-on error --tag-display-limit 0 "$DEB" || fail "lintian found errors in $DEB"
 echo "package-test: rpm -qlp $RPM"
-rpm -qlp "$RPM" | tee /dev/stderr | grep -qx /usr/bin/threadmark || fail "the .rpm holds no /usr/bin/threadmark"
-rpm -qlp "$RPM" | grep -qx /usr/bin/threadmark-app || fail "the .rpm holds no /usr/bin/threadmark-app"
+rpm_files="$(rpm -qlp "$RPM")"
+echo "$rpm_files"
+for f in /usr/bin/threadmark /usr/bin/threadmark-app /usr/share/man/man1/threadmark.1.gz /usr/share/applications/Threadmark.desktop; do
+  grep -qx "$f" <<<"$rpm_files" || fail "the .rpm holds no $f"
+done
 
 WORK="$(mktemp -d)"
 XVFB_PID=""
@@ -119,8 +122,8 @@ done
 # tauri-driver and the test inside one D-Bus session: the single-instance plugin finds
 # the running window on the session bus.
 E2E_APP=/usr/bin/threadmark-app E2E_DRIVER_PORT="$DRIVER_PORT" PKG_THREAD_ID="$THREAD_ID" PKG_THREAD_UUID="$THREAD_UUID" \
-  PKG_HIGHLIGHT_ID="$(field "$kept" id)" PKG_HIGHLIGHT_UUID="$(field "$kept" uuid)" PKG_HIGHLIGHT_EXACT="$EXACT" \
-  PKG_ORPHAN_ID="$(field "$gone" id)" PKG_ORPHAN_UUID="$(field "$gone" uuid)" \
+  PKG_HIGHLIGHT_UUID="$(field "$kept" id)" PKG_HIGHLIGHT_EXACT="$EXACT" \
+  PKG_ORPHAN_UUID="$(field "$gone" id)" PKG_ORPHAN_EXACT="greater performance" \
   dbus-run-session -- bash -c '
     set -euo pipefail
     "$1" --port "$2" --native-port "$(($2 + 1))" >"$3/tauri-driver.log" 2>&1 &

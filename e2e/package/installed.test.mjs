@@ -16,8 +16,8 @@ import { appSession } from "../session.mjs";
 
 const application = process.env.E2E_APP;
 const threadId = process.env.PKG_THREAD_ID;
-const highlight = { id: process.env.PKG_HIGHLIGHT_ID, uuid: process.env.PKG_HIGHLIGHT_UUID };
-const orphan = { id: process.env.PKG_ORPHAN_ID, uuid: process.env.PKG_ORPHAN_UUID };
+const highlight = { uuid: process.env.PKG_HIGHLIGHT_UUID, exact: process.env.PKG_HIGHLIGHT_EXACT };
+const orphan = { uuid: process.env.PKG_ORPHAN_UUID, exact: process.env.PKG_ORPHAN_EXACT };
 const screenshot = process.env.E2E_SCREENSHOT ?? "/tmp/threadmark-package.png";
 
 let browser;
@@ -47,27 +47,34 @@ function xdgOpen(link) {
   execFileSync("xdg-open", [link], { stdio: "inherit", timeout: 30_000 });
 }
 
-const focusedHighlight = () => browser.execute(() => document.activeElement?.getAttribute("data-hl") ?? null);
+/** The focused highlight: where it is (a mark in the text, an Orphans entry) and its text. */
+const focused = () =>
+  browser.execute(() => {
+    const at = document.activeElement;
+    if (!at?.hasAttribute("data-hl")) return null;
+    if (at.matches("mark.hl")) return { where: "text", text: at.textContent };
+    if (at.closest(".hl-orphans")) return { where: "orphans", text: at.querySelector(".hl-item-quote")?.textContent ?? "" };
+    return { where: "elsewhere", text: at.textContent };
+  });
 
 test("a highlight's link opens its thread with the highlight focused", async () => {
   xdgOpen(`threadmark://highlight/${highlight.uuid}`);
-  await browser.waitUntil(async () => (await focusedHighlight()) === highlight.id, {
+  await browser.waitUntil(async () => (await focused())?.where === "text", {
     timeout: 30_000,
-    timeoutMsg: `highlight ${highlight.id} was not focused`,
+    timeoutMsg: `highlight ${highlight.uuid} was not focused`,
   });
   assert.match(await browser.execute(() => location.hash), new RegExp(`^#/thread/${threadId}\\b`));
-  assert.equal(await browser.execute(() => document.activeElement?.tagName.toLowerCase()), "mark");
-  assert.equal(await browser.execute(() => document.activeElement?.textContent), process.env.PKG_HIGHLIGHT_EXACT);
+  assert.deepEqual(await focused(), { where: "text", text: highlight.exact });
   shot("highlight");
 });
 
 test("an orphaned highlight's link opens the panel at its Orphans entry", async () => {
   xdgOpen(`threadmark://highlight/${orphan.uuid}`);
-  await browser.waitUntil(async () => (await focusedHighlight()) === orphan.id, {
+  await browser.waitUntil(async () => (await focused())?.where === "orphans", {
     timeout: 30_000,
-    timeoutMsg: `the orphan ${orphan.id} was not focused`,
+    timeoutMsg: `the orphan ${orphan.uuid} was not focused`,
   });
-  assert.equal(await browser.execute(() => Boolean(document.activeElement?.closest(".hl-orphans"))), true);
+  assert.deepEqual(await focused(), { where: "orphans", text: `“${orphan.exact}”` });
   shot("orphan");
 });
 
