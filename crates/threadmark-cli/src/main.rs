@@ -4,11 +4,11 @@
 //! printed as one line (file, place, cause) on stderr with a non-zero exit.
 
 mod annotations;
+mod assets;
 mod filter;
 mod follow;
 mod library;
 mod manage;
-mod assets;
 mod open;
 mod output;
 mod reading;

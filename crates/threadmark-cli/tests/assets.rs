@@ -99,8 +99,8 @@ fn generate_assets_writes_a_man_page_per_subcommand_and_three_completions() {
 
     let completions = dir.path().join("completions");
     for (file, needle) in [
-        ("threadmark.bash", "threadmark__highlight,add"),
-        ("_threadmark", "_threadmark__highlight_commands"),
+        ("threadmark.bash", "threadmark__subcmd__highlight,add"),
+        ("_threadmark", "_threadmark__subcmd__highlight_commands"),
         ("threadmark.fish", "__fish_threadmark"),
     ] {
         let text = std::fs::read_to_string(completions.join(file)).unwrap();
