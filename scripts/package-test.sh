@@ -99,8 +99,9 @@ THREAD_ID="$("$TM" import "$SEED" | tail -n 1)"
 EXACT="long waits for H1B visas"
 kept="$("$TM" highlight add "$THREAD_ID" 19 --exact "$EXACT" --label Rebuttal --json)"
 gone="$("$TM" highlight add "$THREAD_ID" 13 --exact "greater performance" --json)"
-# The second one's post is rewritten: its text is gone, the highlight orphaned.
-sed '13s/.*/Nothing of what this reply said is left in it./' "$SEED" >"$WORK/edited.txt"
+# The second one's post is edited (still line 13's post): its words are gone, the
+# highlight orphaned.
+sed '13s/greater performance/better results/' "$SEED" >"$WORK/edited.txt"
 "$TM" import "$WORK/edited.txt" --into "$THREAD_ID" >/dev/null
 state="$("$TM" highlight list "$THREAD_ID" --json | node -e 'const hs=JSON.parse(require("fs").readFileSync(0,"utf8")); const id=JSON.parse(process.argv[1]).id; console.log(hs.find((h)=>h.id===id)?.state)' "$gone")"
 [ "$state" = orphaned ] || fail "the rewritten post's highlight is '$state', not orphaned"
