@@ -3,4 +3,24 @@
 /**
  * A link as the frontend acts on it: where to go, or why not.
  */
-export type OpenedLink = { link: string, thread: number | null, post: string | null, highlight: string | null, orphaned: boolean, error: string | null, };
+export type OpenedLink = { link: string, 
+/**
+ * The thread to show (null with an error).
+ */
+thread: number | null, 
+/**
+ * The post to scroll to (source id).
+ */
+post: string | null, 
+/**
+ * The highlight to focus (uuid).
+ */
+highlight: string | null, 
+/**
+ * The highlight's text is gone: it is shown in the panel's Orphans.
+ */
+orphaned: boolean, 
+/**
+ * One line saying why the link leads nowhere.
+ */
+error: string | null, };
