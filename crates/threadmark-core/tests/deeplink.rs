@@ -159,7 +159,10 @@ fn exports_carry_each_highlights_link() {
         }
     }
     let md = export(&lib, &[id], ExportFormat::Markdown).unwrap();
-    assert!(md.contains(&format!("[open in Threadmark](threadmark://highlight/{a})")));
+    assert!(
+        md.contains(&format!(" · threadmark://highlight/{a}\n")),
+        "{md}"
+    );
     let csv = export(&lib, &[id], ExportFormat::Csv).unwrap();
     let mut rows = csv::Reader::from_reader(csv.as_bytes());
     let headers = rows.headers().unwrap().clone();

@@ -405,10 +405,10 @@ pub fn markdown(lib: &Library, thread_id: i64, exported_at: i64) -> Result<Strin
             if let Some(at) = post.and_then(|p| p.created_at) {
                 let _ = write!(source_line, " · {}", rfc3339(at));
             }
-            // The highlight in the app (deeplink.rs): uuids only, no brackets to escape.
+            // The highlight in the app (deeplink.rs), a bare URL like the permalink.
             let _ = write!(
                 source_line,
-                " · [open in Threadmark]({})",
+                " · {}",
                 crate::deeplink::DeepLink::highlight(&h.uuid)
             );
             out.push_str(&source_line);
