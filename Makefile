@@ -2,9 +2,10 @@
 #   make run    install what is missing, build, open the app on your library
 #   make test   every test: lint, core, CLI, app commands, UI in Chromium, real window
 #   make build  release binaries into target/release/
+#   make package  the .deb and .rpm (release) into target/release/bundle/{deb,rpm}/
 # make bench   criterion benchmarks (figures go in BENCHMARKS.md); the first run builds a
 #              1,000,000-post library into target/bench-cache (minutes)
-.PHONY: bench run test build deps deps-build ui lint rust-test bindings-check ui-test argdown-check e2e clean
+.PHONY: bench run test build deps deps-build ui lint rust-test bindings-check ui-test argdown-check e2e package package-test clean
 
 CARGO ?= cargo
 
@@ -49,7 +50,15 @@ e2e: deps ui
 argdown-check:
 	cd tools/argdown && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm test --silent
 
-test: deps lint rust-test bindings-check ui-test argdown-check e2e
+# The packages: built with the pinned Tauri CLI (package.json), release build.
+package: deps-build
+	scripts/package.sh
+
+# The .deb of the debug build installed, used and removed (root; see the script).
+package-test: deps ui
+	scripts/package-test.sh
+
+test: deps lint rust-test bindings-check ui-test argdown-check e2e package-test
 	@echo "make test: all passed"
 
 bench:

@@ -3,13 +3,15 @@
 # Debian packages (apt-get), the frontend's and the end-to-end tests' npm packages,
 # and tauri-driver. Safe to run again: it only installs what is absent.
 #   scripts/deps.sh build   packages to build and run the app
-#   scripts/deps.sh test    those, plus what the tests need (Xvfb, WebKitWebDriver, Chromium, tauri-driver)
+#   scripts/deps.sh test    those, plus what the tests need (Xvfb, WebKitWebDriver, Chromium, tauri-driver;
+#                           for the package test: lintian, rpm, man, xdg-open, a D-Bus session)
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 what="${1:-test}"
 
 build_pkgs=(libwebkit2gtk-4.1-dev build-essential pkg-config)
-test_pkgs=(xvfb xauth webkit2gtk-driver x11-utils xdotool imagemagick chromium)
+test_pkgs=(xvfb xauth webkit2gtk-driver x11-utils xdotool imagemagick chromium
+  lintian rpm man-db xdg-utils desktop-file-utils dbus-daemon)
 pkgs=("${build_pkgs[@]}")
 [ "$what" = test ] && pkgs+=("${test_pkgs[@]}")
 

@@ -41,9 +41,14 @@ const COMMANDS: &[&str] = &[
     "mark_all_read",
     "news",
     "changed_highlights",
+    "take_links",
+    "about",
 ];
 
+include!("../crates/threadmark-cli/commit.rs");
+
 fn main() {
+    emit_commit();
     tauri_build::try_build(
         tauri_build::Attributes::new()
             .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),

@@ -5,7 +5,8 @@
 //! `{ kind, message }` error (`error`), and registers three plugins: the open-file
 //! dialog, the opener (links go to the system browser; the capability limits it
 //! to http/https addresses) and window state (size and position kept across starts,
-//! from Rust alone: the webview is granted nothing for it; `window_state`). Product logic belongs
+//! from Rust alone: the webview is granted nothing for it; `window_state`). `run` adds
+//! single instance and deep links: `threadmark://` links go to the open window (`links`). Product logic belongs
 //! in the core; if a command grows past a few lines, the missing piece is a core
 //! function.
 
@@ -14,11 +15,13 @@ pub mod commands_follow;
 pub mod dto;
 pub mod dto_follow;
 pub mod error;
+pub mod links;
 pub mod state;
 pub mod webview;
 pub mod window_state;
 
 use tauri::{Builder, Context, Runtime};
+use tauri_plugin_deep_link::DeepLinkExt;
 
 pub use state::LibraryState;
 
@@ -34,6 +37,7 @@ pub fn app<R: Runtime>(builder: Builder<R>, library: LibraryState) -> Builder<R>
         .plugin(window_state::autosave())
         .manage(library)
         .manage(state::Imports::default())
+        .manage(links::LinkInbox::default())
         .invoke_handler(tauri::generate_handler![
             commands::list_threads,
             commands::open_thread,
@@ -72,6 +76,8 @@ pub fn app<R: Runtime>(builder: Builder<R>, library: LibraryState) -> Builder<R>
             commands_follow::mark_all_read,
             commands_follow::news,
             commands_follow::changed_highlights,
+            links::take_links,
+            links::about,
         ])
 }
 
@@ -96,7 +102,23 @@ pub fn run() {
             std::process::exit(1);
         }
     };
-    let builder = app(Builder::default(), library).setup(|app| Ok(webview::configure(app)?));
+    // The single-instance plugin first: a second start hands its links to this
+    // window and exits before anything else is set up (links.rs).
+    let builder = Builder::default()
+        .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
+            links::deliver(app, links::links_in_args(argv));
+        }))
+        .plugin(tauri_plugin_deep_link::init());
+    let builder = app(builder, library).setup(|app| {
+        webview::configure(app)?;
+        let handle = app.handle().clone();
+        app.deep_link().on_open_url(move |event| {
+            let urls = event.urls().iter().map(|u| u.to_string()).collect();
+            links::deliver(&handle, urls);
+        });
+        links::deliver(app.handle(), links::links_in_args(std::env::args()));
+        Ok(())
+    });
     if let Err(error) = builder.run(context()) {
         eprintln!("threadmark-app: {error}");
         std::process::exit(1);

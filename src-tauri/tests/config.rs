@@ -123,6 +123,9 @@ fn the_only_capability_grants_exactly_the_app_commands() {
         "allow-mark-all-read",
         "allow-news",
         "allow-changed-highlights",
+        // threadmark:// links waiting for the window, and the About's version.
+        "allow-take-links",
+        "allow-about",
         // The open and save dialogs only: no message or ask dialogs.
         "dialog:allow-open",
         "dialog:allow-save",

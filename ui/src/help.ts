@@ -1,5 +1,6 @@
 // The `?` overlay: every keyboard shortcut, by screen.
 
+import { aboutLine } from "./about";
 import { button, openModal } from "./dialogs";
 import { el } from "./dom";
 
@@ -101,7 +102,7 @@ export function openHelp(): void {
   const close = button("Close", { value: "cancel", kind: "primary" });
   const modal = openModal({
     title: "Keyboard shortcuts",
-    body: [el("div", { class: "help-grid" }, ...sections)],
+    body: [el("div", { class: "help-grid" }, ...sections), aboutLine()],
     actions: [close],
     className: "dialog--help",
     onClose: () => {

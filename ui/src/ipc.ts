@@ -8,9 +8,11 @@ import { listen } from "@tauri-apps/api/event";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { open as openDialog, save as saveDialog } from "@tauri-apps/plugin-dialog";
 import { openUrl } from "@tauri-apps/plugin-opener";
+import type { About } from "./bindings/About";
 import type { CommandError } from "./bindings/CommandError";
 import type { ImportProgress } from "./bindings/ImportProgress";
 import type { LibraryInfo } from "./bindings/LibraryInfo";
+import type { OpenedLink } from "./bindings/OpenedLink";
 import type { OpenedThread } from "./bindings/OpenedThread";
 import type { Post } from "./bindings/Post";
 import type { QuoteLink } from "./bindings/QuoteLink";
@@ -19,7 +21,7 @@ import type { SearchHit } from "./bindings/SearchHit";
 import type { SnippetPart } from "./bindings/SnippetPart";
 import type { ThreadSummary } from "./bindings/ThreadSummary";
 
-export type { CommandError, ImportProgress, LibraryInfo, OpenedThread, Post, PostOutline, SearchHit, SnippetPart, ThreadSummary };
+export type { About, CommandError, ImportProgress, OpenedLink, LibraryInfo, OpenedThread, Post, PostOutline, SearchHit, SnippetPart, ThreadSummary };
 
 /** Every saved thread, for the library view. */
 export function listThreads(): Promise<ThreadSummary[]> {
@@ -341,4 +343,21 @@ export async function pickBackup(): Promise<string | null> {
   } catch (error) {
     throw asCommandError(error);
   }
+}
+
+// ---- threadmark:// links and About (src-tauri/src/links.rs) ----
+
+/** The threadmark:// links received since the last call, resolved against the library. */
+export function takeLinks(): Promise<OpenedLink[]> {
+  return call<OpenedLink[]>("take_links");
+}
+
+/** Calls `handler` each time links arrive (then `takeLinks` has them). */
+export async function onLinkOpened(handler: () => void): Promise<() => void> {
+  return await listen("link-opened", () => handler());
+}
+
+/** The version and git commit the app was built from. */
+export function about(): Promise<About> {
+  return call<About>("about");
 }

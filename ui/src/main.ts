@@ -7,6 +7,7 @@ import "./style.css";
 import { el, hasModifier, isTyping } from "./dom";
 import { openExport } from "./exporting";
 import { openHelp } from "./help";
+import { startLinks } from "./links";
 import { importFromDialog, importPaths, pasteDialog } from "./importing";
 import { followLibrary, orderThreads } from "./library-follow";
 import {
@@ -294,3 +295,4 @@ if ((location.hash === "" || location.hash === LIBRARY_HREF) && reading) {
   }
 }
 void render();
+void startLinks();

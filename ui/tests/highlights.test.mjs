@@ -163,6 +163,8 @@ function mockTauri(data) {
           state.labels = state.labels.filter((l) => l !== gone);
           return 0;
         }
+        case "take_links":
+          return (data.links ?? []).splice(0);
         case "reorder_labels":
           state.labels = args.ids.map((id, i) => ({ ...state.labels.find((l) => l.id === id), position: i }));
           return state.labels;
@@ -202,7 +204,7 @@ after(async () => {
 });
 
 /** `zoom` 2 is the app at 200%: half the CSS pixels, each drawn twice as large. */
-async function openThread({ colorScheme = "light", highlights = [], zoom = 1, reducedMotion = "no-preference" } = {}) {
+async function openThread({ colorScheme = "light", highlights = [], links = [], zoom = 1, reducedMotion = "no-preference" } = {}) {
   const viewport = { width: Math.round(1200 / zoom), height: Math.round(800 / zoom) };
   const context = await browser.newContext({ colorScheme, viewport, deviceScaleFactor: zoom, reducedMotion });
   const page = await context.newPage();
@@ -211,7 +213,7 @@ async function openThread({ colorScheme = "light", highlights = [], zoom = 1, re
   page.on("console", (m) => {
     if (m.type() === "error") problems.push(`console: ${m.text()}`);
   });
-  await page.addInitScript(mockTauri, { labels: structuredClone(LABELS), posts: POSTS, highlights: structuredClone(highlights) });
+  await page.addInitScript(mockTauri, { labels: structuredClone(LABELS), posts: POSTS, highlights: structuredClone(highlights), links });
   await page.goto(`${baseUrl}#/thread/7`);
   await page.locator('.post[data-post-id="2"] .post-body').waitFor();
   return { page, problems, close: () => context.close() };
@@ -702,5 +704,43 @@ describe("reduced motion", () => {
         await close();
       }
     }
+  });
+});
+
+// threadmark:// links (ui/src/links.ts): the app hands over links received at start
+// (take_links); each shows its thread at the post and focuses the highlight.
+const LIVE = {
+  id: 51, uuid: "u-51", post: "3", exact: "readers and a writer", prefix: "", suffix: "", start: 14, end: 34,
+  label: "Claim", note: "", noteHtml: "", tags: [], state: "anchored", createdAt: 1, updatedAt: 1,
+};
+const opened = (over) => ({ link: "threadmark://highlight/u", thread: 7, post: null, highlight: null, orphaned: false, error: null, ...over });
+
+describe("threadmark:// links", () => {
+  test("a highlight's link scrolls to its post and focuses its mark", async () => {
+    const { page, problems, close } = await openThread({ highlights: [LIVE, ORPHAN], links: [opened({ post: "3", highlight: "u-51" })] });
+    await page.waitForFunction(() => document.activeElement?.matches('mark.hl[data-hl="51"]'), null, { timeout: 10_000 });
+    assert.equal(await page.evaluate(() => location.hash), "#/thread/7?post=3");
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), "readers and a writer");
+    assert.deepEqual(problems, []);
+    await close();
+  });
+
+  test("an orphan's link opens the panel at its Orphans entry", async () => {
+    const { page, problems, close } = await openThread({ highlights: [LIVE, ORPHAN], links: [opened({ post: "9", highlight: "u-50", orphaned: true })] });
+    await page.waitForFunction(() => document.activeElement?.matches('.hl-orphans [data-hl="50"]'), null, { timeout: 10_000 });
+    assert.equal(await page.locator(".hl-panel").isVisible(), true);
+    await page.screenshot({ path: path.join(screenshots, "threadmark-link-orphan.png") });
+    assert.deepEqual(problems, []);
+    await close();
+  });
+
+  test("a link to what the library does not hold is said, and the screen stays", async () => {
+    const error = "threadmark://highlight/1b4e28ba-2fa1-11d2-883f-0016d3cca427: the highlight is not in this library";
+    const { page, close } = await openThread({ highlights: [LIVE], links: [opened({ thread: null, error })] });
+    const alert = page.locator(".toast--error");
+    await alert.waitFor();
+    assert.equal(await alert.locator(".toast-text").textContent(), error);
+    assert.equal(await page.evaluate(() => location.hash), "#/thread/7");
+    await close();
   });
 });

@@ -229,6 +229,10 @@ function mockTauri(data) {
           return args.handler;
         case "plugin:event|unlisten":
           return null;
+        case "take_links":
+          return (data.links ?? []).splice(0);
+        case "about":
+          return { version: "0.1.0", commit: "0123abcdef" };
         default:
           throw { kind: "internal", message: `unmocked command ${cmd}` };
       }

@@ -4,10 +4,12 @@
 //! printed as one line (file, place, cause) on stderr with a non-zero exit.
 
 mod annotations;
+mod assets;
 mod filter;
 mod follow;
 mod library;
 mod manage;
+mod open;
 mod output;
 mod reading;
 mod terminal;
@@ -17,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use threadmark_core::export::{self, ExportFormat};
 use threadmark_core::fetch::{self, FetchOptions};
 use threadmark_core::import::{self, ImportOptions};
@@ -28,7 +30,7 @@ use library::Access;
 #[derive(Parser)]
 #[command(
     name = "threadmark",
-    version,
+    version = concat!(env!("CARGO_PKG_VERSION"), " (commit ", env!("THREADMARK_COMMIT"), ")"),
     about = "Read, search and annotate saved discussion threads."
 )]
 struct Cli {
@@ -144,6 +146,14 @@ enum Command {
     Rename { thread: i64, title: String },
     #[command(flatten)]
     Follow(follow::FollowCommand),
+    /// Show a threadmark:// link (a thread, a post or a highlight) in the app's window.
+    Open {
+        /// threadmark://thread/UUID, threadmark://thread/UUID/post/ID or threadmark://highlight/UUID.
+        link: String,
+    },
+    /// Write the man pages and shell completions into DIR (used to build the packages).
+    #[command(hide = true)]
+    GenerateAssets { dir: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -439,6 +449,8 @@ fn run(cli: Cli) -> Result<()> {
             };
             follow::run(&mut library::open(cli.db, access)?, command, &mut out)?
         }
+        Command::Open { link } => open::open(&link, cli.db.as_deref())?,
+        Command::GenerateAssets { dir } => assets::generate(Cli::command(), &dir, &mut out)?,
     }
     out.flush()?;
     Ok(())

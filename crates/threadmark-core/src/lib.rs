@@ -11,6 +11,7 @@
 pub mod anchor;
 pub mod annotations;
 pub mod body;
+pub mod deeplink;
 pub mod error;
 pub mod export;
 pub mod fetch;

@@ -117,6 +117,9 @@ fn safe_url(v: &str) -> bool {
         || cleaned.starts_with("https://")
         || cleaned.starts_with("mailto:")
         || cleaned.starts_with('#')
+        // The app's own link to a highlight (written from its uuid, never from the page).
+        || v.strip_prefix("threadmark://highlight/")
+            .is_some_and(|id| id.len() == 36 && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-'))
 }
 
 /// Checks a parsed document or fragment: only `allowed` elements, none of

@@ -250,6 +250,25 @@ export function highlightsPanel(session: Session, onClose: () => HTMLElement | n
   return panel;
 }
 
+/** The panel of the thread on screen, for `showOrphan`. */
+let current: Panel | null = null;
+
+/** Opens the panel's list at an orphaned highlight (its Orphans entry) and focuses
+ *  it: where a threadmark:// link to an orphan leads (links.ts). False if no thread
+ *  is on screen or the entry is not in the list. */
+export function showOrphan(id: number): boolean {
+  if (!current) return false;
+  // toggle("list") shows the list; on an open list it closes the panel: open it again.
+  current.toggle("list");
+  if (!current.isOpen()) current.toggle("list");
+  const entry = current.root.querySelector<HTMLElement>(`.hl-orphans [data-hl="${id}"]`);
+  if (!entry) return false;
+  entry.tabIndex = -1;
+  entry.scrollIntoView({ block: "center" });
+  entry.focus({ preventScroll: true });
+  return true;
+}
+
 /** Highlighting, its panel and its keys for the thread view `root`: h toggles the
  *  panel, m the argument map, l the labels editor; label keys apply to a selection. */
 export function threadHighlighting(
@@ -260,6 +279,7 @@ export function threadHighlighting(
 ): { onKey(event: KeyboardEvent): boolean; leave(): void } {
   const hl = attachHighlighting(threadId, root, goToPost);
   const panel = highlightsPanel(hl.session, focusTarget);
+  current = panel;
   root.append(panel.root);
   return {
     onKey(event) {
@@ -279,6 +299,7 @@ export function threadHighlighting(
       }
     },
     leave() {
+      if (current === panel) current = null;
       panel.leave();
       hl.leave();
     },

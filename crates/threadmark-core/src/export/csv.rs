@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::store::Library;
 
 /// The header row.
-pub const COLUMNS: [&str; 16] = [
+pub const COLUMNS: [&str; 17] = [
     "thread_id",
     "thread_title",
     "post",
@@ -28,6 +28,7 @@ pub const COLUMNS: [&str; 16] = [
     "suffix",
     "highlight_id",
     "permalink",
+    "threadmark_link",
 ];
 
 /// Every highlight of the threads, in thread order.
@@ -61,6 +62,7 @@ pub fn highlights_csv(lib: &Library, threads: &[i64]) -> Result<String> {
                 h.suffix.clone(),
                 h.uuid.clone(),
                 permalink(&thread, &h.post),
+                crate::deeplink::DeepLink::highlight(&h.uuid).to_string(),
             ];
             w.write_record(record.iter().map(|cell| inert(cell).into_owned()))
                 .map_err(err)?;

@@ -358,6 +358,11 @@ pub fn thread_html(lib: &Library, thread_id: i64, exported_at: i64) -> Result<St
                     crate::notes::note_html(&h.note)
                 );
             }
+            let _ = write!(
+                out,
+                " <a class=\"applink\" href=\"{}\">open in Threadmark</a>",
+                crate::deeplink::DeepLink::highlight(&h.uuid)
+            );
             out.push_str("</li>\n");
         }
         out.push_str("</ol>\n</section>\n");

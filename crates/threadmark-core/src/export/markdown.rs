@@ -405,6 +405,12 @@ pub fn markdown(lib: &Library, thread_id: i64, exported_at: i64) -> Result<Strin
             if let Some(at) = post.and_then(|p| p.created_at) {
                 let _ = write!(source_line, " · {}", rfc3339(at));
             }
+            // The highlight in the app (deeplink.rs), a bare URL like the permalink.
+            let _ = write!(
+                source_line,
+                " · {}",
+                crate::deeplink::DeepLink::highlight(&h.uuid)
+            );
             out.push_str(&source_line);
             out.push('\n');
             if !h.note.trim().is_empty() {

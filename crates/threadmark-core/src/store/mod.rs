@@ -17,6 +17,7 @@ mod locate;
 mod manage;
 mod read;
 pub use read::SEARCH_RANKED;
+mod resolve;
 mod restore;
 mod unchanged;
 mod write;
