@@ -1205,6 +1205,8 @@ describe("quotes", () => {
       const view = page.locator("dialog.quote-view[open]");
       await view.waitFor();
       await view.locator(".quote-view-source mark.quote-span").waitFor();
+      // The view may still be drawing the quote it opens at: wait for that quote's title.
+      await view.locator(".quote-view-title", { hasText: "@bob quoting @ada" }).waitFor({ timeout: 5000 });
       assert.equal(await view.locator(".quote-view-title").textContent(), "@bob quoting @ada");
       assert.equal(await view.locator(".quote-view-position").textContent(), "Quote 1 of 2");
       assert.equal(await view.locator(".quote-view-source mark.quote-span").textContent(), "Sync is a feature, not the foundation.");
@@ -1251,6 +1253,8 @@ describe("quotes", () => {
       await page.locator("#post-1").focus();
       await page.keyboard.press("q");
       await view.locator(".quote-view-source mark.quote-span").waitFor();
+      // The view may still be drawing the quote it opens at: wait for that quote's title.
+      await view.locator(".quote-view-title", { hasText: "@bob quoting @ada" }).waitFor({ timeout: 5000 });
       assert.equal(await view.locator(".quote-view-title").textContent(), "@bob quoting @ada");
       assert.equal(await view.locator(".quote-view-position").textContent(), "Quote 1 of 2");
       await page.keyboard.press("Escape");
