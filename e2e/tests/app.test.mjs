@@ -27,6 +27,11 @@ let browser;
 
 before(async () => {
   browser = await appSession(application);
+  // The app reopens the thread a test before this file was reading: start from the library.
+  await browser.$(".topbar").waitForDisplayed({ timeout: 30_000 });
+  await browser.execute(() => {
+    location.hash = "#/";
+  });
 });
 
 after(async () => {
