@@ -744,6 +744,8 @@ describe("library management", () => {
       await dialog.waitFor();
       await dialog.getByRole("button", { name: "Delete" }).click();
       await dialog.waitFor({ state: "detached" });
+      // The library is drawn again once the delete has answered.
+      await page.locator('[data-thread-id="8"]').waitFor({ state: "detached", timeout: 5000 });
       assert.equal(await page.locator(".thread-row").count(), fixture.threads.length - 1);
       assert.deepEqual(await calls(page, "delete_thread"), [{ id: 8 }]);
       assert.equal(await page.locator('[data-thread-id="8"]').count(), 0);
@@ -1022,7 +1024,14 @@ describe("a 10,000-post thread", () => {
       await page.keyboard.press(" ");
       await page.keyboard.press("j");
       assert.equal(await focusedIndex(page), 12);
-      // Posts must not overlap once measured: each starts where the one before ends.
+      // Posts must not overlap once measured (the virtualizer measures a frame or two
+      // after the expansion): each starts where the one before ends.
+      await page
+        .waitForFunction(() => {
+          const posts = [...document.querySelectorAll(".post")].map((p) => p.getBoundingClientRect());
+          return posts.slice(1).every((r, i) => Math.round(r.top - posts[i].bottom) === 0);
+        }, null, { timeout: 3000 })
+        .catch(() => {});
       const gaps = await page.evaluate(() => {
         const posts = [...document.querySelectorAll(".post")].map((p) => p.getBoundingClientRect());
         return posts.slice(1).map((r, i) => Math.round(r.top - posts[i].bottom));
