@@ -7,19 +7,12 @@
 // Run: npm run build && npm run test:ui   (scripts/ui-test.sh does both)
 
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
-import http from "node:http";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { CHROMIUM, appCsp, serveDist } from "./serve.mjs";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const dist = path.resolve(here, "../dist");
-const tauriConf = path.resolve(here, "../../src-tauri/tauri.conf.json");
 const screenshots = process.env.THREADMARK_SCREENSHOTS ?? "/tmp";
-const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
-const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml", ".png": "image/png" };
 
 const thread = (id, title, source, posts) => ({ id, title, source, url: null, posts, highlights: 0, importedAt: 1_733_000_000 - id, lastOpenedAt: null });
 
@@ -157,21 +150,7 @@ let browser;
 let baseUrl;
 
 before(async () => {
-  const conf = JSON.parse(await readFile(tauriConf, "utf8"));
-  const csp = Object.entries(conf.app.security.csp).map(([d, s]) => `${d} ${s}`).join("; ");
-  server = http.createServer(async (req, res) => {
-    const url = new URL(req.url ?? "/", "http://localhost");
-    const file = path.join(dist, url.pathname === "/" ? "index.html" : path.normalize(url.pathname));
-    if (!file.startsWith(dist)) return void res.writeHead(403).end();
-    try {
-      const body = await readFile(file);
-      res.writeHead(200, { "content-type": TYPES[path.extname(file)] ?? "application/octet-stream", "content-security-policy": csp });
-      res.end(body);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  server = await serveDist(await appCsp());
   baseUrl = `http://127.0.0.1:${server.address().port}/`;
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"] });
 });

@@ -5,20 +5,13 @@
 // Run: npm run build && npm run test:ui   (scripts/ui-test.sh does both)
 
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
-import http from "node:http";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { CHROMIUM, appCsp, serveDist } from "./serve.mjs";
 import { assertAccessible } from "./axe.mjs";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const dist = path.resolve(here, "../dist");
-const tauriConf = path.resolve(here, "../../src-tauri/tauri.conf.json");
 const screenshots = process.env.THREADMARK_SCREENSHOTS ?? "/tmp";
-const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
-const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml", ".png": "image/png" };
 
 const LABELS = [
   { id: 1, name: "Claim", color: "#e0a100", shortcut: "1", position: 0 },
@@ -39,11 +32,6 @@ const ORPHAN = {
   id: 50, uuid: "u-50", post: "9", exact: "a sentence that was edited away", prefix: "", suffix: "", start: 0, end: 31,
   label: "Question", note: "Was this ever answered?", noteHtml: "<p>Was this ever answered?</p>", tags: ["open"], state: "orphaned", createdAt: 1, updatedAt: 1,
 };
-
-async function appCsp() {
-  const conf = JSON.parse(await readFile(tauriConf, "utf8"));
-  return Object.entries(conf.app.security.csp).map(([d, s]) => `${d} ${s}`).join("; ");
-}
 
 function mockTauri(data) {
   const calls = [];
@@ -180,20 +168,7 @@ let browser;
 let baseUrl;
 
 before(async () => {
-  const csp = await appCsp();
-  server = http.createServer(async (req, res) => {
-    const url = new URL(req.url ?? "/", "http://localhost");
-    const file = path.join(dist, url.pathname === "/" ? "index.html" : path.normalize(url.pathname));
-    if (!file.startsWith(dist)) return void res.writeHead(403).end();
-    try {
-      const body = await readFile(file);
-      res.writeHead(200, { "content-type": TYPES[path.extname(file)] ?? "application/octet-stream", "content-security-policy": csp });
-      res.end(body);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  server = await serveDist(await appCsp());
   baseUrl = `http://127.0.0.1:${server.address().port}/`;
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"] });
 });

@@ -4,58 +4,14 @@
 // Run: npm run build && npm run test:ui   (scripts/ui-test.sh does both)
 
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
-import http from "node:http";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { assertAccessible } from "./axe.mjs";
 import * as fixture from "./fixture.mjs";
+import { CHROMIUM, appCsp, serveDist } from "./serve.mjs";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const dist = path.resolve(here, "../dist");
-const tauriConf = path.resolve(here, "../../src-tauri/tauri.conf.json");
 const screenshots = process.env.THREADMARK_SCREENSHOTS ?? "/tmp";
-const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
-
-const TYPES = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".png": "image/png",
-  ".svg": "image/svg+xml",
-};
-
-/** The production CSP from tauri.conf.json, as the header Tauri would send. */
-async function appCsp() {
-  const conf = JSON.parse(await readFile(tauriConf, "utf8"));
-  return Object.entries(conf.app.security.csp)
-    .map(([directive, sources]) => `${directive} ${sources}`)
-    .join("; ");
-}
-
-/** A static server for ui/dist on a free loopback port. */
-async function serveDist(csp) {
-  const server = http.createServer(async (req, res) => {
-    const url = new URL(req.url ?? "/", "http://localhost");
-    const file = path.join(dist, url.pathname === "/" ? "index.html" : path.normalize(url.pathname));
-    if (!file.startsWith(dist)) return void res.writeHead(403).end();
-    try {
-      const body = await readFile(file);
-      res.writeHead(200, {
-        "content-type": TYPES[path.extname(file)] ?? "application/octet-stream",
-        "content-security-policy": csp,
-      });
-      res.end(body);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return server;
-}
-
 /** Runs in the page before its scripts: a stand-in for Tauri's IPC bridge (the
  *  app's commands, the dialog and opener plugins, and event listeners). The data is
  *  the page's own copy, so rename, delete and import change it. */
