@@ -315,7 +315,7 @@ fn import_text_adds_a_thread_and_refuses_a_url() {
         .contains("web address, not a thread's text: fetch it"));
 }
 
-#[path = "../../crates/threadmark-core/tests/http_server.rs"]
+#[path = "../../../crates/threadmark-core/tests/http_server.rs"]
 mod http_server;
 
 /// `fetch_url` downloads from a 127.0.0.1 server standing in for Lobsters (through
