@@ -163,6 +163,15 @@ fn bench(c: &mut Criterion) {
             })
         },
     );
+    // The core's share of "key to first filtered paint" (issue 18): what the window's
+    // `filter_thread` command does for the 10,000-post thread.
+    for query in ["evidence", "\"open source\" -moat", "has:highlight"] {
+        let matches = lib.filter_thread(id, query).expect("filter").len();
+        c.bench_function(
+            &format!("filter: `{query}` over the 10,000-post thread ({matches} matches)"),
+            |b| b.iter(|| lib.filter_thread(id, query).expect("filter")),
+        );
+    }
 }
 
 /// Re-anchoring 1,000 highlights after the thread changed (DESIGN §5: ≤ 100 ms):
