@@ -121,7 +121,7 @@ def build(n, commit):
               "source_key": None, "url": None, "imported_at": T0, "created_at": T0,
               "last_opened_at": T0 + 60}
     if "uuid" in cols:
-        thread["uuid"] = f"00000000-0000-4000-8000-00000000000{n}"
+        thread["uuid"] = f"00000000-0000-4000-8000-{n:012d}"
     db.execute(f"INSERT INTO threads ({', '.join(thread)}) VALUES ({', '.join('?' * len(thread))})",
                list(thread.values()))
     tid = db.execute("SELECT last_insert_rowid()").fetchone()[0]
