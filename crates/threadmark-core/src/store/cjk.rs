@@ -283,8 +283,17 @@ fn snippet(text: &str, runs: &[String], marks: (&str, &str)) -> String {
     out
 }
 
+/// How many of a CJK query's matches bm25 ranks at most: the newest. A CJK query
+/// is a phrase of trigrams, and scoring one match costs more than in the main
+/// index (its phrase instances and size, about 2.5 µs); over 1,000,000 posts a
+/// frequent word with 12,056 matches took 68 ms ranking 10,000 of them
+/// ([`super::SEARCH_RANKED`], the main search's cap) and 29 ms ranking 2,000
+/// (BENCHMARKS.md). As in the main search, a query this common carries little
+/// weight in bm25: the hits are the best-scored of the newest matches.
+pub const CJK_RANKED: i64 = 2_000;
+
 /// Search `posts_cjk` with a rewritten query: best first (bm25 over at most the
-/// newest [`super::SEARCH_RANKED`] matches, as the main search), at most `limit`,
+/// newest [`CJK_RANKED`] matches), at most `limit`,
 /// in one thread when asked.
 pub fn search(
     conn: &Connection,
@@ -307,7 +316,7 @@ pub fn search(
     )?;
     let runs = wanted(original);
     let rows = stmt.query_map(
-        params![rewritten, thread, limit, super::SEARCH_RANKED],
+        params![rewritten, thread, limit, CJK_RANKED],
         |r| {
             let text: String = r.get(5)?;
             Ok(SearchHit {
