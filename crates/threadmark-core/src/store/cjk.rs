@@ -315,20 +315,17 @@ pub fn search(
          ORDER BY b.rank, p.thread_id, p.position",
     )?;
     let runs = wanted(original);
-    let rows = stmt.query_map(
-        params![rewritten, thread, limit, CJK_RANKED],
-        |r| {
-            let text: String = r.get(5)?;
-            Ok(SearchHit {
-                thread_id: r.get(0)?,
-                thread_title: r.get(1)?,
-                post: r.get(2)?,
-                author: r.get(3)?,
-                snippet: snippet(&text, &runs, marks),
-                rank: r.get(4)?,
-            })
-        },
-    )?;
+    let rows = stmt.query_map(params![rewritten, thread, limit, CJK_RANKED], |r| {
+        let text: String = r.get(5)?;
+        Ok(SearchHit {
+            thread_id: r.get(0)?,
+            thread_title: r.get(1)?,
+            post: r.get(2)?,
+            author: r.get(3)?,
+            snippet: snippet(&text, &runs, marks),
+            rank: r.get(4)?,
+        })
+    })?;
     rows.collect()
 }
 
