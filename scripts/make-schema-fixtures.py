@@ -80,13 +80,38 @@ def cjk_spaced(text):
     return "".join(f" {c} " if is_cjk(c) else c for c in text)
 
 
+def cjk_grams(text):
+    """store/cjk.rs `grams`: each run of CJK letters as its overlapping trigrams
+    (fewer characters at the run's end); None without any CJK letter."""
+    if text is None:
+        return None
+    letter = [is_cjk(c) and c.isalnum() for c in text]
+    if not any(letter):
+        return None
+    out, i = [], 0
+    while i < len(text):
+        if not letter[i]:
+            out.append(text[i])
+            i += 1
+            continue
+        start = i
+        while i < len(text) and letter[i]:
+            i += 1
+        out.append(" ")
+        for k in range(start, i):
+            out.append(text[k:min(k + 3, i)] + " ")
+    return "".join(out)
+
+
 def build(n, commit):
     sqls = old_migrations(commit, n)
     path = OUT / f"schema-v{n}.sqlite"
     path.unlink(missing_ok=True)
     db = sqlite3.connect(path)
-    # Schema 8's triggers call the library's threadmark_cjk (store/cjk.rs).
+    # Schema 8's triggers call the library's threadmark_cjk, the CJK trigram
+    # index's threadmark_cjk_grams (store/cjk.rs).
     db.create_function("threadmark_cjk", 1, cjk_spaced, deterministic=True)
+    db.create_function("threadmark_cjk_grams", 1, cjk_grams, deterministic=True)
     for sql in sqls:
         db.executescript(sql)
     db.execute(f"PRAGMA user_version = {n}")
@@ -96,7 +121,7 @@ def build(n, commit):
               "source_key": None, "url": None, "imported_at": T0, "created_at": T0,
               "last_opened_at": T0 + 60}
     if "uuid" in cols:
-        thread["uuid"] = f"00000000-0000-4000-8000-00000000000{n}"
+        thread["uuid"] = f"00000000-0000-4000-8000-{n:012d}"
     db.execute(f"INSERT INTO threads ({', '.join(thread)}) VALUES ({', '.join('?' * len(thread))})",
                list(thread.values()))
     tid = db.execute("SELECT last_insert_rowid()").fetchone()[0]

@@ -9,7 +9,7 @@
 //! Run with `make bench` or `cargo bench -p threadmark-core --bench search_1m`.
 
 use std::path::PathBuf;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use threadmark_core::synthetic::{hn_algolia, vocabulary_word};
@@ -143,6 +143,14 @@ fn bench(c: &mut Criterion) {
         .expect("count CJK posts");
     eprintln!("{cjk} posts in the CJK index");
     let mut group = c.benchmark_group("search 1,000,000 posts");
+    // Criterion's default of 100 samples stretches the measurement until it has
+    // them: at 0.2–0.5 s a search (the CJK queries before the trigram index, on a
+    // busy machine) one query took up to 105 s and the whole run 9 minutes, with no
+    // panic or error; a run stopped from outside midway (a command time limit) shows
+    // only the queries it reached, as one did on 2026-12-07. 30 samples after 1 s of
+    // warm-up keep each query to about 6 s when searches take under 150 ms.
+    group.sample_size(30);
+    group.warm_up_time(Duration::from_secs(1));
     for (name, q) in &queries {
         let (table, matched) = match threadmark_core::cjk_query(q) {
             Some(rewritten) => ("posts_cjk", rewritten),

@@ -31,14 +31,12 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::import::{self, html};
 use crate::model::{SourceFormat, ThreadDoc};
 
-/// The User-Agent of every request: the program, its version and where it lives.
-pub const USER_AGENT: &str = concat!(
-    "Threadmark/",
-    env!("CARGO_PKG_VERSION"),
-    " (+",
-    env!("CARGO_PKG_REPOSITORY"),
-    ")"
-);
+/// The User-Agent of every request: the program and its version, as an RFC 9110
+/// product token. The project has no public address yet, so none is named (this
+/// was `Threadmark/0.1.0 (+)`: an empty comment, from a `repository` field the
+/// crate did not inherit, whose value was a placeholder). Add `(+URL)` here once
+/// there is a real one.
+pub const USER_AGENT: &str = concat!("Threadmark/", env!("CARGO_PKG_VERSION"));
 
 /// The Algolia Hacker News API.
 pub const HN_API: &str = "https://hn.algolia.com/api/v1";
@@ -718,8 +716,15 @@ mod tests {
     }
 
     #[test]
-    fn user_agent_names_the_program_version_and_home() {
-        assert!(USER_AGENT.starts_with(&format!("Threadmark/{} (+", env!("CARGO_PKG_VERSION"))));
-        assert!(USER_AGENT.ends_with(')'));
+    fn user_agent_is_the_program_and_its_version() {
+        assert_eq!(
+            USER_AGENT,
+            format!("Threadmark/{}", env!("CARGO_PKG_VERSION"))
+        );
+        // A product token (RFC 9110 `tchar`s around the slash): no empty or
+        // placeholder comment.
+        assert!(USER_AGENT
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/.-+_".contains(c)));
     }
 }

@@ -7,6 +7,7 @@
 mod anchoring;
 mod annotate;
 mod backup;
+mod cjk_search;
 mod deeplink;
 mod discourse;
 mod export;

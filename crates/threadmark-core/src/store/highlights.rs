@@ -193,7 +193,7 @@ pub(crate) fn reanchor(tx: &Transaction<'_>, thread_id: i64) -> Result<()> {
         })?;
         rows.collect::<rusqlite::Result<_>>()?
     };
-    if highlights.is_empty() {
+    if highlights.is_empty() || all_in_place(tx, thread_id, &highlights)? {
         return Ok(());
     }
     // Every post's source id and place in the thread; the live ones' texts.
@@ -324,6 +324,40 @@ pub(crate) fn reanchor(tx: &Transaction<'_>, thread_id: i64) -> Result<()> {
         write(*id, post, sel, *was_anchored, found, false)?;
     }
     Ok(())
+}
+
+/// Whether every highlight is anchored and its post (live) still holds it where it
+/// was, with the same context: then re-anchoring writes nothing (each would be
+/// found in its own post first, unchanged), and the thread's other posts need not
+/// be read. The usual refresh, whose edits touch few posts.
+fn all_in_place(
+    tx: &Transaction<'_>,
+    thread_id: i64,
+    highlights: &[(i64, String, Selector, bool)],
+) -> Result<bool> {
+    if highlights.iter().any(|(_, _, _, anchored)| !anchored) {
+        return Ok(false);
+    }
+    let mut stmt = tx.prepare_cached(
+        "SELECT deleted, text FROM posts WHERE thread_id = ?1 AND source_id = ?2",
+    )?;
+    for (_, post, sel, _) in highlights {
+        let row: Option<(bool, String)> = stmt
+            .query_row(params![thread_id, post], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let Some((false, text)) = row else {
+            return Ok(false);
+        };
+        let texts = Texts::from_strs(&[&text]);
+        let in_place = anchor_in_post(sel, 0, &texts).is_some_and(|found| {
+            found.state == AnchorState::Anchored
+                && selector_in(texts.post(0), found.start, found.end).as_ref() == Some(sel)
+        });
+        if !in_place {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 /// Whether a thread has highlights (re-anchoring is skipped when it has none).

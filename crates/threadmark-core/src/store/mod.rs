@@ -15,11 +15,13 @@ mod labels;
 mod links;
 mod locate;
 mod manage;
+mod place;
 mod read;
 pub use read::SEARCH_RANKED;
 mod resolve;
 mod restore;
 mod unchanged;
+mod upsert;
 mod write;
 
 pub use annotations::AnnotationReport;

@@ -275,7 +275,8 @@ impl Library {
     ///
     /// Hits are ordered by bm25, best first. Scoring costs a document-size lookup per
     /// matching post, so a query matching more than [`SEARCH_RANKED`] posts ranks the
-    /// newest [`SEARCH_RANKED`] of them (highest row ids, i.e. the latest imported); a
+    /// newest [`SEARCH_RANKED`] of them (highest row ids, i.e. the latest imported;
+    /// a query with CJK letters, searched in the CJK index, the newest 2,000); a
     /// word that common carries almost no weight in bm25 anyway. Snippets are made only
     /// for the hits returned.
     pub fn search(

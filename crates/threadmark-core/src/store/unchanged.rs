@@ -15,6 +15,7 @@ use std::hash::{Hash, Hasher};
 
 use rusqlite::{OptionalExtension, Transaction};
 
+use super::place::OldRow;
 use super::write::WriteOptions;
 use crate::body::Rendered;
 use crate::error::Result;
@@ -46,9 +47,13 @@ struct Stored {
     quoted: Vec<(usize, usize)>,
 }
 
-/// The posts of a thread saved before, by source id.
-#[derive(Default)]
+/// A thread saved before: its rows, and its posts by source id.
 pub(super) struct Prior {
+    /// The thread's id.
+    pub thread: i64,
+    /// Its stored rows in thread order, as they were when the import began (the
+    /// writer moves them from these, `place.rs`).
+    pub rows: Vec<OldRow>,
     posts: HashMap<String, Stored>,
 }
 
@@ -66,6 +71,12 @@ pub(super) fn digest(post: &PostDoc) -> i64 {
 }
 
 impl Prior {
+    /// Whether the post with this source id was stored with a digest: only such a
+    /// post can be found unchanged.
+    pub(super) fn knows(&self, source_id: &str) -> bool {
+        self.posts.contains_key(source_id)
+    }
+
     /// The stored posts of the thread `doc` is a new version of, if there is one
     /// and its posts keep their ids (not a text dump, whose ids are re-aligned).
     pub(super) fn load(
@@ -90,27 +101,46 @@ impl Prior {
         let Some(thread) = thread else {
             return Ok(None);
         };
+        // One pass over the thread's rows: their places for the writer, and the
+        // digest and text of each post stored with a digest for the renderer.
         let mut posts: HashMap<String, Stored> = HashMap::new();
+        let mut rows = Vec::new();
         let mut stmt = tx.prepare(
-            "SELECT source_id, digest, text FROM posts WHERE thread_id = ?1 AND digest IS NOT NULL",
+            "SELECT id, source_id, position, depth, parent_id, change, deleted, digest,
+                    CASE WHEN digest IS NOT NULL THEN text END
+             FROM posts WHERE thread_id = ?1 ORDER BY position",
         )?;
-        let mut rows = stmt.query([thread])?;
-        while let Some(r) = rows.next()? {
-            posts.insert(
-                r.get(0)?,
-                Stored {
-                    digest: r.get(1)?,
-                    text: r.get(2)?,
-                    quoted: Vec::new(),
-                },
-            );
+        let mut query = stmt.query([thread])?;
+        while let Some(r) = query.next()? {
+            let row = OldRow {
+                id: r.get(0)?,
+                source_id: r.get(1)?,
+                position: r.get(2)?,
+                depth: r.get(3)?,
+                parent: r.get(4)?,
+                change: r.get(5)?,
+                deleted: r.get(6)?,
+                digest: r.get(7)?,
+            };
+            if let Some(text) = r.get::<_, Option<String>>(8)? {
+                posts.insert(
+                    row.source_id.clone(),
+                    Stored {
+                        digest: row.digest,
+                        text,
+                        quoted: Vec::new(),
+                    },
+                );
+            }
+            rows.push(row);
         }
+        drop(query);
         let mut stmt = tx.prepare(
             "SELECT p.source_id, q.start, q.\"end\" FROM quotes q JOIN posts p ON p.id = q.post_id
              WHERE q.thread_id = ?1 AND q.depth = 1 AND p.digest IS NOT NULL",
         )?;
-        let mut rows = stmt.query([thread])?;
-        while let Some(r) = rows.next()? {
+        let mut query = stmt.query([thread])?;
+        while let Some(r) = query.next()? {
             let sid: String = r.get(0)?;
             if let Some(stored) = posts.get_mut(&sid) {
                 let (start, end): (i64, i64) = (r.get(1)?, r.get(2)?);
@@ -119,7 +149,11 @@ impl Prior {
                     .push((start.max(0) as usize, end.max(0) as usize));
             }
         }
-        Ok(Some(Prior { posts }))
+        Ok(Some(Prior {
+            thread,
+            rows,
+            posts,
+        }))
     }
 }
 

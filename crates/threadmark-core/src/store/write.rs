@@ -11,7 +11,9 @@ use std::sync::OnceLock;
 
 use rusqlite::{params, OptionalExtension, Transaction};
 
+use super::place::Target;
 use super::unchanged::{prepare, Prepared, Prior};
+use super::upsert::{upsert_posts, Posts, Write, POSTS_PER_STATEMENT};
 use super::{now, Library};
 use crate::body::Rendered;
 use crate::error::{Error, ErrorKind, Result};
@@ -20,10 +22,10 @@ use crate::progress::{Observer, Tracker};
 use crate::quotes::{locate, resolve_by_time, PostText, Resolution};
 
 /// A post's place in the tree, worked out before it is rendered.
-struct Placed<'a> {
+pub(super) struct Placed<'a> {
     /// The parent, when it is an earlier post of the thread.
-    parent: Option<&'a str>,
-    depth: i64,
+    pub parent: Option<&'a str>,
+    pub depth: i64,
 }
 
 /// Per post, one entry per quote of depth 1, in order: what it resolved to.
@@ -178,7 +180,7 @@ fn trust_given_sources(
 }
 
 /// What the writer of one thread receives from the rendering thread.
-struct Feed<'s> {
+pub(super) struct Feed<'s> {
     slots: &'s Slots,
     /// One message per chunk rendered, in order.
     chunks: Receiver<()>,
@@ -186,11 +188,25 @@ struct Feed<'s> {
     taken: Cell<usize>,
     /// The thread's quotes, resolved once every chunk is rendered.
     resolved: Receiver<Resolved>,
+    /// The thread's stored posts as the renderer knows them (`Prior`): only a
+    /// post stored with a digest there can be found unchanged and left alone.
+    prior: Option<&'s Prior>,
 }
 
 impl<'s> Feed<'s> {
+    /// Post `i` of the thread, once its chunk was taken.
+    pub(super) fn post(&self, i: usize) -> Result<&'s Prepared> {
+        if i / CHUNK >= self.taken.get() {
+            return Err(stopped());
+        }
+        self.slots[i / CHUNK]
+            .get()
+            .and_then(|chunk| chunk.get(i % CHUNK))
+            .ok_or_else(stopped)
+    }
+
     /// Chunk `index` of rendered posts, waiting for it if needed.
-    fn chunk(&self, index: usize) -> Result<&'s [Prepared]> {
+    pub(super) fn chunk(&self, index: usize) -> Result<&'s [Prepared]> {
         while self.taken.get() <= index {
             self.chunks.recv().map_err(|_| stopped())?;
             self.taken.set(self.taken.get() + 1);
@@ -312,11 +328,12 @@ impl Library {
             .iter()
             .map(|doc| Prior::load(&tx, doc, options))
             .collect::<Result<_>>()?;
+        crate::timings::stage("prior loaded");
         let priors = &priors;
         let ids = std::thread::scope(|scope| {
             let mut feeds = Vec::with_capacity(docs.len());
             let mut senders = Vec::with_capacity(docs.len());
-            for slots in &slots {
+            for (slots, prior) in slots.iter().zip(priors) {
                 let (chunk_tx, chunks) = mpsc::channel::<()>();
                 let (resolved_tx, resolved) = mpsc::sync_channel::<Resolved>(1);
                 feeds.push(Feed {
@@ -324,6 +341,7 @@ impl Library {
                     chunks,
                     taken: Cell::new(0),
                     resolved,
+                    prior: prior.as_ref(),
                 });
                 senders.push((chunk_tx, resolved_tx));
             }
@@ -357,7 +375,8 @@ impl Library {
             let mut ids = Vec::with_capacity(docs.len());
             let mut written = || -> Result<()> {
                 for ((doc, placed), feed) in docs.iter().zip(placed).zip(&feeds) {
-                    ids.push(store_thread(&tx, doc, placed, feed, options, tracker)?);
+                    let id = store_thread(&tx, (doc, placed), feed, options, &ids, tracker)?;
+                    ids.push(id);
                 }
                 Ok(())
             };
@@ -426,10 +445,10 @@ impl Library {
 /// imported before.
 fn store_thread(
     tx: &Transaction<'_>,
-    doc: &ThreadDoc,
-    placed: &[Placed<'_>],
+    (doc, placed): (&ThreadDoc, &[Placed<'_>]),
     feed: &Feed<'_>,
     options: &WriteOptions,
+    earlier: &[i64],
     tracker: &mut Tracker<'_>,
 ) -> Result<i64> {
     let posts = &doc.posts;
@@ -521,20 +540,24 @@ fn store_thread(
     };
     // The final order: the new posts, with posts that disappeared kept right after
     // the post that preceded them before.
-    let old: Vec<(i64, String)> = {
-        let mut stmt =
-            tx.prepare("SELECT id, source_id FROM posts WHERE thread_id = ?1 ORDER BY position")?;
-        let rows = stmt.query_map([thread_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        rows.collect::<rusqlite::Result<_>>()?
+    // The stored rows: as the renderer's `Prior` read them when the import began,
+    // unless this import wrote the thread already (two parts of one thread).
+    let fresh;
+    let old: &[super::place::OldRow] = match feed.prior {
+        Some(prior) if prior.thread == thread_id && !earlier.contains(&thread_id) => &prior.rows,
+        _ => {
+            fresh = super::place::read(tx, thread_id)?;
+            &fresh
+        }
     };
-    let old_ids: HashSet<&str> = old.iter().map(|(_, sid)| sid.as_str()).collect();
+    let old_id: HashMap<&str, i64> = old.iter().map(|r| (r.source_id.as_str(), r.id)).collect();
     // What this import changes, against the previous one (nothing on a first import).
     // An unchanged post is unchanged; another is compared with its stored text.
     let change_of = |post: &PostDoc, prepared: &Prepared| -> Result<Option<&'static str>> {
         if existing.is_none() || prepared.unchanged {
             return Ok(None);
         }
-        if !old_ids.contains(post.source_id.as_str()) {
+        if !old_id.contains_key(post.source_id.as_str()) {
             return Ok(Some("new"));
         }
         let text: String = tx
@@ -542,95 +565,111 @@ fn store_thread(
             .query_row(params![thread_id, post.source_id], |r| r.get(0))?;
         Ok((text != prepared.rendered.text).then_some("edited"))
     };
-    // Stored posts the import leaves out: (insert before index in `posts`, row id,
-    // whether it is only outside what the import covers, kept as it was).
-    let mut removed: Vec<(usize, i64, bool)> = Vec::new();
+    let index_of: HashMap<&str, usize> = posts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.source_id.as_str(), i))
+        .collect();
+    // Stored posts the import leaves out: (insert before index in `posts`, index in
+    // `old`, whether it is only outside what the import covers, kept as it was).
+    let mut removed: Vec<(usize, usize, bool)> = Vec::new();
     {
-        let index_of: HashMap<&str, usize> = posts
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.source_id.as_str(), i))
-            .collect();
         let mut after: Option<usize> = None;
-        for (row, sid) in &old {
-            match index_of.get(sid.as_str()) {
+        for (o, row) in old.iter().enumerate() {
+            match index_of.get(row.source_id.as_str()) {
                 Some(&i) => after = Some(i),
                 None => {
-                    let number = numbered.as_ref().and_then(|_| sid.parse::<u64>().ok());
+                    let number = numbered
+                        .as_ref()
+                        .and_then(|_| row.source_id.parse::<u64>().ok());
                     match (number, &numbered) {
                         (Some(n), Some(numbers)) => {
                             let (lo, hi) = (numbers[0], numbers[numbers.len() - 1]);
                             let before = numbers.partition_point(|&d| d < n);
-                            removed.push((before, *row, n < lo || n > hi));
+                            removed.push((before, o, n < lo || n > hi));
                         }
-                        _ => removed.push((after.map_or(0, |a| a + 1), *row, false)),
+                        _ => removed.push((after.map_or(0, |a| a + 1), o, false)),
                     }
                 }
             }
         }
         removed.sort_by_key(|&(before, _, _)| before);
     }
-    // Positions are assigned fresh; park existing ones out of the way first.
-    tx.execute(
-        "UPDATE posts SET position = -1 - position WHERE thread_id = ?1",
-        [thread_id],
-    )?;
-    // Each post's new position, and the positions of posts that disappeared.
+    crate::timings::stage("places worked out");
+    // Each post's new position, and where each stored row goes.
     let mut positions: Vec<i64> = Vec::with_capacity(posts.len());
-    let mut parked: Vec<(i64, i64, bool)> = Vec::with_capacity(removed.len()); // (position, row id, kept)
+    let mut moves: Vec<(&super::place::OldRow, Target<'_>)> = Vec::with_capacity(old.len());
     {
         let mut position: i64 = 0;
         let mut removed_iter = removed.into_iter().peekable();
+        let mut leave = |o: usize, kept: bool, position: i64| {
+            moves.push((
+                &old[o],
+                if kept {
+                    Target::Kept(position)
+                } else {
+                    Target::Removed(position)
+                },
+            ));
+        };
         for i in 0..posts.len() {
-            while let Some((_, row, kept)) = removed_iter.next_if(|&(before, _, _)| before <= i) {
-                parked.push((position, row, kept));
+            while let Some((_, o, kept)) = removed_iter.next_if(|&(before, _, _)| before <= i) {
+                leave(o, kept, position);
                 position += 1;
             }
             positions.push(position);
             position += 1;
         }
-        for (_, row, kept) in removed_iter {
-            parked.push((position, row, kept));
+        for (_, o, kept) in removed_iter {
+            leave(o, kept, position);
             position += 1;
         }
     }
-    // Removed posts first: every other post of the thread is parked at a negative
-    // position, and no new position collides with theirs. Posts outside what the
-    // import covers (other pages of a topic) only take their place in the order.
-    let mut park = tx
-        .prepare("UPDATE posts SET position = ?1, deleted = 1, change = 'removed', digest = NULL WHERE id = ?2")?;
-    let mut keep = tx.prepare("UPDATE posts SET position = ?1 WHERE id = ?2")?;
-    for &(position, row, kept) in &parked {
-        if kept {
-            keep.execute(params![position, row])?;
-        } else {
-            park.execute(params![position, row])?;
+    for row in old {
+        if let Some(&i) = index_of.get(row.source_id.as_str()) {
+            moves.push((
+                row,
+                Target::Post {
+                    position: positions[i],
+                    depth: placed[i].depth,
+                    parent: placed[i].parent,
+                    // Left unchanged only if the renderer knows a digest of it to
+                    // compare (`unchanged.rs`); else written whole.
+                    rewritten: !feed.prior.is_some_and(|p| p.knows(&row.source_id)),
+                },
+            ));
         }
     }
+    super::place::move_rows(tx, thread_id, &moves)?;
+    drop(moves);
+    crate::timings::stage("moved");
     let before: i64 = tx.query_row("SELECT coalesce(max(id), 0) FROM posts", [], |r| r.get(0))?;
     let mode = match existing {
         Some(_) => Write::Upsert,
         None => Write::Insert { last: before },
     };
-    let row_ids = upsert_posts(
-        tx,
-        (thread_id, mode),
-        (posts, placed),
-        feed,
-        &positions,
-        &change_of,
-        tracker,
-    )?;
+    let thread = Posts {
+        thread_id,
+        posts,
+        placed,
+        positions: &positions,
+        old_id: &old_id,
+    };
+    let row_ids = upsert_posts(tx, mode, &thread, feed, &change_of, tracker)?;
+    if existing.is_some() {
+        super::place::check_placed(tx, thread_id)?;
+    }
     let new_rows: Vec<i64> = posts
         .iter()
         .zip(&row_ids)
-        .filter(|(post, _)| !old_ids.contains(post.source_id.as_str()))
+        .filter(|(post, _)| !old_id.contains_key(post.source_id.as_str()))
         .map(|(_, &id)| id)
         .collect();
     crate::timings::stage("posts stored");
     index_new_posts(tx, before, &new_rows)?;
     crate::timings::stage("posts indexed");
     let resolved = feed.resolved.recv().map_err(|_| stopped())?;
+    crate::timings::stage("quotes received");
     let prepared = feed.prepared();
     let mut clear_quotes = tx.prepare("DELETE FROM quotes WHERE post_id = ?1")?;
     let mut add_quote = tx.prepare(
@@ -682,9 +721,11 @@ fn store_thread(
             ])?;
         }
     }
+    crate::timings::stage("quotes written");
     if existing.is_some() && super::highlights::has_highlights(tx, thread_id)? {
         super::highlights::reanchor(tx, thread_id)?;
     }
+    crate::timings::stage("reanchored");
     Ok(thread_id)
 }
 
@@ -841,179 +882,4 @@ pub(super) fn index_new_posts(tx: &Transaction<'_>, before: i64, new: &[i64]) ->
         index.execute([id])?;
     }
     Ok(())
-}
-
-/// Posts written by one statement. An update of a post's text updates the
-/// full-text index through a trigger, and SQLite opens a statement savepoint for
-/// each statement inside the transaction, at which FTS5 writes out what it holds
-/// as a new index segment. One statement per post made ten thousand tiny segments
-/// and their merges (a quarter of a 10,000-post import); one per chunk makes a few.
-const POSTS_PER_STATEMENT: usize = 500;
-
-/// How a thread's posts go into the table.
-enum Write {
-    /// A thread saved before: each post is upserted by its source id, and the row
-    /// ids are read back.
-    Upsert,
-    /// A new thread: plain inserts (no conflict is possible), whose rows take the ids
-    /// after `last`, the largest id so far, one after another.
-    Insert { last: i64 },
-}
-
-/// Insert or update `posts` at `positions` in chunks; returns each post's row id.
-/// A post unchanged since the thread was saved only takes its place (position,
-/// depth, parent) and loses its change mark.
-fn upsert_posts(
-    tx: &Transaction<'_>,
-    (thread_id, mut mode): (i64, Write),
-    (posts, placed): (&[PostDoc], &[Placed<'_>]),
-    feed: &Feed<'_>,
-    positions: &[i64],
-    change_of: &dyn Fn(&PostDoc, &Prepared) -> Result<Option<&'static str>>,
-    tracker: &mut Tracker<'_>,
-) -> Result<Vec<i64>> {
-    const COLUMNS: usize = 14;
-    let upsert = matches!(mode, Write::Upsert);
-    let sql = |rows: usize| {
-        let row = format!("({})", ["?"; COLUMNS].join(", "));
-        let on_conflict = if upsert {
-            "ON CONFLICT (thread_id, source_id) DO UPDATE SET
-               parent_id = excluded.parent_id, position = excluded.position, depth = excluded.depth,
-               author = excluded.author, created_at = excluded.created_at, html = excluded.html,
-               markup = excluded.markup, text = excluded.text, deleted = excluded.deleted,
-               missing_replies = excluded.missing_replies, change = excluded.change,
-               digest = excluded.digest
-             RETURNING position, id"
-        } else {
-            ""
-        };
-        format!(
-            "INSERT INTO posts (thread_id, source_id, parent_id, position, depth, author, created_at, html, markup, text, deleted, missing_replies, change, digest)
-             VALUES {} {on_conflict}",
-            vec![row; rows].join(", ")
-        )
-    };
-    let mut row_ids = vec![0i64; posts.len()];
-    let mut full: Option<rusqlite::Statement<'_>> = None;
-    let mut place_only = tx.prepare(
-        "UPDATE posts SET position = ?1, depth = ?2, parent_id = ?3, change = NULL
-         WHERE thread_id = ?4 AND source_id = ?5 RETURNING id",
-    )?;
-    for (chunk, ((posts, placed), positions)) in posts
-        .chunks(POSTS_PER_STATEMENT)
-        .zip(placed.chunks(POSTS_PER_STATEMENT))
-        .zip(positions.chunks(POSTS_PER_STATEMENT))
-        .enumerate()
-    {
-        let prepared = feed.chunk(chunk)?;
-        for _ in posts {
-            tracker.prepared()?;
-        }
-        let offset = chunk * POSTS_PER_STATEMENT;
-        let ids = &mut row_ids[offset..offset + posts.len()];
-        let mut written = 0;
-        // Unchanged posts (only on a re-import) take their place; the others are
-        // written whole, by one statement.
-        let mut whole: Vec<usize> = Vec::with_capacity(posts.len());
-        for (k, p) in prepared.iter().enumerate() {
-            if !p.unchanged {
-                whole.push(k);
-                continue;
-            }
-            ids[k] = place_only.query_row(
-                params![
-                    positions[k],
-                    placed[k].depth,
-                    placed[k].parent,
-                    thread_id,
-                    posts[k].source_id
-                ],
-                |r| r.get(0),
-            )?;
-            written += 1;
-        }
-        if !whole.is_empty() {
-            let mut partial;
-            let stmt = if whole.len() == POSTS_PER_STATEMENT {
-                match &mut full {
-                    Some(stmt) => stmt,
-                    None => full.insert(tx.prepare(&sql(POSTS_PER_STATEMENT))?),
-                }
-            } else {
-                partial = tx.prepare(&sql(whole.len()))?;
-                &mut partial
-            };
-            let changes: Vec<Option<&'static str>> = whole
-                .iter()
-                .map(|&k| change_of(&posts[k], &prepared[k]))
-                .collect::<Result<_>>()?;
-            let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(whole.len() * COLUMNS);
-            for (&k, change) in whole.iter().zip(&changes) {
-                let (post, rendered) = (&posts[k], &prepared[k].rendered);
-                values.extend_from_slice(&[
-                    &thread_id,
-                    &post.source_id,
-                    &placed[k].parent,
-                    &positions[k],
-                    &placed[k].depth,
-                    &post.author,
-                    &post.created_at,
-                    &"",
-                    &rendered.html, // the markup (render_markup)
-                    &rendered.text,
-                    &post.deleted,
-                    &post.missing_replies,
-                    change,
-                    &prepared[k].digest,
-                ]);
-            }
-            let mut read_back = |rows: &mut rusqlite::Rows<'_>| -> Result<()> {
-                while let Some(row) = rows.next()? {
-                    let (position, id): (i64, i64) = (row.get(0)?, row.get(1)?);
-                    if let Ok(i) = positions.binary_search(&position) {
-                        ids[i] = id;
-                        written += 1;
-                    }
-                }
-                Ok(())
-            };
-            match &mut mode {
-                Write::Upsert => read_back(&mut stmt.query(values.as_slice())?)?,
-                Write::Insert { last } => {
-                    let n = stmt.execute(values.as_slice())?;
-                    let now = tx.last_insert_rowid();
-                    if n == posts.len() && now.checked_sub(*last) == Some(n as i64) {
-                        // The usual case: the rows took the next ids, in order.
-                        for (k, id) in ids.iter_mut().enumerate() {
-                            *id = *last + 1 + k as i64;
-                        }
-                        written = n;
-                    } else {
-                        // Ids chosen otherwise (the table reached the largest id): read
-                        // them back by position.
-                        let mut stmt = tx.prepare_cached(
-                            "SELECT position, id FROM posts WHERE thread_id = ?1 AND position BETWEEN ?2 AND ?3",
-                        )?;
-                        let (first, end) = (positions[0], positions[positions.len() - 1]);
-                        read_back(&mut stmt.query(params![thread_id, first, end])?)?;
-                    }
-                    *last = now;
-                }
-            }
-        }
-        if written != posts.len() {
-            return Err(Error::new(
-                ErrorKind::Database,
-                format!(
-                    "writing posts {}–{}: the library answered for {written} of them",
-                    offset + 1,
-                    offset + posts.len()
-                ),
-            ));
-        }
-        for _ in posts {
-            tracker.stored()?;
-        }
-    }
-    Ok(row_ids)
 }
