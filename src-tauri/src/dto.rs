@@ -60,6 +60,9 @@ pub struct Post {
     /// view says "N replies not saved".
     #[ts(type = "number")]
     pub missing_replies: i64,
+    /// Points (score, votes, likes) where the source gives them; null where not.
+    #[ts(type = "number | null")]
+    pub points: Option<i64>,
     /// What the last re-import did to the post: "new", "edited" or "removed" (gone
     /// from the source, kept here); null when unchanged or never re-imported.
     #[ts(type = "\"new\" | \"edited\" | \"removed\" | null")]
@@ -286,6 +289,7 @@ impl From<threadmark_core::Post> for Post {
             html: p.html,
             deleted: p.deleted,
             missing_replies: p.missing_replies,
+            points: p.points,
             change: p.change,
         }
     }

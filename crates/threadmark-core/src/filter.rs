@@ -9,7 +9,9 @@
 //! - `label:NAME` — holds a highlight labelled NAME; `has:highlight` — holds any
 //! - `new`, `edited` — what the last re-import did to the post
 //! - `quotes:@NAME` (or `quotes:NAME`) — quotes a post written by NAME
-//! - `points>=N` (also `>`, `<`, `<=`, `=`) — refused: no importer stores points yet
+//! - `points>=N` (also `>`, `<`, `<=`, `=`) — the post's points (Reddit and Lobsters
+//!   scores, Discourse likes, a Hacker News story's points) compare so; a post whose
+//!   source gives no points never matches (nor does its negation)
 //! - anything else, or `"a phrase"` — the post's text contains it (case-insensitive)
 //!
 //! This module decides matches only; it never changes the library.
@@ -29,7 +31,30 @@ pub enum Term {
     New,
     Edited,
     Quotes(String),
+    Points(Cmp, i64),
     Text(String),
+}
+
+/// A comparison of `points`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cmp {
+    Lt,
+    Le,
+    Eq,
+    Ge,
+    Gt,
+}
+
+impl Cmp {
+    fn holds(self, a: i64, b: i64) -> bool {
+        match self {
+            Cmp::Lt => a < b,
+            Cmp::Le => a <= b,
+            Cmp::Eq => a == b,
+            Cmp::Ge => a >= b,
+            Cmp::Gt => a > b,
+        }
+    }
 }
 
 /// A parsed query: every term (negated or not) must hold.
@@ -71,9 +96,14 @@ impl Filter {
 
     /// Whether `post` (in a thread whose original poster is `op`) matches.
     pub fn matches(&self, post: &Post, op: Option<&str>, facts: &PostFacts<'_>) -> bool {
-        self.terms
-            .iter()
-            .all(|(negated, term)| holds(term, post, op, facts) != *negated)
+        self.terms.iter().all(|(negated, term)| {
+            // A post without points is outside both `points>=N` and its negation:
+            // the source said nothing either way.
+            if matches!(term, Term::Points(..)) && post.points.is_none() {
+                return false;
+            }
+            holds(term, post, op, facts) != *negated
+        })
     }
 }
 
@@ -90,6 +120,7 @@ fn holds(term: &Term, post: &Post, op: Option<&str>, facts: &PostFacts<'_>) -> b
         Term::New => post.change.as_deref() == Some("new"),
         Term::Edited => post.change.as_deref() == Some("edited"),
         Term::Quotes(name) => facts.quoted_authors.iter().any(|a| same(a, name)),
+        Term::Points(cmp, n) => post.points.is_some_and(|p| cmp.holds(p, *n)),
         Term::Text(words) => post.text.to_lowercase().contains(words.as_str()),
     }
 }
@@ -98,9 +129,21 @@ fn parse_term(word: &str) -> std::result::Result<Term, String> {
     let lower = word.to_lowercase();
     if let Some(at) = lower.find(['<', '>', '=']) {
         if lower[..at] == *"points" {
-            return Err(
-                "no importer stores a post's points yet, so points cannot be filtered".into(),
-            );
+            let rest = &lower[at..];
+            let (cmp, number) = [
+                (">=", Cmp::Ge),
+                ("<=", Cmp::Le),
+                (">", Cmp::Gt),
+                ("<", Cmp::Lt),
+                ("=", Cmp::Eq),
+            ]
+            .into_iter()
+            .find_map(|(sign, cmp)| rest.strip_prefix(sign).map(|n| (cmp, n)))
+            .ok_or("points takes >=, <=, >, < or = and a number")?;
+            let n: i64 = number
+                .parse()
+                .map_err(|_| format!("points needs a whole number, not `{number}`"))?;
+            return Ok(Term::Points(cmp, n));
         }
     }
     let value = |rest: &str| -> std::result::Result<String, String> {
@@ -240,10 +283,26 @@ mod tests {
     }
 
     #[test]
+    fn parses_points_comparisons() {
+        let f = Filter::parse("points>=5 points<10 -points=7 points>-2 POINTS<=0").unwrap();
+        assert_eq!(
+            f.terms,
+            vec![
+                (false, Term::Points(Cmp::Ge, 5)),
+                (false, Term::Points(Cmp::Lt, 10)),
+                (true, Term::Points(Cmp::Eq, 7)),
+                (false, Term::Points(Cmp::Gt, -2)),
+                (false, Term::Points(Cmp::Le, 0)),
+            ]
+        );
+    }
+
+    #[test]
     fn refuses_what_it_cannot_answer() {
         for (query, cause) in [
             ("", "empty"),
-            ("points>=5", "points"),
+            ("points>=many", "whole number"),
+            ("points=>5", "whole number"),
             ("author:", "name is missing"),
             ("has:note", "has:highlight"),
             ("\"open", "not closed"),

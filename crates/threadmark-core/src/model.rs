@@ -98,6 +98,9 @@ pub struct PostDoc {
     /// Replies the source counted under this post but did not include (Reddit's
     /// "load more comments" stubs).
     pub missing_replies: u32,
+    /// Points (score, votes, likes) where the source gives them; `None` where it
+    /// gives none (Hacker News comments, mail, text dumps).
+    pub points: Option<i64>,
     /// For each quote of the body, in the order of `Body::render().quotes`, the
     /// post the source says it quotes, when it says so (Discourse's `data-post`);
     /// empty when the source names none. The resolver trusts what is given here.
@@ -147,6 +150,8 @@ pub struct Post {
     pub deleted: bool,
     /// Replies the source did not include (see [`PostDoc::missing_replies`]).
     pub missing_replies: i64,
+    /// Points where the source gives them ([`PostDoc::points`]).
+    pub points: Option<i64>,
     /// What the last re-import did to this post: `new`, `edited` or `removed`
     /// (gone from the source, kept here); `None` when unchanged or never re-imported.
     pub change: Option<String>,

@@ -483,6 +483,7 @@ pub fn revise(
             body: Body(vec![Block::Paragraph(vec![Inline::Text(text)])]),
             deleted: false,
             missing_replies: 0,
+            points: None,
             quote_sources: Vec::new(),
         });
     }

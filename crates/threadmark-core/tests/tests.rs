@@ -25,6 +25,7 @@ mod lobsters;
 mod mail;
 mod markup;
 mod migrate;
+mod points;
 mod progress;
 mod quote_accuracy;
 mod quotes_by_time;

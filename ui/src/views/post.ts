@@ -89,6 +89,10 @@ export function renderPost(post: Post, ctx: PostContext): HTMLLIElement {
     const missing = `${count(post.missingReplies, "reply", "replies")} not saved`;
     body.after(el("p", { class: "post-missing", title: "The source left these replies out of the saved thread" }, missing));
   }
+  if (typeof post.points === "number") {
+    const points = el("span", { class: "post-points", title: "Points at the source when it was saved" }, count(post.points, "point", "points"));
+    item.querySelector(".post-id")?.before(points);
+  }
   if (post.change) {
     const titles = { new: "New since the previous import", edited: "Edited since the previous import", removed: "Gone from the source since the previous import; kept here" };
     const flag = el("span", { class: `post-change post-change--${post.change}`, title: titles[post.change], "data-announce": post.change }, post.change);

@@ -137,6 +137,7 @@ pub fn parse_with_quote_sources(value: &Value) -> Result<(ThreadDoc, Vec<Vec<Opt
             body,
             deleted: p.get("deleted_at").is_some_and(|d| !d.is_null()),
             missing_replies: 0,
+            points: likes(p),
             quote_sources: Vec::new(),
         });
         sources.push(converted.quote_sources);
@@ -151,4 +152,21 @@ pub fn parse_with_quote_sources(value: &Value) -> Result<(ThreadDoc, Vec<Vec<Opt
         },
         sources,
     ))
+}
+
+/// A post's likes: `like_count` when the topic gives it, else the count of the
+/// like action (id 2) in `actions_summary`; `None` when neither is there.
+fn likes(p: &Map<String, Value>) -> Option<i64> {
+    if let Some(n) = p.get("like_count").and_then(Value::as_i64) {
+        return Some(n);
+    }
+    // Discourse leaves out actions nobody took: no like action is no likes.
+    let actions = p.get("actions_summary")?.as_array()?;
+    Some(
+        actions
+            .iter()
+            .find(|a| a.get("id").and_then(Value::as_i64) == Some(2))
+            .and_then(|a| a.get("count").and_then(Value::as_i64))
+            .unwrap_or(0),
+    )
 }

@@ -146,6 +146,8 @@ pub(super) struct Item<'a> {
 pub(super) struct Story {
     pub(super) title: Option<String>,
     pub(super) url: Option<String>,
+    /// The story's points (Hacker News gives none for comments).
+    pub(super) points: Option<i64>,
 }
 
 fn id_string(v: Option<&Value>) -> Option<String> {
@@ -257,6 +259,7 @@ fn nested(root: &Value, key: &str, fields: Fields, base: String) -> Result<Threa
         if parent.is_none() {
             story.title = str_field(o, "title");
             story.url = str_field(o, "url").and_then(|u| absolute_url(&u));
+            story.points = o.get("points").and_then(Value::as_i64);
         }
         items.push(nested_item(
             id,
@@ -456,6 +459,7 @@ fn firebase(values: &[Value], array: bool) -> Result<ThreadDoc> {
     let story = Story {
         title: str_field(objects[root], "title"),
         url: str_field(objects[root], "url").and_then(|u| absolute_url(&u)),
+        points: objects[root].get("score").and_then(Value::as_i64),
     };
     let mut doc = finish(items, story);
     // Replies the file leaves out: an item's `kids` that are not in it, and for the
@@ -620,6 +624,7 @@ pub(super) fn finish_with(
             body,
             deleted: item.deleted,
             missing_replies: 0,
+            points: if i == 0 { story.points } else { None },
             quote_sources: Vec::new(),
         });
     }
@@ -817,5 +822,12 @@ pub fn parse_html(bytes: &[u8]) -> Result<ThreadDoc> {
             )));
         }
     }
-    Ok(finish(items, Story { title, url }))
+    Ok(finish(
+        items,
+        Story {
+            title,
+            url,
+            points: None,
+        },
+    ))
 }

@@ -213,6 +213,7 @@ fn built<'a>(records: Vec<Record<'a>>, bodies: Vec<Option<Body>>) -> Algolia<'a>
         if record.parent.is_none() {
             story.title = non_empty(record.title).map(Cow::into_owned);
             story.url = non_empty(record.url).and_then(|u| hn::absolute_url(&u));
+            story.points = record.points;
         }
         items.push(hn::nested_item(
             record.id.unwrap_or_default(),
@@ -278,6 +279,8 @@ struct Record<'a> {
     url: Option<Cow<'a, str>>,
     /// `created_at_i` as `Value::as_i64` reads it.
     time: Option<i64>,
+    /// `points`, read the same way, on the top item only.
+    points: Option<i64>,
     deleted: bool,
     dead: bool,
     /// `children` is a list.
@@ -302,6 +305,7 @@ enum Key {
     Title,
     Url,
     CreatedAtI,
+    Points,
     StoryId,
     Deleted,
     Dead,
@@ -337,6 +341,7 @@ impl<'de> de::Deserialize<'de> for Key {
                     "title" => Key::Title,
                     "url" => Key::Url,
                     "created_at_i" => Key::CreatedAtI,
+                    "points" => Key::Points,
                     "story_id" => Key::StoryId,
                     "deleted" => Key::Deleted,
                     "dead" => Key::Dead,
@@ -406,6 +411,7 @@ impl<'de> Visitor<'de> for Node<'_, 'de> {
                 Key::Title if top => self.out.records[index].title = map.next_value::<Text>()?.0,
                 Key::Url if top => self.out.records[index].url = map.next_value::<Text>()?.0,
                 Key::CreatedAtI => self.out.records[index].time = map.next_value::<Time>()?.0,
+                Key::Points if top => self.out.records[index].points = map.next_value::<Time>()?.0,
                 Key::Deleted => self.out.records[index].deleted = map.next_value::<Flag>()?.0,
                 Key::Dead => self.out.records[index].dead = map.next_value::<Flag>()?.0,
                 Key::Json | Key::PostStream | Key::ShortId if top && self.detected => {

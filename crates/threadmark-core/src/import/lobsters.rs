@@ -78,6 +78,7 @@ pub fn parse(value: &Value) -> Result<ThreadDoc> {
         ),
         deleted: false,
         missing_replies: 0,
+        points: story.get("score").and_then(Value::as_i64),
         quote_sources: Vec::new(),
     }];
 
@@ -148,6 +149,7 @@ pub fn parse(value: &Value) -> Result<ThreadDoc> {
             body: html_body(&str_field(o, "comment").unwrap_or_default()),
             deleted,
             missing_replies: 0,
+            points: o.get("score").and_then(Value::as_i64),
             quote_sources: Vec::new(),
         });
     }

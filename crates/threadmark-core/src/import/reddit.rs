@@ -118,6 +118,15 @@ fn time_of(o: &Map<String, Value>) -> Option<i64> {
         .map(|t| t as i64)
 }
 
+/// The score, unless Reddit hides it (`score_hidden`: a new comment's score is not
+/// shown yet, and the number given is not the real one).
+fn points_of(o: &Map<String, Value>) -> Option<i64> {
+    if o.get("score_hidden").and_then(Value::as_bool) == Some(true) {
+        return None;
+    }
+    o.get("score").and_then(Value::as_i64)
+}
+
 fn author_of(o: &Map<String, Value>) -> Option<String> {
     str_of(o, "author")
         .filter(|a| !a.is_empty() && !is_removed(a))
@@ -130,6 +139,7 @@ struct Node {
     parent: String,
     author: Option<String>,
     created_at: Option<i64>,
+    points: Option<i64>,
     markdown: String,
     deleted: bool,
     missing: u32,
@@ -241,6 +251,7 @@ pub fn parse_with_missing(value: &Value) -> Result<(ThreadDoc, BTreeMap<String, 
                 nodes.push(Node {
                     author: author_of(d),
                     created_at: time_of(d),
+                    points: points_of(d),
                     deleted: is_removed(body),
                     markdown: body.to_string(),
                     name,
@@ -290,6 +301,7 @@ pub fn parse_with_missing(value: &Value) -> Result<(ThreadDoc, BTreeMap<String, 
         body: Body(root_blocks),
         deleted: root_deleted,
         missing_replies: 0,
+        points: points_of(post),
         quote_sources: Vec::new(),
     });
     for (node, kept) in nodes.into_iter().zip(keep) {
@@ -311,6 +323,7 @@ pub fn parse_with_missing(value: &Value) -> Result<(ThreadDoc, BTreeMap<String, 
             created_at: node.created_at,
             deleted: node.deleted,
             missing_replies: 0,
+            points: node.points,
             quote_sources: Vec::new(),
         });
     }

@@ -339,6 +339,7 @@ pub fn parse(bytes: &[u8], title: Option<&str>) -> Result<ThreadDoc> {
             body: body(&post.paragraphs),
             deleted: false,
             missing_replies: 0,
+            points: None,
             quote_sources: Vec::new(),
         })
         .collect();

@@ -28,7 +28,7 @@ fn thread_row(r: &Row<'_>) -> rusqlite::Result<ThreadSummary> {
 }
 
 const POST_COLUMNS: &str =
-    "id, source_id, parent_id, position, depth, author, created_at, html, text, deleted, missing_replies, change, markup";
+    "id, source_id, parent_id, position, depth, author, created_at, html, text, deleted, missing_replies, change, markup, points";
 
 fn post_row(r: &Row<'_>) -> rusqlite::Result<Post> {
     let text: String = r.get(8)?;
@@ -44,6 +44,7 @@ fn post_row(r: &Row<'_>) -> rusqlite::Result<Post> {
         text,
         deleted: r.get(9)?,
         missing_replies: r.get(10)?,
+        points: r.get(13)?,
         change: r.get(11)?,
     })
 }

@@ -66,6 +66,7 @@ pub(super) fn digest(post: &PostDoc) -> i64 {
     post.created_at.hash(&mut h);
     post.deleted.hash(&mut h);
     post.missing_replies.hash(&mut h);
+    post.points.hash(&mut h);
     post.quote_sources.hash(&mut h);
     h.finish() as i64
 }

@@ -25,7 +25,7 @@ use crate::progress::Tracker;
 pub(super) const POSTS_PER_STATEMENT: usize = 500;
 
 /// Columns written per post.
-const COLUMNS: usize = 14;
+const COLUMNS: usize = 15;
 
 /// How a thread's posts go into the table.
 pub(super) enum Write {
@@ -125,13 +125,13 @@ fn sql(rows: usize, mode: &Write) -> String {
                author = excluded.author, created_at = excluded.created_at, html = excluded.html,
                markup = excluded.markup, text = excluded.text, deleted = excluded.deleted,
                missing_replies = excluded.missing_replies, change = excluded.change,
-               digest = excluded.digest
+               digest = excluded.digest, points = excluded.points
              RETURNING position, id"
         }
         Write::Insert { .. } => "",
     };
     format!(
-        "INSERT INTO posts (thread_id, source_id, parent_id, position, depth, author, created_at, html, markup, text, deleted, missing_replies, change, digest)
+        "INSERT INTO posts (thread_id, source_id, parent_id, position, depth, author, created_at, html, markup, text, deleted, missing_replies, change, digest, points)
          VALUES {} {on_conflict}",
         vec![row; rows].join(", ")
     )
@@ -173,6 +173,7 @@ fn write_batch(
             &post.missing_replies,
             change,
             &p.digest,
+            &post.points,
         ]);
     }
     let mut written = 0;

@@ -649,6 +649,7 @@ pub fn thread(messages: Vec<Message>, source: &'static str) -> Vec<ThreadDoc> {
                     body: m.body,
                     deleted: false,
                     missing_replies: 0,
+                    points: None,
                     quote_sources: Vec::new(),
                 },
             ));
