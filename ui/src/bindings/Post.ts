@@ -31,6 +31,10 @@ html: string, deleted: boolean,
  */
 missingReplies: number, 
 /**
+ * Points (score, votes, likes) where the source gives them; null where not.
+ */
+points: number | null, 
+/**
  * What the last re-import did to the post: "new", "edited" or "removed" (gone
  * from the source, kept here); null when unchanged or never re-imported.
  */
