@@ -607,13 +607,21 @@ fn show_filter_selects_posts_by_author_words_and_highlights() {
         "one context line per ancestor\n{text}"
     );
 
+    // Points: Hacker News gives the story's (318 in this file), none for comments.
+    assert_eq!(
+        ids(&filtered("points>=300")),
+        vec![posts[0]["id"].as_str().unwrap().to_string()]
+    );
+    assert_eq!(ids(&filtered("points>318")), Vec::<String>::new());
+    assert_eq!(ids(&filtered("-points>=300")), Vec::<String>::new());
+
     // What it cannot answer: one line each.
     let err = one_line_error(
         tm(&db)
-            .args(["show", "1", "--filter", "points>=5"])
+            .args(["show", "1", "--filter", "points>=lots"])
             .assert(),
     );
-    assert!(err.contains("points"), "{err}");
+    assert!(err.contains("whole number"), "{err}");
     let err = one_line_error(tm(&db).args(["show", "1", "--filter", "author:"]).assert());
     assert!(err.contains("name is missing"), "{err}");
 }

@@ -247,7 +247,7 @@ impl Library {
     /// thread order.
     pub fn filter_thread(&self, thread_id: i64, query: &str) -> Result<Vec<String>> {
         let filter = Filter::parse(query)?;
-        let posts = self.posts(thread_id)?;
+        let posts = self.posts_without_html(thread_id)?;
         let highlights = self.highlights(thread_id)?;
         let quotes = self.quote_blocks(thread_id, false)?;
         Ok(select(&filter, &posts, &highlights, &quotes)

@@ -334,7 +334,10 @@ fn edge_cases_read_alike() {
         ),
         (
             "duplicate unknown keys (the last wins in a Value; nothing reads them)",
-            story(r#""title": "Dup", "points": 1, "points": 2"#, &[leaf("2")]),
+            story(
+                r#""title": "Dup", "descendants": 1, "descendants": 2"#,
+                &[leaf("2")],
+            ),
         ),
     ];
     for (what, json) in &cases {

@@ -5,7 +5,7 @@
 //! allocated, then walked again). Here serde reads the document once into flat
 //! records, parents first: text, author, title and url borrowed from the bytes
 //! (owned only when the JSON escapes something in them), the other fields
-//! (`type`, `points`, `options`, …) skipped without allocating (`Skip`). The
+//! (`type`, `options`, …) skipped without allocating (`Skip`); the story's `points` are read. The
 //! records become the same items as [`super::hn`]'s general reader builds (through the same
 //! `hn::nested_item` rule) and the same thread (`hn::finish_with`). In a long
 //! document the bodies are converted while it is read: each text an item will show

@@ -122,6 +122,19 @@ impl Library {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// A thread's posts in thread order with their canonical text but no HTML
+    /// (`html` is empty): what the thread filter reads, without rebuilding every
+    /// post's HTML from its markup.
+    pub fn posts_without_html(&self, thread_id: i64) -> Result<Vec<Post>> {
+        self.thread(thread_id)?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, source_id, parent_id, position, depth, author, created_at, '', text, deleted, missing_replies, change, NULL, points
+             FROM posts WHERE thread_id = ?1 ORDER BY position",
+        )?;
+        let rows = stmt.query_map(params![thread_id], post_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// A thread's posts in thread order without their bodies: the outline a reader
     /// lays out first; the bodies come from [`Library::posts_page`] (same order, so
     /// the outline's index is the page offset).
