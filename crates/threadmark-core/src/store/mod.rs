@@ -30,6 +30,7 @@ pub use highlights::{DeletedHighlight, HighlightEdit, NewHighlight};
 pub use labels::{LabelRemoval, LabelSpec};
 pub use links::{Link, LinkKind};
 pub use restore::RestoreReport;
+pub(crate) use restore::restore_thread;
 pub use write::WriteOptions;
 
 use std::path::{Path, PathBuf};
@@ -224,6 +225,11 @@ impl Library {
         Ok(self
             .conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    /// The connection, for the sync module's transactions.
+    pub(crate) fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
     }
 
     /// Direct access for tests of the schema itself.
