@@ -207,9 +207,10 @@ fn read_in(lib: &mut Library, layout: &Layout, clock: &mut Clock, report: &mut S
     let tx = lib.conn_mut().transaction()?;
     let mut touched: BTreeSet<(String, String)> = pending.into_iter().collect();
     let mut wrote = false;
+    let mut deleted = merge::Deleted::load(&tx)?;
     for (rel, size, records) in &files {
         for (rec, line) in records {
-            let a = merge::apply(&tx, rec, clock)?;
+            let a = merge::apply(&tx, rec, clock, Some(&mut deleted))?;
             if a.new {
                 report.received += 1;
             } else {

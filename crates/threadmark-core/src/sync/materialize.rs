@@ -179,21 +179,19 @@ fn highlight(tx: &Transaction<'_>, uuid: &str, f: &[(String, Field)]) -> Result<
     let (start, end) = (n("start"), n("end").max(n("start")));
     let note = get(f, "note").and_then(Value::as_str).unwrap_or("");
     let created = get(f, "created").and_then(Value::as_i64).unwrap_or(0);
-    tx.prepare_cached(
+    let id: i64 = tx.prepare_cached(
         "INSERT INTO highlights (uuid, thread_id, post_source, label_id, exact, prefix, suffix, start, \"end\", note, state, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
          ON CONFLICT (uuid) DO UPDATE SET thread_id = excluded.thread_id, post_source = excluded.post_source,
            label_id = excluded.label_id, exact = excluded.exact, prefix = excluded.prefix, suffix = excluded.suffix,
            start = excluded.start, \"end\" = excluded.\"end\", note = excluded.note, state = excluded.state,
-           created_at = excluded.created_at, updated_at = max(updated_at, excluded.updated_at)",
+           created_at = excluded.created_at, updated_at = max(updated_at, excluded.updated_at)
+         RETURNING id",
     )?
-    .execute(params![
+    .query_row(params![
         uuid, tid, s("post"), label_id, s("exact"), s("prefix"), s("suffix"), start, end, note, state, created,
         crate::store::now()
-    ])?;
-    let id: i64 = tx
-        .prepare_cached("SELECT id FROM highlights WHERE uuid = ?1")?
-        .query_row([uuid], |r| r.get(0))?;
+    ], |r| r.get::<_, i64>(0))?;
     tx.prepare_cached("DELETE FROM highlight_tags WHERE highlight_id = ?1")?
         .execute([id])?;
     for (tag, _) in live(tx, "highlight", uuid, "tags")? {

@@ -15,6 +15,8 @@
 //! delivered out of order may be listed although it was seen: the history may
 //! hold too much, never too little.
 
+use std::collections::HashSet;
+
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde_json::{json, Map, Value};
 
@@ -155,16 +157,45 @@ pub struct Applied {
     pub conflicts: usize,
 }
 
-/// Apply one record (from a file, or made here).
-pub fn apply(tx: &Transaction<'_>, rec: &Record, clock: &mut Clock) -> Result<Applied> {
-    clock.observe(&rec.s);
-    match rec.op.as_deref() {
-        Some("add") | Some("remove") => apply_set(tx, rec),
-        _ => apply_field(tx, rec),
+/// The entities deleted (by kind and key), loaded once for a batch of records so
+/// that most records need no lookup of a tombstone.
+pub struct Deleted(Option<HashSet<(String, String)>>);
+
+impl Deleted {
+    pub fn load(tx: &Transaction<'_>) -> Result<Deleted> {
+        let mut stmt = tx.prepare("SELECT kind, entity FROM sync_fields WHERE field = 'deleted' AND value != 'null'")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(Deleted(Some(rows.collect::<rusqlite::Result<_>>()?)))
+    }
+
+    /// No list: every record looks its entity's tombstone up.
+    pub fn unknown() -> Deleted {
+        Deleted(None)
+    }
+
+    fn tombstone(&self, tx: &Transaction<'_>, kind: &str, entity: &str) -> Result<Option<Field>> {
+        if let Some(set) = &self.0 {
+            if !set.contains(&(kind.to_string(), entity.to_string())) {
+                return Ok(None);
+            }
+        }
+        tombstone(tx, kind, entity)
     }
 }
 
-fn apply_field(tx: &Transaction<'_>, rec: &Record) -> Result<Applied> {
+/// Apply one record (from a file, or made here). `deleted`: the batch's deleted
+/// entities, kept up to date (None: look each up).
+pub fn apply(tx: &Transaction<'_>, rec: &Record, clock: &mut Clock, deleted: Option<&mut Deleted>) -> Result<Applied> {
+    clock.observe(&rec.s);
+    let mut unknown = Deleted::unknown();
+    let deleted = deleted.unwrap_or(&mut unknown);
+    match rec.op.as_deref() {
+        Some("add") | Some("remove") => apply_set(tx, rec, deleted),
+        _ => apply_field(tx, rec, deleted),
+    }
+}
+
+fn apply_field(tx: &Transaction<'_>, rec: &Record, deleted: &mut Deleted) -> Result<Applied> {
     let mut a = Applied::default();
     let current = field(tx, &rec.k, &rec.id, &rec.f)?;
     let dev = device_of(&rec.s);
@@ -235,10 +266,18 @@ fn apply_field(tx: &Transaction<'_>, rec: &Record) -> Result<Applied> {
             if deleting && !rec.v.is_null() && current.as_ref().is_none_or(|c| c.value.is_null()) {
                 a.conflicts += edits_lost_to_delete(tx, rec)?;
             }
+            if let (true, Some(set)) = (deleting, &mut deleted.0) {
+                let key = (rec.k.clone(), rec.id.clone());
+                if rec.v.is_null() {
+                    set.remove(&key);
+                } else {
+                    set.insert(key);
+                }
+            }
         }
     }
     if !deleting {
-        if let Some(tomb) = tombstone(tx, &rec.k, &rec.id)? {
+        if let Some(tomb) = deleted.tombstone(tx, &rec.k, &rec.id)? {
             if unseen(&tomb.value, &rec.f, &rec.s, false) {
                 a.conflicts += conflict(
                     tx, &rec.k, &rec.id, &rec.f, &rec.v, &rec.s, &tomb.stamp, None, "delete",
@@ -281,7 +320,7 @@ fn edits_lost_to_delete(tx: &Transaction<'_>, del: &Record) -> Result<usize> {
     Ok(n)
 }
 
-fn apply_set(tx: &Transaction<'_>, rec: &Record) -> Result<Applied> {
+fn apply_set(tx: &Transaction<'_>, rec: &Record, deleted: &Deleted) -> Result<Applied> {
     let mut a = Applied::default();
     let element = match &rec.v {
         Value::String(s) => s.clone(),
@@ -296,7 +335,7 @@ fn apply_set(tx: &Transaction<'_>, rec: &Record) -> Result<Applied> {
         a.new = n > 0;
         a.changed = a.new;
         if a.new {
-            if let Some(tomb) = tombstone(tx, &rec.k, &rec.id)? {
+            if let Some(tomb) = deleted.tombstone(tx, &rec.k, &rec.id)? {
                 if unseen(&tomb.value, &rec.f, &rec.s, true) {
                     a.conflicts += conflict(
                         tx,
@@ -336,7 +375,7 @@ pub struct Local<'a> {
 
 impl Local<'_> {
     fn emit(&mut self, tx: &Transaction<'_>, rec: Record) -> Result<()> {
-        apply(tx, &rec, self.clock)?;
+        apply(tx, &rec, self.clock, None)?;
         let line = serde_json::to_string(&rec)?;
         tx.prepare_cached("INSERT INTO sync_outbox (record) VALUES (?1)")?
             .execute([line])?;
