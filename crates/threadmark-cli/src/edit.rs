@@ -17,7 +17,9 @@ pub fn resolve(lib: &Library, id: &str) -> Result<i64> {
             return Ok(h.id);
         }
     }
-    Err(Error::not_found(format!("no highlight {id:?} (give its number or uuid, see highlight list)")))
+    Err(Error::not_found(format!(
+        "no highlight {id:?} (give its number or uuid, see highlight list)"
+    )))
 }
 
 /// Change a highlight's label, note or tags; prints it as `highlight list` does.
@@ -44,7 +46,13 @@ pub fn edit(
         tags.extend(tag.iter().cloned());
         Some(tags)
     };
-    let label = label.map(|l| if l.is_empty() || l.eq_ignore_ascii_case("none") { None } else { Some(l) });
+    let label = label.map(|l| {
+        if l.is_empty() || l.eq_ignore_ascii_case("none") {
+            None
+        } else {
+            Some(l)
+        }
+    });
     let h = lib.update_highlight(n, &HighlightEdit { label, note, tags })?;
     record(lib);
     crate::output::print_highlights(out, std::slice::from_ref(&h))
@@ -55,12 +63,24 @@ pub fn delete(lib: &mut Library, out: &mut impl Write, id: &str) -> Result<()> {
     let n = resolve(lib, id)?;
     let d = lib.delete_highlight(n)?;
     record(lib);
-    writeln!(out, "deleted highlight {} {} and {} links", n, d.highlight.uuid, d.links.len())?;
+    writeln!(
+        out,
+        "deleted highlight {} {} and {} links",
+        n,
+        d.highlight.uuid,
+        d.links.len()
+    )?;
     Ok(())
 }
 
 /// Link highlight `from` to `to`.
-pub fn link(lib: &mut Library, out: &mut impl Write, from: &str, to: &str, kind: &str) -> Result<()> {
+pub fn link(
+    lib: &mut Library,
+    out: &mut impl Write,
+    from: &str,
+    to: &str,
+    kind: &str,
+) -> Result<()> {
     let kind = LinkKind::parse(kind)?;
     let (a, b) = (resolve(lib, from)?, resolve(lib, to)?);
     let l = lib.add_link(a, kind, b)?;

@@ -67,7 +67,12 @@ pub fn run(lib: &mut Library, args: SyncArgs, out: &mut impl Write) -> Result<()
 }
 
 fn print_report(out: &mut impl Write, r: &SyncReport) -> Result<()> {
-    writeln!(out, "device {} with {}", r.device, line(&r.folder.to_string_lossy()))?;
+    writeln!(
+        out,
+        "device {} with {}",
+        r.device,
+        line(&r.folder.to_string_lossy())
+    )?;
     match &r.file_written {
         Some(file) => writeln!(
             out,
@@ -76,7 +81,11 @@ fn print_report(out: &mut impl Write, r: &SyncReport) -> Result<()> {
             line(file),
             r.contents_sent
         )?,
-        None => writeln!(out, "out: nothing new ({} thread contents)", r.contents_sent)?,
+        None => writeln!(
+            out,
+            "out: nothing new ({} thread contents)",
+            r.contents_sent
+        )?,
     }
     writeln!(
         out,
@@ -105,7 +114,14 @@ fn print_status(out: &mut impl Write, s: &SyncStatus, conflicts: &[Conflict]) ->
     } else {
         writeln!(out, "device: {}", s.device)?;
     }
-    writeln!(out, "folder: {}", s.folder.as_deref().map(line).unwrap_or(std::borrow::Cow::Borrowed("(none)")))?;
+    writeln!(
+        out,
+        "folder: {}",
+        s.folder
+            .as_deref()
+            .map(line)
+            .unwrap_or(std::borrow::Cow::Borrowed("(none)"))
+    )?;
     let last = match s.last_sync_ms {
         Some(ms) => threadmark_core::export::rfc3339(ms / 1000),
         None => "never".to_string(),
@@ -116,7 +132,11 @@ fn print_status(out: &mut impl Write, s: &SyncStatus, conflicts: &[Conflict]) ->
         "waiting to go out: {} changes; waiting for their thread: {}; change files read: {}",
         s.outgoing, s.pending, s.files_read
     )?;
-    writeln!(out, "conflicts: {} open, {} in all", s.conflicts_open, s.conflicts)?;
+    writeln!(
+        out,
+        "conflicts: {} open, {} in all",
+        s.conflicts_open, s.conflicts
+    )?;
     for c in conflicts {
         writeln!(
             out,

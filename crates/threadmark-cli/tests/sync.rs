@@ -56,9 +56,18 @@ fn two_devices_edit_offline_and_converge_with_the_conflict_kept() {
     // Device A saves a thread and marks two passages.
     tm(&a).arg("import").arg(seed()).assert().success();
     let add = |exact: &str, label: &str| {
-        stdout(tm(&a).args(["highlight", "add", "1", "7", "--exact", exact, "--label", label]))
-            .trim()
-            .to_string()
+        stdout(tm(&a).args([
+            "highlight",
+            "add",
+            "1",
+            "7",
+            "--exact",
+            exact,
+            "--label",
+            label,
+        ]))
+        .trim()
+        .to_string()
     };
     let h1 = add("solid background", "Claim");
     let h2 = add("Electronics and Information", "Evidence");
@@ -101,12 +110,18 @@ fn two_devices_edit_offline_and_converge_with_the_conflict_kept() {
         let conflicts = status["conflicts"].as_array().unwrap();
         assert_eq!(conflicts.len(), 1, "{status}");
         let c = &conflicts[0];
-        assert_eq!((c["entity"].as_str(), c["field"].as_str()), (Some(h2.as_str()), Some("tags")));
+        assert_eq!(
+            (c["entity"].as_str(), c["field"].as_str()),
+            (Some(h2.as_str()), Some("tags"))
+        );
         assert_eq!(c["value"], "hardware");
         assert_eq!(c["reason"], "delete");
         let plain = stdout(tm(db).args(["sync", "--status"]));
         assert!(plain.contains("conflicts: 1 open"), "{plain}");
-        assert!(plain.contains("\"hardware\" was changed on device"), "{plain}");
+        assert!(
+            plain.contains("\"hardware\" was changed on device"),
+            "{plain}"
+        );
     }
     let id = json(tm(&a).args(["sync", "--status", "--json"]))["conflicts"][0]["id"]
         .as_i64()
@@ -116,7 +131,10 @@ fn two_devices_edit_offline_and_converge_with_the_conflict_kept() {
     stdout(tm(&b).arg("sync"));
     let (ha, hb) = (highlights(&a), highlights(&b));
     assert_eq!(ha, hb);
-    let back = ha.iter().find(|h| h["id"] == h2.as_str()).expect("h2 restored");
+    let back = ha
+        .iter()
+        .find(|h| h["id"] == h2.as_str())
+        .expect("h2 restored");
     assert_eq!(back["tags"], serde_json::json!(["hardware"]));
     assert_eq!(back["label"], "Evidence");
 }

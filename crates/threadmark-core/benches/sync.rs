@@ -18,7 +18,9 @@ fn with_highlights(path: &std::path::Path, n: usize) -> Library {
     ))
     .expect("the seed in ../shared/corpus");
     let mut lib = Library::open(path).expect("open");
-    let t = lib.import_bytes("seed.txt", &seed, SourceFormat::Text, None).expect("import")[0];
+    let t = lib
+        .import_bytes("seed.txt", &seed, SourceFormat::Text, None)
+        .expect("import")[0];
     let posts = lib.posts(t).expect("posts");
     let c = lib.connection();
     c.execute_batch("BEGIN").expect("begin");
@@ -52,28 +54,36 @@ fn bench(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("sync");
     group.sample_size(10);
-    group.bench_function("apply 10,000 highlights from a folder into a new library file", |b| {
-        b.iter_batched(
-            || {
-                let d = tempfile::tempdir().expect("tempdir");
-                let lib = Library::open(&d.path().join("b.sqlite3")).expect("open");
-                (d, lib)
-            },
-            |(d, mut lib)| {
-                let r = lib.sync_with_folder(&folder).expect("sync b");
-                assert_eq!(r.highlights, 10_000);
-                (d, lib)
-            },
-            BatchSize::PerIteration,
-        )
-    });
+    group.bench_function(
+        "apply 10,000 highlights from a folder into a new library file",
+        |b| {
+            b.iter_batched(
+                || {
+                    let d = tempfile::tempdir().expect("tempdir");
+                    let lib = Library::open(&d.path().join("b.sqlite3")).expect("open");
+                    (d, lib)
+                },
+                |(d, mut lib)| {
+                    let r = lib.sync_with_folder(&folder).expect("sync b");
+                    assert_eq!(r.highlights, 10_000);
+                    (d, lib)
+                },
+                BatchSize::PerIteration,
+            )
+        },
+    );
 
     // 1,000 threads of 20 posts each, with 5 highlights each, synced once.
     let mut big = Library::open(&dir.path().join("big.sqlite3")).expect("open");
     let dump = text_dump(20);
     for i in 0..1_000 {
         let t = big
-            .import_bytes("t.txt", dump.as_bytes(), SourceFormat::Text, Some(&format!("thread {i}")))
+            .import_bytes(
+                "t.txt",
+                dump.as_bytes(),
+                SourceFormat::Text,
+                Some(&format!("thread {i}")),
+            )
             .expect("import")[0];
         let post = big.posts(t).expect("posts")[0].clone();
         for h in 0..5 {

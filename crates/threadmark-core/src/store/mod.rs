@@ -29,8 +29,8 @@ pub use follow::{address_of, Change, News, ParentContext, RefreshReport};
 pub use highlights::{DeletedHighlight, HighlightEdit, NewHighlight};
 pub use labels::{LabelRemoval, LabelSpec};
 pub use links::{Link, LinkKind};
-pub use restore::RestoreReport;
 pub(crate) use restore::restore_thread;
+pub use restore::RestoreReport;
 pub use write::WriteOptions;
 
 use std::path::{Path, PathBuf};

@@ -11,7 +11,9 @@ use crate::store::Library;
 /// The canonical JSON of what sync carries.
 pub fn export(lib: &Library) -> Result<Value> {
     let c = lib.connection();
-    let collect = |sql: &str, row: &dyn Fn(&rusqlite::Row<'_>) -> rusqlite::Result<Value>| -> Result<Vec<Value>> {
+    let collect = |sql: &str,
+                   row: &dyn Fn(&rusqlite::Row<'_>) -> rusqlite::Result<Value>|
+     -> Result<Vec<Value>> {
         let mut stmt = c.prepare(sql)?;
         let rows = stmt.query_map([], |r| row(r))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -19,8 +21,10 @@ pub fn export(lib: &Library) -> Result<Value> {
     let labels = collect(
         "SELECT name, color, shortcut, position FROM labels ORDER BY lower(name)",
         &|r| {
-            Ok(json!({"name": r.get::<_, String>(0)?, "color": r.get::<_, String>(1)?,
-                      "shortcut": r.get::<_, Option<String>>(2)?, "position": r.get::<_, i64>(3)?}))
+            Ok(
+                json!({"name": r.get::<_, String>(0)?, "color": r.get::<_, String>(1)?,
+                      "shortcut": r.get::<_, Option<String>>(2)?, "position": r.get::<_, i64>(3)?}),
+            )
         },
     )?;
     let threads = collect(

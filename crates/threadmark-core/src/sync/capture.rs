@@ -42,11 +42,23 @@ fn diffs(conn: &Connection) -> Result<Vec<Diff>> {
                 continue;
             }
             let old = old.and_then(|o| serde_json::from_str(&o).ok());
-            out.push(Diff { kind, key, old, new: Some((st, text)), content: None });
+            out.push(Diff {
+                kind,
+                key,
+                old,
+                new: Some((st, text)),
+                content: None,
+            });
         }
         for (key, old) in seen {
             let old = serde_json::from_str(&old).ok();
-            out.push(Diff { kind, key, old, new: None, content: None });
+            out.push(Diff {
+                kind,
+                key,
+                old,
+                new: None,
+                content: None,
+            });
         }
     }
     Ok(out)
@@ -57,13 +69,17 @@ pub fn capture(lib: &mut Library, local: &mut Local<'_>) -> Result<usize> {
     let mut found = diffs(lib.connection())?;
     for d in &mut found {
         let posts_changed = match (&d.old, &d.new) {
-            (old, Some((new, _))) => old.as_ref().and_then(|o| o.get("content")) != new.get("content"),
+            (old, Some((new, _))) => {
+                old.as_ref().and_then(|o| o.get("content")) != new.get("content")
+            }
             _ => false,
         };
         if d.kind == "thread" && posts_changed {
-            let id: i64 = lib
-                .connection()
-                .query_row("SELECT id FROM threads WHERE uuid = ?1", [&d.key], |r| r.get(0))?;
+            let id: i64 = lib.connection().query_row(
+                "SELECT id FROM threads WHERE uuid = ?1",
+                [&d.key],
+                |r| r.get(0),
+            )?;
             d.content = Some(super::content::make(lib, id)?);
         }
     }
@@ -83,7 +99,10 @@ fn emit(tx: &Transaction<'_>, local: &mut Local<'_>, d: Diff) -> Result<()> {
     let (kind, key) = (d.kind, d.key.as_str());
     let Some((new, text)) = d.new else {
         local.delete(tx, kind, key)?;
-        tx.execute("DELETE FROM sync_seen WHERE kind = ?1 AND entity = ?2", params![kind, key])?;
+        tx.execute(
+            "DELETE FROM sync_seen WHERE kind = ?1 AND entity = ?2",
+            params![kind, key],
+        )?;
         return Ok(());
     };
     if d.old.is_none() && tombstone(tx, kind, key)?.is_some() {
@@ -95,7 +114,9 @@ fn emit(tx: &Transaction<'_>, local: &mut Local<'_>, d: Diff) -> Result<()> {
             continue;
         }
         let value = if kind == "thread" && f == "content" {
-            let Some((hash, bytes)) = &d.content else { continue };
+            let Some((hash, bytes)) = &d.content else {
+                continue;
+            };
             tx.execute(
                 "INSERT OR IGNORE INTO sync_blobs_out (hash, bytes) VALUES (?1, ?2)",
                 params![hash, bytes],
@@ -123,10 +144,19 @@ fn emit(tx: &Transaction<'_>, local: &mut Local<'_>, d: Diff) -> Result<()> {
         let now = elements(&new, f);
         let base: Vec<String> = match &d.old {
             Some(o) => elements(o, f),
-            None => live(tx, kind, key, f)?.into_iter().map(|(e, _)| e).collect(),
+            None => live(tx, kind, key, f)?
+                .into_iter()
+                .map(|(e, _)| e)
+                .collect(),
         };
-        let live_now: Vec<String> = live(tx, kind, key, f)?.into_iter().map(|(e, _)| e).collect();
-        for e in now.iter().filter(|e| !base.contains(e) && !live_now.contains(e)) {
+        let live_now: Vec<String> = live(tx, kind, key, f)?
+            .into_iter()
+            .map(|(e, _)| e)
+            .collect();
+        for e in now
+            .iter()
+            .filter(|e| !base.contains(e) && !live_now.contains(e))
+        {
             local.add(tx, kind, key, f, e)?;
         }
         for e in base.iter().filter(|e| !now.contains(e)) {
@@ -171,8 +201,10 @@ pub fn absorb(tx: &Transaction<'_>) -> Result<()> {
         for (key, st) in current {
             let text = serde_json::to_string(&st)?;
             if seen.remove(&key).as_deref() != Some(text.as_str()) {
-                tx.prepare_cached("INSERT OR REPLACE INTO sync_seen (kind, entity, state) VALUES (?1, ?2, ?3)")?
-                    .execute(params![kind, key, text])?;
+                tx.prepare_cached(
+                    "INSERT OR REPLACE INTO sync_seen (kind, entity, state) VALUES (?1, ?2, ?3)",
+                )?
+                .execute(params![kind, key, text])?;
             }
         }
         for key in seen.keys() {

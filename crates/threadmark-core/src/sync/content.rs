@@ -61,7 +61,9 @@ pub fn read(path: &Path, hash: &str) -> Result<Value> {
         .read_to_end(&mut text)
         .map_err(|e| Error::from(e).in_file(path))?;
     if hex(&Sha256::digest(&text)) != hash {
-        return Err(Error::bad_input("the content does not match its name (cut short?)").in_file(path));
+        return Err(
+            Error::bad_input("the content does not match its name (cut short?)").in_file(path),
+        );
     }
     let doc: Value = serde_json::from_slice(&text).map_err(|e| Error::from(e).in_file(path))?;
     if doc.get("format").and_then(Value::as_str) != Some(FORMAT) {

@@ -68,7 +68,9 @@ impl Library {
     /// Sync with the folder remembered by the last sync.
     pub fn sync(&mut self) -> Result<SyncReport> {
         let folder = self.sync_folder()?.ok_or_else(|| {
-            Error::bad_input("no sync folder is set: sync once with a folder (threadmark sync --folder DIR)")
+            Error::bad_input(
+                "no sync folder is set: sync once with a folder (threadmark sync --folder DIR)",
+            )
         })?;
         self.sync_with_folder(&folder)
     }
@@ -84,14 +86,22 @@ impl Library {
         self.ensure_writable()?;
         let device = device_id(self.connection())?;
         let mut clock = Clock::new(&device, setting(self.connection(), "clock")?.as_deref());
-        let mut local = Local { clock: &mut clock, now_ms: now_ms(), made: 0 };
+        let mut local = Local {
+            clock: &mut clock,
+            now_ms: now_ms(),
+            made: 0,
+        };
         let n = capture::capture(self, &mut local)?;
         set_setting(self.connection(), "clock", &clock.last())?;
         Ok(n)
     }
 
     /// Sync with `folder`, with options.
-    pub fn sync_with_folder_opts(&mut self, folder: &Path, opts: &SyncOptions) -> Result<SyncReport> {
+    pub fn sync_with_folder_opts(
+        &mut self,
+        folder: &Path,
+        opts: &SyncOptions,
+    ) -> Result<SyncReport> {
         self.ensure_writable()?;
         let folder = std::path::absolute(folder).unwrap_or_else(|_| folder.to_path_buf());
         let device = device_id(self.connection())?;
@@ -100,9 +110,17 @@ impl Library {
         folder::clean_own(&layout);
         let now = opts.now_ms.unwrap_or_else(now_ms);
         let mut clock = Clock::new(&device, setting(self.connection(), "clock")?.as_deref());
-        let mut report = SyncReport { device: device.clone(), folder: folder.clone(), ..Default::default() };
+        let mut report = SyncReport {
+            device: device.clone(),
+            folder: folder.clone(),
+            ..Default::default()
+        };
 
-        let mut local = Local { clock: &mut clock, now_ms: now, made: 0 };
+        let mut local = Local {
+            clock: &mut clock,
+            now_ms: now,
+            made: 0,
+        };
         capture::capture(self, &mut local)?;
         set_setting(self.connection(), "clock", &clock.last())?;
         write_out(self, &layout, &device, opts, &mut report)?;
@@ -111,7 +129,9 @@ impl Library {
         }
         read_in(self, &layout, &mut clock, &mut report)?;
         // Records this version does not understand are passed on at once.
-        let passing: i64 = self.connection().query_row("SELECT count(*) FROM sync_outbox", [], |r| r.get(0))?;
+        let passing: i64 =
+            self.connection()
+                .query_row("SELECT count(*) FROM sync_outbox", [], |r| r.get(0))?;
         if passing > 0 {
             write_out(self, &layout, &device, opts, &mut report)?;
         }
@@ -121,14 +141,23 @@ impl Library {
     }
 }
 
-fn write_out(lib: &mut Library, layout: &Layout, device: &str, opts: &SyncOptions, report: &mut SyncReport) -> Result<()> {
+fn write_out(
+    lib: &mut Library,
+    layout: &Layout,
+    device: &str,
+    opts: &SyncOptions,
+    report: &mut SyncReport,
+) -> Result<()> {
     let conn = lib.connection();
     let blobs: Vec<(String, Vec<u8>)> = conn
         .prepare("SELECT hash, bytes FROM sync_blobs_out")?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
     for (hash, bytes) in &blobs {
-        let path = layout.own.join("threads").join(super::content::file_name(hash));
+        let path = layout
+            .own
+            .join("threads")
+            .join(super::content::file_name(hash));
         folder::write_new(&path, bytes)?;
     }
     let outbox: Vec<(i64, String)> = conn
@@ -137,7 +166,10 @@ fn write_out(lib: &mut Library, layout: &Layout, device: &str, opts: &SyncOption
         .collect::<rusqlite::Result<_>>()?;
     let mut written = None;
     if !outbox.is_empty() {
-        let mut seq: u64 = setting(conn, "seq")?.and_then(|s| s.parse().ok()).unwrap_or(0) + 1;
+        let mut seq: u64 = setting(conn, "seq")?
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0)
+            + 1;
         // A file of that number may exist (written before a crash, before the
         // library recorded it): never rewrite a file, take the next number.
         while layout.change_file(seq).exists() {
@@ -174,7 +206,12 @@ fn write_out(lib: &mut Library, layout: &Layout, device: &str, opts: &SyncOption
     Ok(())
 }
 
-fn read_in(lib: &mut Library, layout: &Layout, clock: &mut Clock, report: &mut SyncReport) -> Result<()> {
+fn read_in(
+    lib: &mut Library,
+    layout: &Layout,
+    clock: &mut Clock,
+    report: &mut SyncReport,
+) -> Result<()> {
     let done: HashSet<(String, i64)> = lib
         .connection()
         .prepare("SELECT path, size FROM sync_files")?
@@ -222,7 +259,8 @@ fn read_in(lib: &mut Library, layout: &Layout, clock: &mut Clock, report: &mut S
             }
             // Pass on what this version does not understand, as it came.
             if a.new && (!state::known(&rec.k, &rec.f) || !rec.extra.is_empty()) {
-                tx.prepare_cached("INSERT INTO sync_outbox (record) VALUES (?1)")?.execute([line])?;
+                tx.prepare_cached("INSERT INTO sync_outbox (record) VALUES (?1)")?
+                    .execute([line])?;
             }
         }
         report.files_read += 1;
@@ -232,7 +270,11 @@ fn read_in(lib: &mut Library, layout: &Layout, clock: &mut Clock, report: &mut S
         )?;
     }
     // A label that changed: the highlights naming it are written again.
-    let labels: Vec<String> = touched.iter().filter(|(k, _)| k == "label").map(|(_, e)| e.clone()).collect();
+    let labels: Vec<String> = touched
+        .iter()
+        .filter(|(k, _)| k == "label")
+        .map(|(_, e)| e.clone())
+        .collect();
     for key in labels {
         let mut stmt = tx.prepare_cached(
             "SELECT entity FROM sync_fields WHERE kind = 'highlight' AND field = 'label' AND lower(value) = ?1",
@@ -248,11 +290,17 @@ fn read_in(lib: &mut Library, layout: &Layout, clock: &mut Clock, report: &mut S
         for (_, key) in touched.iter().filter(|(k, _)| k == kind) {
             let outcome = materialize::entity(&tx, kind, key, &dir)?;
             if outcome == Outcome::Pending {
-                tx.execute("INSERT OR IGNORE INTO sync_pending (kind, entity) VALUES (?1, ?2)", params![kind, key])?;
+                tx.execute(
+                    "INSERT OR IGNORE INTO sync_pending (kind, entity) VALUES (?1, ?2)",
+                    params![kind, key],
+                )?;
                 report.pending += 1;
                 continue;
             }
-            tx.execute("DELETE FROM sync_pending WHERE kind = ?1 AND entity = ?2", params![kind, key])?;
+            tx.execute(
+                "DELETE FROM sync_pending WHERE kind = ?1 AND entity = ?2",
+                params![kind, key],
+            )?;
             wrote = true;
             match kind {
                 "label" => report.labels += 1,

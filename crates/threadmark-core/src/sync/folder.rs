@@ -29,7 +29,10 @@ impl Layout {
     /// one is more likely a typo or an unmounted drive than a wish).
     pub fn prepare(&self, folder: &Path) -> Result<()> {
         if !folder.is_dir() {
-            return Err(Error::not_found("the sync folder does not exist (or is not a folder)").in_file(folder));
+            return Err(
+                Error::not_found("the sync folder does not exist (or is not a folder)")
+                    .in_file(folder),
+            );
         }
         for sub in ["changes", "threads"] {
             let dir = self.own.join(sub);
@@ -57,8 +60,13 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
         return Ok(());
     }
     let wrap = |e: std::io::Error| Error::from(e).in_file(path);
-    let dir = path.parent().ok_or_else(|| Error::bad_input("no directory").in_file(path))?;
-    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let dir = path
+        .parent()
+        .ok_or_else(|| Error::bad_input("no directory").in_file(path))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;

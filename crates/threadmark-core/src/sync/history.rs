@@ -92,12 +92,18 @@ impl Library {
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, kind, entity, field, value, winner_value, reason, stamp, winner, restored) = row?;
+            let (id, kind, entity, field, value, winner_value, reason, stamp, winner, restored) =
+                row?;
             let value: Value = serde_json::from_str(&value).unwrap_or(Value::Null);
             let lost_to = winner_value.map(|w| serde_json::from_str(&w).unwrap_or(Value::Null));
             let what = format!("{kind} {} {field}", short(&entity));
             let summary = match &lost_to {
-                Some(w) => format!("{what}: {} lost to {} (device {})", shown(&value), shown(w), device_of(&winner)),
+                Some(w) => format!(
+                    "{what}: {} lost to {} (device {})",
+                    shown(&value),
+                    shown(w),
+                    device_of(&winner)
+                ),
                 None => format!(
                     "{what}: {} was changed on device {} while device {} deleted the {kind}",
                     shown(&value),
@@ -142,7 +148,11 @@ impl Library {
             .unwrap_or_default();
         let tx = self.conn_mut().transaction()?;
         {
-            let mut local = Local { clock: &mut clock, now_ms: now_ms(), made: 0 };
+            let mut local = Local {
+                clock: &mut clock,
+                now_ms: now_ms(),
+                made: 0,
+            };
             if tombstone(&tx, &c.kind, &c.entity)?.is_some() {
                 local.set(&tx, &c.kind, &c.entity, "deleted", Value::Null)?;
             }
@@ -162,7 +172,10 @@ impl Library {
         }
         materialize::links(&tx)?;
         capture::absorb(&tx)?;
-        tx.execute("UPDATE sync_conflicts SET restored_at = ?1 WHERE id = ?2", params![crate::store::now(), id])?;
+        tx.execute(
+            "UPDATE sync_conflicts SET restored_at = ?1 WHERE id = ?2",
+            params![crate::store::now(), id],
+        )?;
         set_setting(&tx, "clock", &clock.last())?;
         tx.commit()?;
         self.conflicts()?

@@ -40,11 +40,13 @@ fn thread_id(tx: &Transaction<'_>, uuid: &str) -> Result<Option<i64>> {
 /// An entity of a thread this library does not hold: done if the thread was
 /// deleted (nothing to write), else pending until it arrives.
 fn gone_or_pending(tx: &Transaction<'_>, thread: &str) -> Result<Outcome> {
-    Ok(if super::merge::tombstone(tx, "thread", thread)?.is_some() {
-        Outcome::Done
-    } else {
-        Outcome::Pending
-    })
+    Ok(
+        if super::merge::tombstone(tx, "thread", thread)?.is_some() {
+            Outcome::Done
+        } else {
+            Outcome::Pending
+        },
+    )
 }
 
 /// Write one entity's winning values into the library.
@@ -67,10 +69,16 @@ fn label(tx: &Transaction<'_>, key: &str, f: &[(String, Field)]) -> Result<Outco
     let color = get(f, "color").and_then(Value::as_str).filter(|c| {
         c.len() == 7
             && c.starts_with('#')
-            && c[1..].chars().all(|ch| ch.is_ascii_hexdigit() && !ch.is_ascii_uppercase())
+            && c[1..]
+                .chars()
+                .all(|ch| ch.is_ascii_hexdigit() && !ch.is_ascii_uppercase())
     });
     let exists: bool = tx
-        .query_row("SELECT 1 FROM labels WHERE name = ?1 COLLATE NOCASE", [key], |_| Ok(()))
+        .query_row(
+            "SELECT 1 FROM labels WHERE name = ?1 COLLATE NOCASE",
+            [key],
+            |_| Ok(()),
+        )
         .optional()?
         .is_some();
     if !exists {
@@ -82,10 +90,16 @@ fn label(tx: &Transaction<'_>, key: &str, f: &[(String, Field)]) -> Result<Outco
     // Only the fields that travelled: the others keep this library's values
     // (a built-in label's defaults are not sent).
     if let Some(name) = get(f, "name").and_then(Value::as_str) {
-        tx.execute("UPDATE labels SET name = ?1 WHERE name = ?2 COLLATE NOCASE", params![name, key])?;
+        tx.execute(
+            "UPDATE labels SET name = ?1 WHERE name = ?2 COLLATE NOCASE",
+            params![name, key],
+        )?;
     }
     if let Some(color) = color {
-        tx.execute("UPDATE labels SET color = ?1 WHERE name = ?2 COLLATE NOCASE", params![color, key])?;
+        tx.execute(
+            "UPDATE labels SET color = ?1 WHERE name = ?2 COLLATE NOCASE",
+            params![color, key],
+        )?;
     }
     if let Some(shortcut) = get(f, "shortcut") {
         tx.execute(
@@ -94,7 +108,10 @@ fn label(tx: &Transaction<'_>, key: &str, f: &[(String, Field)]) -> Result<Outco
         )?;
     }
     if let Some(position) = get(f, "position").and_then(Value::as_i64) {
-        tx.execute("UPDATE labels SET position = ?1 WHERE name = ?2 COLLATE NOCASE", params![position, key])?;
+        tx.execute(
+            "UPDATE labels SET position = ?1 WHERE name = ?2 COLLATE NOCASE",
+            params![position, key],
+        )?;
     }
     Ok(Outcome::Done)
 }
@@ -109,7 +126,10 @@ fn thread(
         tx.execute("DELETE FROM threads WHERE uuid = ?1", [uuid])?;
         return Ok(Outcome::Done);
     }
-    if let Some(hash) = get(f, "content").and_then(|c| c.get("blob")).and_then(Value::as_str) {
+    if let Some(hash) = get(f, "content")
+        .and_then(|c| c.get("blob"))
+        .and_then(Value::as_str)
+    {
         let had: Option<String> = tx
             .query_row(
                 "SELECT blob FROM sync_thread_content WHERE thread = ?1",
@@ -157,11 +177,12 @@ fn highlight(tx: &Transaction<'_>, uuid: &str, f: &[(String, Field)]) -> Result<
             .execute([uuid])?;
         return Ok(Outcome::Done);
     }
-    let (Some(thread), Some(span)) = (get(f, "thread").and_then(Value::as_str), get(f, "span")) else {
+    let (Some(thread), Some(span)) = (get(f, "thread").and_then(Value::as_str), get(f, "span"))
+    else {
         return Ok(Outcome::Pending);
     };
     let Some(tid) = thread_id(tx, thread)? else {
-        return Ok(gone_or_pending(tx, thread)?);
+        return gone_or_pending(tx, thread);
     };
     let label_id: Option<i64> = match get(f, "label").and_then(Value::as_str) {
         Some(name) => tx
@@ -170,7 +191,12 @@ fn highlight(tx: &Transaction<'_>, uuid: &str, f: &[(String, Field)]) -> Result<
             .optional()?,
         None => None,
     };
-    let s = |k: &str| span.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+    let s = |k: &str| {
+        span.get(k)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
     let n = |k: &str| span.get(k).and_then(Value::as_i64).unwrap_or(0);
     let state = match s("state").as_str() {
         st @ ("anchored" | "moved" | "fuzzy" | "orphaned") => st.to_string(),
@@ -195,8 +221,10 @@ fn highlight(tx: &Transaction<'_>, uuid: &str, f: &[(String, Field)]) -> Result<
     tx.prepare_cached("DELETE FROM highlight_tags WHERE highlight_id = ?1")?
         .execute([id])?;
     for (tag, _) in live(tx, "highlight", uuid, "tags")? {
-        tx.prepare_cached("INSERT OR IGNORE INTO highlight_tags (highlight_id, tag) VALUES (?1, ?2)")?
-            .execute(params![id, tag])?;
+        tx.prepare_cached(
+            "INSERT OR IGNORE INTO highlight_tags (highlight_id, tag) VALUES (?1, ?2)",
+        )?
+        .execute(params![id, tag])?;
     }
     Ok(Outcome::Done)
 }
@@ -254,7 +282,7 @@ fn read(tx: &Transaction<'_>, key: &str, f: &[(String, Field)]) -> Result<Outcom
         return Ok(Outcome::Done);
     };
     let Some(tid) = thread_id(tx, thread)? else {
-        return Ok(gone_or_pending(tx, thread)?);
+        return gone_or_pending(tx, thread);
     };
     if deleted(f) {
         tx.execute(

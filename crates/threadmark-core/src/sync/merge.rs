@@ -112,7 +112,11 @@ fn unseen(tomb: &Value, f: &str, stamp: &str, is_add: bool) -> bool {
         let adds = tomb.get("adds").and_then(Value::as_array);
         return !adds.is_some_and(|a| a.iter().any(|s| s.as_str() == Some(stamp)));
     }
-    match tomb.get("seen").and_then(|s| s.get(f)).and_then(Value::as_str) {
+    match tomb
+        .get("seen")
+        .and_then(|s| s.get(f))
+        .and_then(Value::as_str)
+    {
         Some(seen) => stamp > seen,
         None => true,
     }
@@ -163,7 +167,9 @@ pub struct Deleted(Option<HashSet<(String, String)>>);
 
 impl Deleted {
     pub fn load(tx: &Transaction<'_>) -> Result<Deleted> {
-        let mut stmt = tx.prepare("SELECT kind, entity FROM sync_fields WHERE field = 'deleted' AND value != 'null'")?;
+        let mut stmt = tx.prepare(
+            "SELECT kind, entity FROM sync_fields WHERE field = 'deleted' AND value != 'null'",
+        )?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(Deleted(Some(rows.collect::<rusqlite::Result<_>>()?)))
     }
@@ -185,7 +191,12 @@ impl Deleted {
 
 /// Apply one record (from a file, or made here). `deleted`: the batch's deleted
 /// entities, kept up to date (None: look each up).
-pub fn apply(tx: &Transaction<'_>, rec: &Record, clock: &mut Clock, deleted: Option<&mut Deleted>) -> Result<Applied> {
+pub fn apply(
+    tx: &Transaction<'_>,
+    rec: &Record,
+    clock: &mut Clock,
+    deleted: Option<&mut Deleted>,
+) -> Result<Applied> {
     clock.observe(&rec.s);
     let mut unknown = Deleted::unknown();
     let deleted = deleted.unwrap_or(&mut unknown);
@@ -280,7 +291,15 @@ fn apply_field(tx: &Transaction<'_>, rec: &Record, deleted: &mut Deleted) -> Res
         if let Some(tomb) = deleted.tombstone(tx, &rec.k, &rec.id)? {
             if unseen(&tomb.value, &rec.f, &rec.s, false) {
                 a.conflicts += conflict(
-                    tx, &rec.k, &rec.id, &rec.f, &rec.v, &rec.s, &tomb.stamp, None, "delete",
+                    tx,
+                    &rec.k,
+                    &rec.id,
+                    &rec.f,
+                    &rec.v,
+                    &rec.s,
+                    &tomb.stamp,
+                    None,
+                    "delete",
                 )?;
             }
         }
@@ -398,7 +417,14 @@ impl Local<'_> {
     }
 
     /// Add a set element here.
-    pub fn add(&mut self, tx: &Transaction<'_>, kind: &str, entity: &str, f: &str, element: &str) -> Result<()> {
+    pub fn add(
+        &mut self,
+        tx: &Transaction<'_>,
+        kind: &str,
+        entity: &str,
+        f: &str,
+        element: &str,
+    ) -> Result<()> {
         let s = self.clock.tick(self.now_ms);
         let v = Value::String(element.to_string());
         self.emit(tx, record(kind, entity, f, Some("add"), v, s, None, vec![]))
@@ -423,7 +449,10 @@ impl Local<'_> {
         }
         let s = self.clock.tick(self.now_ms);
         let v = Value::String(element.to_string());
-        self.emit(tx, record(kind, entity, f, Some("remove"), v, s, None, adds))
+        self.emit(
+            tx,
+            record(kind, entity, f, Some("remove"), v, s, None, adds),
+        )
     }
 
     /// Delete an entity here: a tombstone naming what this device had seen.
@@ -443,7 +472,13 @@ impl Local<'_> {
                 adds.extend(stamps.into_iter().map(Value::String));
             }
         }
-        self.set(tx, kind, entity, "deleted", json!({"seen": seen, "adds": adds}))
+        self.set(
+            tx,
+            kind,
+            entity,
+            "deleted",
+            json!({"seen": seen, "adds": adds}),
+        )
     }
 }
 

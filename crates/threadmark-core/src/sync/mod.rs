@@ -15,8 +15,8 @@
 //!   them, the status; `canonical.rs` — the synced state as canonical JSON.
 
 pub mod canonical;
-pub mod clock;
 mod capture;
+pub mod clock;
 mod content;
 mod exchange;
 mod folder;
@@ -36,7 +36,11 @@ use crate::error::Result;
 /// A sync setting (`device_id`, `folder`, `clock`, `seq`, `last_sync`).
 pub(crate) fn setting(conn: &Connection, key: &str) -> Result<Option<String>> {
     Ok(conn
-        .query_row("SELECT value FROM sync_settings WHERE key = ?1", [key], |r| r.get(0))
+        .query_row(
+            "SELECT value FROM sync_settings WHERE key = ?1",
+            [key],
+            |r| r.get(0),
+        )
         .optional()?)
 }
 

@@ -35,19 +35,58 @@ const COLORS: [&str; 3] = ["#112233", "#445566", "#778899"];
 
 #[derive(Debug, Clone)]
 enum Op {
-    NewThread { from: u8, n: u8 },
-    Highlight { thread: u8, post: u8, at: u8, len: u8 },
-    Note { h: u8, note: u8 },
-    Label { h: u8, label: u8 },
-    Tag { h: u8, tag: u8 },
-    Untag { h: u8, tag: u8 },
-    Delete { h: u8 },
-    Link { a: u8, b: u8, kind: u8 },
-    Unlink { l: u8 },
-    Title { thread: u8, t: u8 },
-    Color { label: u8, color: u8 },
-    Read { thread: u8, post: u8 },
-    DeleteThread { thread: u8 },
+    NewThread {
+        from: u8,
+        n: u8,
+    },
+    Highlight {
+        thread: u8,
+        post: u8,
+        at: u8,
+        len: u8,
+    },
+    Note {
+        h: u8,
+        note: u8,
+    },
+    Label {
+        h: u8,
+        label: u8,
+    },
+    Tag {
+        h: u8,
+        tag: u8,
+    },
+    Untag {
+        h: u8,
+        tag: u8,
+    },
+    Delete {
+        h: u8,
+    },
+    Link {
+        a: u8,
+        b: u8,
+        kind: u8,
+    },
+    Unlink {
+        l: u8,
+    },
+    Title {
+        thread: u8,
+        t: u8,
+    },
+    Color {
+        label: u8,
+        color: u8,
+    },
+    Read {
+        thread: u8,
+        post: u8,
+    },
+    DeleteThread {
+        thread: u8,
+    },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -94,8 +133,20 @@ fn delivery() -> impl Strategy<Value = Delivery> {
     let fault = prop_oneof![
         4 => Just(Fault::Whole), 1 => Just(Fault::Cut), 1 => Just(Fault::ConflictCopy), 1 => Just(Fault::Twice)
     ];
-    (any::<u8>(), any::<u8>(), any::<u16>(), fault, proptest::option::of(proptest::bool::weighted(0.2)))
-        .prop_map(|(from, to, pick, fault, sync)| Delivery { from, to, pick, fault, sync })
+    (
+        any::<u8>(),
+        any::<u8>(),
+        any::<u16>(),
+        fault,
+        proptest::option::of(proptest::bool::weighted(0.2)),
+    )
+        .prop_map(|(from, to, pick, fault, sync)| Delivery {
+            from,
+            to,
+            pick,
+            fault,
+            sync,
+        })
 }
 
 #[derive(Debug, Clone)]
@@ -112,7 +163,11 @@ fn round() -> impl Strategy<Value = Round> {
         proptest::collection::vec(delivery(), 0..12),
         proptest::collection::vec(-3_000i64..3_000, DEVICES),
     )
-        .prop_map(|(ops, deliveries, skew)| Round { ops, deliveries, skew })
+        .prop_map(|(ops, deliveries, skew)| Round {
+            ops,
+            deliveries,
+            skew,
+        })
 }
 
 /// One device: its library and its copy of the synced folder.
@@ -154,17 +209,37 @@ type Writes = BTreeMap<(String, String, String), Value>;
 
 /// Apply one op; note the fields it set (failures, e.g. a duplicate highlight,
 /// change nothing and are skipped).
-fn apply(lib: &mut Library, op: &Op, dev: usize, serial: &mut u32, w: &mut Writes, tags: &mut BTreeSet<(String, String)>, deleted: &mut BTreeSet<(String, String)>) {
+fn apply(
+    lib: &mut Library,
+    op: &Op,
+    dev: usize,
+    serial: &mut u32,
+    w: &mut Writes,
+    tags: &mut BTreeSet<(String, String)>,
+    deleted: &mut BTreeSet<(String, String)>,
+) {
     let hs = all_highlights(lib);
     let ts = threads(lib);
     let hl = |h: u8| pick(&hs, h);
     match op {
         Op::NewThread { from, n } => {
             *serial += 1;
-            import_lines(lib, *from as usize % 120, *n as usize, &format!("t{dev}-{serial}"));
+            import_lines(
+                lib,
+                *from as usize % 120,
+                *n as usize,
+                &format!("t{dev}-{serial}"),
+            );
         }
-        Op::Highlight { thread, post, at, len } => {
-            let Some((tid, _)) = pick(&ts, *thread) else { return };
+        Op::Highlight {
+            thread,
+            post,
+            at,
+            len,
+        } => {
+            let Some((tid, _)) = pick(&ts, *thread) else {
+                return;
+            };
             let posts = lib.posts(tid).unwrap();
             let Some(p) = pick(&posts, *post) else { return };
             let n = p.text.chars().count();
@@ -178,13 +253,23 @@ fn apply(lib: &mut Library, op: &Op, dev: usize, serial: &mut u32, w: &mut Write
         Op::Note { h, note } => {
             let Some(h) = hl(*h) else { return };
             let note = NOTES[*note as usize % NOTES.len()];
-            lib.update_highlight(h.id, &HighlightEdit { note: Some(note.into()), ..Default::default() }).unwrap();
+            lib.update_highlight(
+                h.id,
+                &HighlightEdit {
+                    note: Some(note.into()),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
             w.insert(("highlight".into(), h.uuid, "note".into()), json!(note));
         }
         Op::Label { h, label } => {
             let Some(h) = hl(*h) else { return };
             let label = LABELS[*label as usize % LABELS.len()];
-            let edit = HighlightEdit { label: Some(label.map(str::to_string)), ..Default::default() };
+            let edit = HighlightEdit {
+                label: Some(label.map(str::to_string)),
+                ..Default::default()
+            };
             lib.update_highlight(h.id, &edit).unwrap();
             w.insert(("highlight".into(), h.uuid, "label".into()), json!(label));
         }
@@ -201,7 +286,14 @@ fn apply(lib: &mut Library, op: &Op, dev: usize, serial: &mut u32, w: &mut Write
             } else {
                 tags.remove(&(h.uuid.clone(), tag.clone()));
             }
-            lib.update_highlight(h.id, &HighlightEdit { tags: Some(now), ..Default::default() }).unwrap();
+            lib.update_highlight(
+                h.id,
+                &HighlightEdit {
+                    tags: Some(now),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
         }
         Op::Delete { h } => {
             let Some(h) = hl(*h) else { return };
@@ -209,39 +301,60 @@ fn apply(lib: &mut Library, op: &Op, dev: usize, serial: &mut u32, w: &mut Write
             deleted.insert(("highlight".into(), h.uuid));
         }
         Op::Link { a, b, kind } => {
-            let (Some(a), Some(b)) = (hl(*a), hl(*b)) else { return };
+            let (Some(a), Some(b)) = (hl(*a), hl(*b)) else {
+                return;
+            };
             let kind = LinkKind::ALL[*kind as usize % 4];
             let _ = lib.add_link(a.id, kind, b.id);
         }
         Op::Unlink { l } => {
-            let links: Vec<i64> = ts.iter().flat_map(|(t, _)| lib.links(*t).unwrap()).map(|l| l.id).collect();
+            let links: Vec<i64> = ts
+                .iter()
+                .flat_map(|(t, _)| lib.links(*t).unwrap())
+                .map(|l| l.id)
+                .collect();
             if let Some(id) = pick(&links, *l) {
                 lib.delete_link(id).unwrap();
             }
         }
         Op::Title { thread, t } => {
-            let Some((tid, uuid)) = pick(&ts, *thread) else { return };
+            let Some((tid, uuid)) = pick(&ts, *thread) else {
+                return;
+            };
             let title = format!("Title {}", t % 4);
             lib.rename_thread(tid, &title).unwrap();
             w.insert(("thread".into(), uuid, "title".into()), json!(title));
         }
         Op::Color { label, color } => {
             let labels = lib.labels().unwrap();
-            let Some(l) = pick(&labels, *label) else { return };
+            let Some(l) = pick(&labels, *label) else {
+                return;
+            };
             let color = COLORS[*color as usize % COLORS.len()];
-            let spec = LabelSpec { name: l.name.clone(), color: color.into(), shortcut: l.shortcut.clone() };
+            let spec = LabelSpec {
+                name: l.name.clone(),
+                color: color.into(),
+                shortcut: l.shortcut.clone(),
+            };
             lib.update_label(l.id, &spec).unwrap();
-            w.insert(("label".into(), l.name.to_lowercase(), "color".into()), json!(color));
+            w.insert(
+                ("label".into(), l.name.to_lowercase(), "color".into()),
+                json!(color),
+            );
         }
         Op::Read { thread, post } => {
-            let Some((tid, _)) = pick(&ts, *thread) else { return };
+            let Some((tid, _)) = pick(&ts, *thread) else {
+                return;
+            };
             let posts = lib.posts(tid).unwrap();
             if let Some(p) = pick(&posts, *post) {
                 lib.mark_read(tid, &[p.source_id]).unwrap();
             }
         }
         Op::DeleteThread { thread } => {
-            let Some((tid, uuid)) = pick(&ts, *thread) else { return };
+            let Some((tid, uuid)) = pick(&ts, *thread) else {
+                return;
+            };
             for h in lib.highlights(tid).unwrap() {
                 deleted.insert(("highlight".into(), h.uuid));
             }
@@ -254,7 +367,9 @@ fn apply(lib: &mut Library, op: &Op, dev: usize, serial: &mut u32, w: &mut Write
 /// Every change file and content file under a folder, relative to it.
 fn folder_files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    let Ok(devices) = std::fs::read_dir(dir.join("threadmark/devices")) else { return out };
+    let Ok(devices) = std::fs::read_dir(dir.join("threadmark/devices")) else {
+        return out;
+    };
     for d in devices.flatten() {
         for sub in ["changes", "threads"] {
             if let Ok(files) = std::fs::read_dir(d.path().join(sub)) {
@@ -290,7 +405,11 @@ fn copy(devs: &mut [Device], from: usize, to: usize, rel: &Path, fault: &Fault) 
         }
         Fault::ConflictCopy => {
             std::fs::write(&dst, &bytes).unwrap();
-            let name = dst.file_name().unwrap().to_string_lossy().replace(".jsonl", ".sync-conflict-20261207-120000-XYZ.jsonl");
+            let name = dst
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .replace(".jsonl", ".sync-conflict-20261207-120000-XYZ.jsonl");
             if name.ends_with(".jsonl") {
                 std::fs::write(dst.with_file_name(name), &bytes).unwrap();
             }
@@ -308,7 +427,13 @@ fn sync(d: &mut Device, ms: i64, crash: bool) -> usize {
     let path = d.dir.path().to_path_buf();
     let r = d
         .lib
-        .sync_with_folder_opts(&path, &SyncOptions { now_ms: Some(ms), crash_before_rename: crash })
+        .sync_with_folder_opts(
+            &path,
+            &SyncOptions {
+                now_ms: Some(ms),
+                crash_before_rename: crash,
+            },
+        )
         .unwrap();
     RECEIVED.fetch_add(r.received, Ordering::Relaxed);
     if std::env::var_os("THREADMARK_SYNC_DEBUG").is_some() {
@@ -319,7 +444,12 @@ fn sync(d: &mut Device, ms: i64, crash: bool) -> usize {
 
 /// Files cut short arrive whole, every file reaches every device, and all sync,
 /// until nobody has anything more to send.
-fn settle(devs: &mut [Device], clock: &mut i64, skew: &[i64], r: usize) -> Result<(), TestCaseError> {
+fn settle(
+    devs: &mut [Device],
+    clock: &mut i64,
+    skew: &[i64],
+    r: usize,
+) -> Result<(), TestCaseError> {
     for pass in 0..6 {
         for d in devs.iter_mut() {
             for (path, bytes) in d.cut.drain(..) {
@@ -348,12 +478,19 @@ fn settle(devs: &mut [Device], clock: &mut i64, skew: &[i64], r: usize) -> Resul
 
 fn run(rounds: &[Round]) -> Result<(), TestCaseError> {
     let mut devs: Vec<Device> = (0..DEVICES)
-        .map(|_| Device { lib: Library::open_in_memory().unwrap(), dir: tempfile::tempdir().unwrap(), cut: vec![] })
+        .map(|_| Device {
+            lib: Library::open_in_memory().unwrap(),
+            dir: tempfile::tempdir().unwrap(),
+            cut: vec![],
+        })
         .collect();
     // Every device starts with one thread and four highlights on it.
     let t = import_lines(&mut devs[0].lib, 0, 12, "first");
     for (i, p) in devs[0].lib.posts(t).unwrap().iter().take(4).enumerate() {
-        devs[0].lib.highlight_span(t, &p.source_id, i, i + 8, Some("Claim")).unwrap();
+        devs[0]
+            .lib
+            .highlight_span(t, &p.source_id, i, i + 8, Some("Claim"))
+            .unwrap();
     }
     let mut clock = 1_000_000i64;
     settle(&mut devs, &mut clock, &[0; DEVICES], 0)?;
@@ -368,7 +505,15 @@ fn run(rounds: &[Round]) -> Result<(), TestCaseError> {
         for (i, ops) in round.ops.iter().enumerate() {
             before.push(serde_json::from_str(&canonical(&devs[i].lib)).unwrap());
             for op in ops {
-                apply(&mut devs[i].lib, op, i, &mut serial, &mut writes[i], &mut tag_adds[i], &mut deletes[i]);
+                apply(
+                    &mut devs[i].lib,
+                    op,
+                    i,
+                    &mut serial,
+                    &mut writes[i],
+                    &mut tag_adds[i],
+                    &mut deletes[i],
+                );
             }
             // A write of the value the field already had changes nothing.
             let unchanged: Vec<_> = writes[i]
@@ -385,7 +530,9 @@ fn run(rounds: &[Round]) -> Result<(), TestCaseError> {
             for ((k, e, f), v) in &writes[i] {
                 let others = (0..DEVICES).filter(|&j| j != i);
                 let concurrent = others.clone().any(|j| {
-                    writes[j].get(&(k.clone(), e.clone(), f.clone())).is_some_and(|o| o != v)
+                    writes[j]
+                        .get(&(k.clone(), e.clone(), f.clone()))
+                        .is_some_and(|o| o != v)
                         || deletes[j].contains(&(k.clone(), e.clone()))
                 });
                 if concurrent && !deletes[i].contains(&(k.clone(), e.clone())) {
@@ -394,7 +541,9 @@ fn run(rounds: &[Round]) -> Result<(), TestCaseError> {
             }
             for (e, tag) in &tag_adds[i] {
                 let key = ("highlight".to_string(), e.clone());
-                if (0..DEVICES).any(|j| j != i && deletes[j].contains(&key)) && !deletes[i].contains(&key) {
+                if (0..DEVICES).any(|j| j != i && deletes[j].contains(&key))
+                    && !deletes[i].contains(&key)
+                {
                     expected.push(("highlight".into(), e.clone(), "tags".into(), json!(tag)));
                 }
             }
@@ -424,7 +573,13 @@ fn run(rounds: &[Round]) -> Result<(), TestCaseError> {
         settle(&mut devs, &mut clock, &round.skew, r)?;
         let first = canonical(&devs[0].lib);
         for (i, d) in devs.iter().enumerate().skip(1) {
-            prop_assert_eq!(&first, &canonical(&d.lib), "round {}: device {} differs from device 0", r, i);
+            prop_assert_eq!(
+                &first,
+                &canonical(&d.lib),
+                "round {}: device {} differs from device 0",
+                r,
+                i
+            );
         }
     }
     // Nothing lost: each value that lost is in every library's conflict history.
@@ -435,8 +590,21 @@ fn run(rounds: &[Round]) -> Result<(), TestCaseError> {
         }
         CHECKED.fetch_add(1, Ordering::Relaxed);
         for (i, d) in devs.iter().enumerate() {
-            let found = d.lib.conflicts().unwrap().iter().any(|c| c.kind == *k && c.entity == *e && c.field == *f && c.value == *v);
-            prop_assert!(found, "device {}: the lost value {} of {} {} {} is not in the conflict history", i, v, k, e, f);
+            let found = d
+                .lib
+                .conflicts()
+                .unwrap()
+                .iter()
+                .any(|c| c.kind == *k && c.entity == *e && c.field == *f && c.value == *v);
+            prop_assert!(
+                found,
+                "device {}: the lost value {} of {} {} {} is not in the conflict history",
+                i,
+                v,
+                k,
+                e,
+                f
+            );
         }
     }
     Ok(())
@@ -449,30 +617,65 @@ fn current(c: &Value, kind: &str, entity: &str, field: &str) -> Option<Value> {
         "thread" => ("threads", "uuid", field),
         _ => ("labels", "name", field),
     };
-    c[list].as_array()?.iter().find(|x| {
-        x[key].as_str().map(|s| if kind == "label" { s.to_lowercase() } else { s.to_string() }).as_deref() == Some(entity)
-    }).map(|x| x[name].clone())
+    c[list]
+        .as_array()?
+        .iter()
+        .find(|x| {
+            x[key]
+                .as_str()
+                .map(|s| {
+                    if kind == "label" {
+                        s.to_lowercase()
+                    } else {
+                        s.to_string()
+                    }
+                })
+                .as_deref()
+                == Some(entity)
+        })
+        .map(|x| x[name].clone())
 }
 
 #[test]
 fn three_libraries_converge_and_lose_nothing() {
-    let cases: u32 = std::env::var("THREADMARK_SYNC_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(6);
+    let cases: u32 = std::env::var("THREADMARK_SYNC_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(6);
     let seed: [u8; 32] = match std::env::var("THREADMARK_SYNC_SEED") {
         Ok(hex) => {
-            let bytes: Vec<u8> = (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect();
-            bytes.try_into().expect("THREADMARK_SYNC_SEED is 64 hex digits")
+            let bytes: Vec<u8> = (0..hex.len())
+                .step_by(2)
+                .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+                .collect();
+            bytes
+                .try_into()
+                .expect("THREADMARK_SYNC_SEED is 64 hex digits")
         }
         Err(_) => *b"threadmark sync convergence 0001",
     };
-    let config = Config { cases, failure_persistence: None, ..Config::default() };
-    let mut runner = TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &seed));
+    let config = Config {
+        cases,
+        failure_persistence: None,
+        ..Config::default()
+    };
+    let mut runner =
+        TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &seed));
     let hex: String = seed.iter().map(|b| format!("{b:02x}")).collect();
-    let result = runner.run(&proptest::collection::vec(round(), 1..4), |rounds| run(&rounds));
+    let result = runner.run(&proptest::collection::vec(round(), 1..4), |rounds| {
+        run(&rounds)
+    });
     if let Err(e) = result {
         panic!("{e}\nreplay with THREADMARK_SYNC_SEED={hex} THREADMARK_SYNC_CASES={cases}");
     }
-    let (checked, received, faults) =
-        (CHECKED.load(Ordering::Relaxed), RECEIVED.load(Ordering::Relaxed), FAULTS.load(Ordering::Relaxed));
+    let (checked, received, faults) = (
+        CHECKED.load(Ordering::Relaxed),
+        RECEIVED.load(Ordering::Relaxed),
+        FAULTS.load(Ordering::Relaxed),
+    );
     eprintln!("{cases} cases: {received} records received, {faults} faults injected, {checked} lost values found in every history");
-    assert!(checked > 0 && received > 0 && faults > 0, "the cases exercised nothing");
+    assert!(
+        checked > 0 && received > 0 && faults > 0,
+        "the cases exercised nothing"
+    );
 }

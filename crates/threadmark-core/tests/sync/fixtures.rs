@@ -38,24 +38,59 @@ fn write() {
     let folder = tempfile::tempdir().unwrap();
     let (mut a, t) = library_with_thread(12, "Seed");
     let add = |lib: &mut Library, exact: &str, label: &str| {
-        lib.add_highlight(t, "7", &NewHighlight { exact: exact.into(), label: Some(label.into()), ..Default::default() })
-            .unwrap()
-            .id
+        lib.add_highlight(
+            t,
+            "7",
+            &NewHighlight {
+                exact: exact.into(),
+                label: Some(label.into()),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .id
     };
     let h1 = add(&mut a, "solid background", "Claim");
     let h2 = add(&mut a, "Electronics and Information", "Evidence");
-    a.update_highlight(h1, &HighlightEdit { note: Some("first".into()), tags: Some(vec!["bio".into()]), ..Default::default() })
-        .unwrap();
+    a.update_highlight(
+        h1,
+        &HighlightEdit {
+            note: Some("first".into()),
+            tags: Some(vec!["bio".into()]),
+            ..Default::default()
+        },
+    )
+    .unwrap();
     a.add_link(h2, LinkKind::Supports, h1).unwrap();
     a.mark_read(t, &["1".into(), "7".into()]).unwrap();
     sync_at(&mut a, folder.path(), 1_765_000_000_000);
     let mut b = Library::open_in_memory().unwrap();
     sync_at(&mut b, folder.path(), 1_765_000_001_000);
     let uuid = a.highlight(h1).unwrap().uuid;
-    let hb = b.highlights(b.list_threads().unwrap()[0].id).unwrap().into_iter().find(|h| h.uuid == uuid).unwrap().id;
-    a.update_highlight(h1, &HighlightEdit { note: Some("from A".into()), ..Default::default() }).unwrap();
-    b.update_highlight(hb, &HighlightEdit { note: Some("from B".into()), tags: Some(vec!["bio".into(), "eng".into()]), ..Default::default() })
-        .unwrap();
+    let hb = b
+        .highlights(b.list_threads().unwrap()[0].id)
+        .unwrap()
+        .into_iter()
+        .find(|h| h.uuid == uuid)
+        .unwrap()
+        .id;
+    a.update_highlight(
+        h1,
+        &HighlightEdit {
+            note: Some("from A".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    b.update_highlight(
+        hb,
+        &HighlightEdit {
+            note: Some("from B".into()),
+            tags: Some(vec!["bio".into(), "eng".into()]),
+            ..Default::default()
+        },
+    )
+    .unwrap();
     sync_at(&mut a, folder.path(), 1_765_000_002_000);
     sync_at(&mut b, folder.path(), 1_765_000_003_000);
     sync_at(&mut a, folder.path(), 1_765_000_004_000);
@@ -65,13 +100,25 @@ fn write() {
     copy_tree(folder.path(), &out.join("folder"));
     // A device of a newer version: a field and a kind this one does not know, and
     // a key it does not know on a record.
-    let dir = out.join("folder/threadmark/devices").join(NEWER).join("changes");
+    let dir = out
+        .join("folder/threadmark/devices")
+        .join(NEWER)
+        .join("changes");
     std::fs::create_dir_all(&dir).unwrap();
     let s = |n: u32| format!("1765000005000-{n:04x}-{NEWER}");
     let lines = [
-        format!(r##"{{"k":"highlight","id":"{uuid}","f":"colour","v":"#ff8800","s":"{}"}}"##, s(0)),
-        format!(r#"{{"k":"bookmark","id":"b-1","f":"post","v":"7","s":"{}"}}"#, s(1)),
-        format!(r##"{{"k":"label","id":"claim","f":"color","v":"#123456","s":"{}","why":"tidier"}}"##, s(2)),
+        format!(
+            r##"{{"k":"highlight","id":"{uuid}","f":"colour","v":"#ff8800","s":"{}"}}"##,
+            s(0)
+        ),
+        format!(
+            r#"{{"k":"bookmark","id":"b-1","f":"post","v":"7","s":"{}"}}"#,
+            s(1)
+        ),
+        format!(
+            r##"{{"k":"label","id":"claim","f":"color","v":"#123456","s":"{}","why":"tidier"}}"##,
+            s(2)
+        ),
     ];
     let mut text = format!(
         "{{\"format\":\"threadmark-changes\",\"version\":2,\"device\":\"{NEWER}\",\"seq\":1,\"records\":3,\"compression\":\"none\"}}\n"
@@ -101,15 +148,31 @@ fn todays_change_files_still_read() {
     let expected = std::fs::read_to_string(fixture().join("expected.json")).unwrap();
     assert_eq!(canonical(&lib) + "\n", expected);
     let got: Value = serde_json::from_str(&expected).unwrap();
-    let notes: Vec<&str> = got["highlights"].as_array().unwrap().iter().filter_map(|h| h["note"].as_str()).collect();
+    let notes: Vec<&str> = got["highlights"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|h| h["note"].as_str())
+        .collect();
     assert!(notes.contains(&"from B"), "{notes:?}");
     // The note that lost is kept.
     let c = lib.conflicts().unwrap();
-    assert!(c.iter().any(|c| c.field == "note" && c.value == "from A"), "{c:?}");
+    assert!(
+        c.iter().any(|c| c.field == "note" && c.value == "from A"),
+        "{c:?}"
+    );
     // The newer device's label colour applies; its unknown field, kind and key
     // are passed on in this library's own change file, as they came.
-    assert!(got["labels"].as_array().unwrap().iter().any(|l| l["name"] == "Claim" && l["color"] == "#123456"));
-    let own = copy.path().join("threadmark/devices").join(&r.device).join("changes");
+    assert!(got["labels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|l| l["name"] == "Claim" && l["color"] == "#123456"));
+    let own = copy
+        .path()
+        .join("threadmark/devices")
+        .join(&r.device)
+        .join("changes");
     let mine: String = std::fs::read_dir(own)
         .unwrap()
         .flatten()

@@ -34,7 +34,10 @@ pub fn import_lines(lib: &mut Library, from: usize, n: usize, title: &str) -> i6
 
 /// Sync at a fixed wall time.
 pub fn sync_at(lib: &mut Library, folder: &Path, ms: i64) -> threadmark_core::sync::SyncReport {
-    let opts = SyncOptions { now_ms: Some(ms), ..Default::default() };
+    let opts = SyncOptions {
+        now_ms: Some(ms),
+        ..Default::default()
+    };
     lib.sync_with_folder_opts(folder, &opts).unwrap()
 }
 
