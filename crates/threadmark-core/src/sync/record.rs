@@ -15,6 +15,9 @@ pub const FORMAT: &str = "threadmark-changes";
 /// what they do not understand.
 pub const VERSION: u32 = 1;
 
+/// How every header this version writes begins.
+const FORMAT_START: &str = "{\"format\":\"threadmark-changes\"";
+
 /// One change: a field set, or an element added to or removed from a set.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Record {
@@ -99,8 +102,17 @@ pub fn read_file(bytes: &[u8]) -> Result<(Header, Vec<(Record, String)>), Unread
     let first = lines
         .next()
         .ok_or_else(|| Unreadable::Incomplete("empty".into()))?;
-    let header: Header = serde_json::from_str(first)
-        .map_err(|e| Unreadable::NotChanges(format!("line 1: no change-file header ({e})")))?;
+    let header: Header = serde_json::from_str(first).map_err(|e| {
+        // Cut within the header (still being copied): try again later.
+        if !text.contains('\n')
+            || FORMAT_START.starts_with(first)
+            || first.starts_with(FORMAT_START)
+        {
+            Unreadable::Incomplete(format!("line 1: the header is cut short ({e})"))
+        } else {
+            Unreadable::NotChanges(format!("line 1: no change-file header ({e})"))
+        }
+    })?;
     if header.format != FORMAT {
         return Err(Unreadable::NotChanges(format!(
             "line 1: format {:?} is not {FORMAT:?}",
