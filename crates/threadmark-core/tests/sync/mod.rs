@@ -28,7 +28,7 @@ pub fn import_lines(lib: &mut Library, from: usize, n: usize, title: &str) -> i6
         .take(n)
         .map(|l| format!("{l}\n"))
         .collect();
-    lib.import_bytes("part.txt", text.as_bytes(), SourceFormat::Auto, Some(title))
+    lib.import_bytes("part.txt", text.as_bytes(), SourceFormat::Text, Some(title))
         .unwrap()[0]
 }
 
