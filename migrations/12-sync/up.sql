@@ -1,4 +1,4 @@
--- Schema version 10: sync through a folder the user owns (issue 16, docs/SYNC-FORMAT.md).
+-- Schema version 12: sync through a folder the user owns (issue 16, docs/SYNC-FORMAT.md).
 -- None of these tables is read by the rest of the library; they are the sync
 -- module's memory of what it sent, received and last saw.
 
