@@ -5,6 +5,7 @@
 
 mod annotations;
 mod assets;
+mod edit;
 mod filter;
 mod follow;
 mod library;
@@ -12,6 +13,7 @@ mod manage;
 mod open;
 mod output;
 mod reading;
+mod sync;
 mod terminal;
 
 use std::io::Write;
@@ -146,6 +148,8 @@ enum Command {
     Rename { thread: i64, title: String },
     #[command(flatten)]
     Follow(follow::FollowCommand),
+    /// Sync the library with a folder you sync (Syncthing, Dropbox, a USB stick): sends this library's changes, applies the others'.
+    Sync(sync::SyncArgs),
     /// Show a threadmark:// link (a thread, a post or a highlight) in the app's window.
     Open {
         /// threadmark://thread/UUID, threadmark://thread/UUID/post/ID or threadmark://highlight/UUID.
@@ -183,11 +187,36 @@ enum HighlightCommand {
         #[arg(long)]
         json: bool,
     },
-    /// A thread's highlights in thread order, with each one's anchor state.
+    /// A thread's highlights in thread order, with each one's number, uuid and anchor state.
     List {
         thread: i64,
         #[arg(long)]
         json: bool,
+    },
+    /// Change a highlight's label, note or tags (ID: its number or uuid).
+    Edit {
+        id: String,
+        /// A label name; `none` or "" removes the label.
+        #[arg(long)]
+        label: Option<String>,
+        /// The new note (Markdown).
+        #[arg(long)]
+        note: Option<String>,
+        /// Add a tag; repeat for several.
+        #[arg(long = "tag")]
+        tags: Vec<String>,
+        /// Remove a tag; repeat for several.
+        #[arg(long = "untag")]
+        untags: Vec<String>,
+    },
+    /// Delete a highlight with its tags and links (ID: its number or uuid).
+    Delete { id: String },
+    /// Link two highlights of a thread: FROM supports, rebuts, answers or qualifies TO.
+    Link {
+        from: String,
+        to: String,
+        #[arg(long, value_parser = ["supports", "rebuts", "answers", "qualifies"])]
+        kind: String,
     },
 }
 
@@ -411,6 +440,32 @@ fn run(cli: Cli) -> Result<()> {
             } else {
                 output::print_highlights(&mut out, &highlights)?;
             }
+        }
+        Command::Highlight(HighlightCommand::Edit {
+            id,
+            label,
+            note,
+            tags,
+            untags,
+        }) => {
+            let mut lib = library::open(cli.db, Access::Write)?;
+            edit::edit(&mut lib, &mut out, &id, label, note, &tags, &untags)?;
+        }
+        Command::Highlight(HighlightCommand::Delete { id }) => {
+            let mut lib = library::open(cli.db, Access::Write)?;
+            edit::delete(&mut lib, &mut out, &id)?;
+        }
+        Command::Highlight(HighlightCommand::Link { from, to, kind }) => {
+            let mut lib = library::open(cli.db, Access::Write)?;
+            edit::link(&mut lib, &mut out, &from, &to, &kind)?;
+        }
+        Command::Sync(args) => {
+            let access = if args.writes() {
+                Access::Write
+            } else {
+                Access::Read
+            };
+            sync::run(&mut library::open(cli.db, access)?, args, &mut out)?;
         }
         Command::Restore { file } => {
             let bytes = import::read_path(&file, import::DEFAULT_MAX_BYTES)?;

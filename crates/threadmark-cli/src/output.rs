@@ -179,7 +179,7 @@ pub const MATCH_END: &str = "\u{E001}";
 
 pub fn highlight_json(h: &Highlight) -> Value {
     json!({
-        "id": h.uuid, "post": h.post, "exact": h.exact, "start": h.start, "end": h.end,
+        "id": h.uuid, "number": h.id, "post": h.post, "exact": h.exact, "start": h.start, "end": h.end,
         "label": h.label, "note": h.note, "tags": h.tags, "state": h.state,
         "prefix": h.prefix, "suffix": h.suffix,
     })
@@ -192,7 +192,9 @@ pub fn print_highlights(out: &mut impl Write, highlights: &[Highlight]) -> Resul
     for h in highlights {
         writeln!(
             out,
-            "{} post {} [{}..{}] {}{}: “{}”",
+            "{} {} {} post {} [{}..{}] {}{}: “{}”",
+            h.id,
+            h.uuid,
             line(h.label.as_deref().unwrap_or("Highlight")),
             line(&h.post),
             h.start,

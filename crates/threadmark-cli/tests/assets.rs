@@ -72,6 +72,9 @@ fn generate_assets_writes_a_man_page_per_subcommand_and_three_completions() {
     expected.extend([
         "threadmark-highlight-add.1".into(),
         "threadmark-highlight-list.1".into(),
+        "threadmark-highlight-edit.1".into(),
+        "threadmark-highlight-delete.1".into(),
+        "threadmark-highlight-link.1".into(),
     ]);
     expected.sort();
     assert!(

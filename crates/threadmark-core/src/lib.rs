@@ -27,6 +27,7 @@ mod paths;
 pub mod progress;
 pub mod quotes;
 mod store;
+pub mod sync;
 #[cfg(feature = "synthetic")]
 pub mod synthetic;
 pub mod timings;

@@ -35,6 +35,7 @@ mod security;
 mod seed;
 mod snapshots;
 mod store;
+mod sync;
 mod vault;
 
 use std::path::PathBuf;

@@ -29,6 +29,7 @@ pub use follow::{address_of, Change, News, ParentContext, RefreshReport};
 pub use highlights::{DeletedHighlight, HighlightEdit, NewHighlight};
 pub use labels::{LabelRemoval, LabelSpec};
 pub use links::{Link, LinkKind};
+pub(crate) use restore::restore_thread;
 pub use restore::RestoreReport;
 pub use write::WriteOptions;
 
@@ -224,6 +225,11 @@ impl Library {
         Ok(self
             .conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    /// The connection, for the sync module's transactions.
+    pub(crate) fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
     }
 
     /// Direct access for tests of the schema itself.

@@ -126,7 +126,7 @@ impl Library {
     }
 }
 
-fn restore_thread(
+pub(crate) fn restore_thread(
     tx: &Transaction<'_>,
     t: &Value,
     path: &str,

@@ -1,0 +1,158 @@
+//! `threadmark sync` between two libraries through one folder: the scenario of
+//! issue 16 — two devices edit the same highlight offline (one the label, the
+//! other the note), and one deletes another highlight that the other tags.
+
+#![allow(clippy::unwrap_used)] // tests fail loudly on purpose
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn seed() -> PathBuf {
+    let p = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/corpus/seed/000_e97962a6dbc2b620.txt"
+    ));
+    assert!(p.is_file(), "the seed {} is missing", p.display());
+    p
+}
+
+fn tm(db: &Path) -> Command {
+    let mut c = Command::cargo_bin("threadmark").unwrap();
+    c.arg("--db").arg(db).env_remove("THREADMARK_DB");
+    c
+}
+
+fn stdout(cmd: &mut Command) -> String {
+    let out = cmd.assert().success().get_output().stdout.clone();
+    String::from_utf8(out).unwrap()
+}
+
+fn json(cmd: &mut Command) -> Value {
+    serde_json::from_str(&stdout(cmd)).expect("one JSON document on stdout")
+}
+
+/// The thread's highlights by uuid on one library.
+fn highlights(db: &Path) -> Vec<Value> {
+    let mut hs = json(tm(db).args(["highlight", "list", "1", "--json"]))
+        .as_array()
+        .unwrap()
+        .clone();
+    for h in &mut hs {
+        h.as_object_mut().unwrap().remove("number");
+    }
+    hs.sort_by(|a, b| a["id"].as_str().cmp(&b["id"].as_str()));
+    hs
+}
+
+#[test]
+fn two_devices_edit_offline_and_converge_with_the_conflict_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("Sync");
+    std::fs::create_dir(&folder).unwrap();
+    let (a, b) = (dir.path().join("a.sqlite3"), dir.path().join("b.sqlite3"));
+
+    // Device A saves a thread and marks two passages.
+    tm(&a).arg("import").arg(seed()).assert().success();
+    let add = |exact: &str, label: &str| {
+        stdout(tm(&a).args([
+            "highlight",
+            "add",
+            "1",
+            "7",
+            "--exact",
+            exact,
+            "--label",
+            label,
+        ]))
+        .trim()
+        .to_string()
+    };
+    let h1 = add("solid background", "Claim");
+    let h2 = add("Electronics and Information", "Evidence");
+    let out = stdout(tm(&a).args(["sync", "--folder"]).arg(&folder));
+    assert!(out.contains("out: "), "{out}");
+    assert!(!out.contains("out: nothing"), "{out}");
+
+    // Device B, a new library, takes everything from the folder.
+    let out = stdout(tm(&b).args(["sync", "--folder"]).arg(&folder));
+    assert!(out.contains("1 threads, 2 highlights"), "{out}");
+    assert_eq!(highlights(&a), highlights(&b));
+    // Plain list shows number and uuid.
+    let plain = stdout(tm(&b).args(["highlight", "list", "1"]));
+    assert!(plain.contains(&h1) && plain.contains(&h2), "{plain}");
+
+    // Offline: A changes h1's label and deletes h2; B writes a note on h1 and tags h2.
+    stdout(tm(&a).args(["highlight", "edit", &h1, "--label", "Question"]));
+    stdout(tm(&a).args(["highlight", "delete", &h2]));
+    stdout(tm(&b).args(["highlight", "edit", &h1, "--note", "Says who?"]));
+    stdout(tm(&b).args(["highlight", "edit", &h2, "--tag", "hardware"]));
+
+    // Both sync (without --folder: the folder is remembered); A once more to see B's.
+    stdout(tm(&a).arg("sync"));
+    let out_b = stdout(tm(&b).arg("sync"));
+    assert!(out_b.contains("conflicts: 1 "), "{out_b}");
+    stdout(tm(&a).arg("sync"));
+
+    let (ha, hb) = (highlights(&a), highlights(&b));
+    assert_eq!(ha, hb, "the two libraries differ after syncing");
+    // The label from A and the note from B both survive on h1; h2 stays deleted.
+    assert_eq!(ha.len(), 1, "{ha:?}");
+    assert_eq!(ha[0]["id"], h1);
+    assert_eq!(ha[0]["label"], "Question");
+    assert_eq!(ha[0]["note"], "Says who?");
+
+    // The tag B put on the deleted highlight is kept in the conflict history on
+    // both sides, and restoring it brings the highlight back with the tag.
+    for db in [&a, &b] {
+        let status = json(tm(db).args(["sync", "--status", "--json"]));
+        let conflicts = status["conflicts"].as_array().unwrap();
+        assert_eq!(conflicts.len(), 1, "{status}");
+        let c = &conflicts[0];
+        assert_eq!(
+            (c["entity"].as_str(), c["field"].as_str()),
+            (Some(h2.as_str()), Some("tags"))
+        );
+        assert_eq!(c["value"], "hardware");
+        assert_eq!(c["reason"], "delete");
+        let plain = stdout(tm(db).args(["sync", "--status"]));
+        assert!(plain.contains("conflicts: 1 open"), "{plain}");
+        assert!(
+            plain.contains("\"hardware\" was changed on device"),
+            "{plain}"
+        );
+    }
+    let id = json(tm(&a).args(["sync", "--status", "--json"]))["conflicts"][0]["id"]
+        .as_i64()
+        .unwrap();
+    stdout(tm(&a).args(["sync", "--restore", &id.to_string()]));
+    stdout(tm(&a).arg("sync"));
+    stdout(tm(&b).arg("sync"));
+    let (ha, hb) = (highlights(&a), highlights(&b));
+    assert_eq!(ha, hb);
+    let back = ha
+        .iter()
+        .find(|h| h["id"] == h2.as_str())
+        .expect("h2 restored");
+    assert_eq!(back["tags"], serde_json::json!(["hardware"]));
+    assert_eq!(back["label"], "Evidence");
+}
+
+#[test]
+fn sync_without_a_folder_says_how_to_set_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("lib.sqlite3");
+    tm(&db).arg("import").arg(seed()).assert().success();
+    tm(&db)
+        .arg("sync")
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("no sync folder is set"));
+    tm(&db)
+        .args(["sync", "--folder"])
+        .arg(dir.path().join("missing"))
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("the sync folder does not exist"));
+}
