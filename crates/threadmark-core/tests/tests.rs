@@ -8,6 +8,7 @@ mod anchoring;
 mod annotate;
 mod backup;
 mod cjk_search;
+mod cross_branch_real;
 mod deeplink;
 mod discourse;
 mod export;
