@@ -33,6 +33,8 @@ import { catchUpView } from "./views/catchup";
 import { libraryView } from "./views/library";
 import { searchView } from "./views/search";
 import { threadView } from "./views/thread";
+import { startSync, syncFooter } from "./sync";
+import { openConflicts, openSyncDialog } from "./views/sync";
 import type { View } from "./views/view";
 
 initTheme();
@@ -63,6 +65,9 @@ function show(view: View, route: Route): void {
   current = view;
   currentRoute = route;
   app.replaceChildren(view.root);
+  // The sync status in the screen's footer, before the key hints.
+  const bar = view.root.querySelector(".statusbar");
+  bar?.insertBefore(syncFooter(openSyncDialog, openConflicts), bar.querySelector(".statusbar-keys"));
   view.focus();
 }
 
@@ -296,3 +301,4 @@ if ((location.hash === "" || location.hash === LIBRARY_HREF) && reading) {
 }
 void render();
 void startLinks();
+void startSync();
