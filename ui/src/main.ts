@@ -33,7 +33,7 @@ import { catchUpView } from "./views/catchup";
 import { libraryView } from "./views/library";
 import { searchView } from "./views/search";
 import { threadView } from "./views/thread";
-import { startSync, syncFooter } from "./sync";
+import { startSync, syncButton, syncFooter } from "./sync";
 import { openConflicts, openSyncDialog } from "./views/sync";
 import type { View } from "./views/view";
 
@@ -65,9 +65,11 @@ function show(view: View, route: Route): void {
   current = view;
   currentRoute = route;
   app.replaceChildren(view.root);
-  // The sync status in the screen's footer, before the key hints.
+  // The sync status in the screen's footer, before the key hints; the Sync button
+  // first among the top bar's tools.
   const bar = view.root.querySelector(".statusbar");
-  bar?.insertBefore(syncFooter(openSyncDialog, openConflicts), bar.querySelector(".statusbar-keys"));
+  bar?.insertBefore(syncFooter(openConflicts), bar.querySelector(".statusbar-keys"));
+  view.root.querySelector(".topbar-tools")?.prepend(syncButton(openSyncDialog));
   view.focus();
 }
 

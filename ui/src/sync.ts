@@ -147,29 +147,48 @@ export function statusText(s: Readonly<SyncState>, nowMs = Date.now()): string {
 }
 
 let footer: HTMLElement | null = null;
+let topButton: HTMLButtonElement | null = null;
 
 /** The sync status for a footer: one element for the whole app, moved into the
- *  footer of the screen on show. The status opens the Sync dialog; open conflicts
- *  show as a button to the conflicts view. */
-export function syncFooter(openDialog: () => void, openConflicts: () => void): HTMLElement {
+ *  footer of the screen on show. The status is text (a button there would sit over
+ *  the posts scrolling under the footer); open conflicts show as a button to the
+ *  conflicts view. */
+export function syncFooter(openConflicts: () => void): HTMLElement {
   if (footer) return footer;
-  const status = el("button", { type: "button", class: "sync-status" });
+  const status = el("span", { class: "sync-status" });
   const conflicts = el("button", { type: "button", class: "sync-conflicts", hidden: true });
-  status.addEventListener("click", openDialog);
   conflicts.addEventListener("click", openConflicts);
   const root = el("span", { class: "statusbar-sync" }, status, conflicts);
   const draw = (): void => {
     const text = statusText(state);
     status.textContent = text;
-    status.title = state.error ? `${text} (open Sync settings)` : "Sync settings";
-    status.setAttribute("aria-label", `${text}. Sync settings`);
+    status.title = text;
     status.dataset.state = state.syncing ? "syncing" : state.error ? "error" : state.status?.folder ? "on" : "off";
     const open = state.status?.conflictsOpen ?? 0;
     conflicts.hidden = open === 0;
     conflicts.textContent = count(open, "conflict");
+    conflicts.title = "Show the values sync lost, and restore them";
   };
   draw();
   onSyncChange(draw);
   footer = root;
   return root;
+}
+
+/** The Sync button of the top bar (one for the app, moved like the footer's status):
+ *  opens the Sync dialog; its name says where sync stands. */
+export function syncButton(openDialog: () => void): HTMLButtonElement {
+  if (topButton) return topButton;
+  const button = el("button", { type: "button", class: "icon-button sync-button" }, "⇅");
+  button.addEventListener("click", openDialog);
+  const draw = (): void => {
+    const text = statusText(state);
+    button.title = `Sync: ${text}`;
+    button.setAttribute("aria-label", `Sync: ${text}`);
+    button.dataset.state = state.syncing ? "syncing" : state.error ? "error" : state.status?.folder ? "on" : "off";
+  };
+  draw();
+  onSyncChange(draw);
+  topButton = button;
+  return button;
 }

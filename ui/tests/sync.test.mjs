@@ -1,6 +1,7 @@
 // Sync in the built frontend (ui/dist), headless Chromium, Tauri IPC mocked by an
 // in-page stand-in that keeps a sync status, a conflict history and the calls made:
-// the footer status (off, synced, failed, N conflicts), the Sync dialog (choose a
+// the footer status (off, synced, failed, N conflicts), the top bar's Sync button
+// opening the Sync dialog (choose a
 // folder, Sync now, device, last sync, outgoing), the conflicts view and Restore,
 // sync at start, a debounced sync after an edit, and the screen shown again after a
 // sync that received changes. axe finds nothing in either theme.
@@ -169,7 +170,8 @@ describe("sync setting", () => {
         await page.waitForFunction(() => document.querySelector(".statusbar .sync-status")?.textContent === "Sync off");
         // Nothing synced at start without a folder.
         assert.deepEqual(await calls(page, "sync_now"), []);
-        await page.focus(".statusbar .sync-status");
+        assert.equal(await page.getAttribute(".topbar .sync-button", "aria-label"), "Sync: Sync off");
+        await page.focus(".topbar .sync-button");
         await page.keyboard.press("Enter");
         await page.waitForSelector("dialog.dialog--sync[open]");
         assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Choose folder…");
@@ -191,7 +193,8 @@ describe("sync setting", () => {
         await page.screenshot({ path: path.join(screenshots, `threadmark-ui-sync-dialog-${colorScheme}.png`) });
         await page.keyboard.press("Escape");
         await page.waitForSelector("dialog.dialog--sync", { state: "detached" });
-        assert.equal(await page.evaluate(() => document.activeElement?.classList.contains("sync-status")), true, "focus back on the footer");
+        assert.equal(await page.evaluate(() => document.activeElement?.classList.contains("sync-button")), true, "focus back on the Sync button");
+        assert.equal(await page.getAttribute(".topbar .sync-button", "aria-label"), "Sync: Synced just now");
         assert.deepEqual(problems, []);
       } finally {
         await close();
@@ -208,7 +211,7 @@ describe("sync setting", () => {
       const height = await page.$eval(".statusbar .sync-status", (b) => b.getBoundingClientRect().height);
       const line = await page.$eval(".statusbar", (b) => parseFloat(getComputedStyle(b).fontSize) * 2);
       assert.ok(height < line, `one line (${height}px)`);
-      await page.click(".statusbar .sync-status");
+      await page.click(".topbar .sync-button");
       await page.waitForSelector("dialog.dialog--sync[open] .dialog-error:not([hidden])");
       assert.match(await page.textContent(".dialog--sync .dialog-error"), /^Sync failed: .*not found/);
       assert.deepEqual(problems, []);
@@ -252,7 +255,7 @@ describe("syncing", () => {
           highlight: { id: 31, uuid: "u-31", post: "1", exact: "SQLite", prefix: "", suffix: "", start: 0, end: 6, label: "Claim", note: "", noteHtml: "", tags: [], state: "exact", createdAt: 1, updatedAt: 1 },
         };
       });
-      await page.click(".statusbar .sync-status");
+      await page.click(".topbar .sync-button");
       await page.click("dialog.dialog--sync button.button--primary");
       await page.waitForFunction(() => /received 3 changes; updated 1 highlight\.$/.test(document.querySelector(".sync-result")?.textContent ?? ""));
       await page.waitForSelector("#post-1 mark.hl[data-hl='31']");
