@@ -99,10 +99,10 @@ async function highlight(browser, post, exact) {
   assert.equal(await mark.getText(), exact);
 }
 
-/** "Sync now" in the Sync dialog (opened with the top bar's Sync button); returns
- *  its report line. */
+/** "Sync now" in the Sync dialog (opened with S, over a thread); returns its report
+ *  line. */
 async function syncNow(browser) {
-  await browser.$(".topbar .sync-button").click();
+  await browser.keys("S");
   const dialog = await browser.$("dialog.dialog--sync");
   await dialog.waitForDisplayed({ timeout: 5_000 });
   await dialog.$("button.button--primary").waitForEnabled({ timeout: 20_000 });

@@ -65,11 +65,14 @@ function show(view: View, route: Route): void {
   current = view;
   currentRoute = route;
   app.replaceChildren(view.root);
-  // The sync status in the screen's footer, before the key hints; the Sync button
-  // first among the top bar's tools.
+  // The sync status in the screen's footer, before the key hints; in the library,
+  // the Sync button first among the top bar's tools (not over a thread: the search
+  // box would move over the thread's header as it scrolls under the bar).
   const bar = view.root.querySelector(".statusbar");
   bar?.insertBefore(syncFooter(openConflicts), bar.querySelector(".statusbar-keys"));
-  view.root.querySelector(".topbar-tools")?.prepend(syncButton(openSyncDialog));
+  const sync = syncButton(openSyncDialog);
+  if (route.view === "library") view.root.querySelector(".topbar-tools")?.prepend(sync);
+  else sync.remove();
   view.focus();
 }
 
@@ -278,6 +281,7 @@ document.addEventListener("keydown", (event) => {
   if (event.key === "/") used = focusSearch();
   else if (event.key === "?") openHelp();
   else if (event.key === "x") void openExport(() => void render());
+  else if (event.key === "S") openSyncDialog();
   else if (event.key === "t") {
     cycleTheme();
     showTheme();

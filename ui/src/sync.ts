@@ -179,11 +179,11 @@ export function syncFooter(openConflicts: () => void): HTMLElement {
  *  opens the Sync dialog; its name says where sync stands. */
 export function syncButton(openDialog: () => void): HTMLButtonElement {
   if (topButton) return topButton;
-  const button = el("button", { type: "button", class: "icon-button sync-button" }, "⇅");
+  const button = el("button", { type: "button", class: "icon-button sync-button", "aria-keyshortcuts": "S" }, "⇅");
   button.addEventListener("click", openDialog);
   const draw = (): void => {
     const text = statusText(state);
-    button.title = `Sync: ${text}`;
+    button.title = `Sync: ${text} (S)`;
     button.setAttribute("aria-label", `Sync: ${text}`);
     button.dataset.state = state.syncing ? "syncing" : state.error ? "error" : state.status?.folder ? "on" : "off";
   };
