@@ -122,7 +122,10 @@ pub fn library_path(
 /// `THREADMARK_DB` (`env`). Only then is it a single instance (a second start hands
 /// its links to the running window); windows on libraries named by `--db` or
 /// `THREADMARK_DB` run side by side (two libraries syncing through one folder).
-pub fn uses_default_library(args: impl IntoIterator<Item = OsString>, env: Option<&OsString>) -> bool {
+pub fn uses_default_library(
+    args: impl IntoIterator<Item = OsString>,
+    env: Option<&OsString>,
+) -> bool {
     let named = args
         .into_iter()
         .any(|arg| arg == "--db" || arg.to_str().is_some_and(|a| a.starts_with("--db=")));
@@ -172,7 +175,10 @@ mod tests {
         let env = OsString::from("/env.sqlite3");
         let empty = OsString::new();
         assert!(uses_default_library(args(&[]), None));
-        assert!(uses_default_library(args(&["threadmark://thread/1"]), Some(&empty)));
+        assert!(uses_default_library(
+            args(&["threadmark://thread/1"]),
+            Some(&empty)
+        ));
         assert!(!uses_default_library(args(&[]), Some(&env)));
         assert!(!uses_default_library(args(&["--db", "/a.sqlite3"]), None));
         assert!(!uses_default_library(args(&["--db=/b.sqlite3"]), None));

@@ -57,7 +57,10 @@ impl Side {
             if t["highlights"].as_i64() > Some(0) {
                 let id = t["id"].as_i64().expect("id");
                 let all = self.ok("thread_highlights", json!({ "thread": id }));
-                return (id, all["highlights"].as_array().expect("highlights").clone());
+                return (
+                    id,
+                    all["highlights"].as_array().expect("highlights").clone(),
+                );
             }
         }
         panic!("no thread with highlights: {threads}");
@@ -74,7 +77,9 @@ fn a_highlight_crosses_the_folder_and_a_lost_note_is_restored() {
     let status = a.ok("sync_status", json!({}));
     assert_eq!(status["folder"], Value::Null, "{status}");
     assert_eq!(status["lastSyncMs"], Value::Null);
-    let error = a.call("sync_now", json!({ "folder": null })).expect_err("no folder");
+    let error = a
+        .call("sync_now", json!({ "folder": null }))
+        .expect_err("no folder");
     assert_eq!(error["kind"], "bad_input", "{error}");
 
     // A highlight in A, synced; B syncs and has it.
@@ -89,8 +94,15 @@ fn a_highlight_crosses_the_folder_and_a_lost_note_is_restored() {
     let sent = a.ok("sync_now", json!({ "folder": path }));
     assert!(sent["sent"].as_i64() > Some(0), "{sent}");
     let status = a.ok("sync_status", json!({}));
-    assert_eq!(status["folder"].as_str(), Some(sent["folder"].as_str().expect("folder")));
-    assert_eq!(status["device"].as_str().map(str::len), Some(16), "{status}");
+    assert_eq!(
+        status["folder"].as_str(),
+        Some(sent["folder"].as_str().expect("folder"))
+    );
+    assert_eq!(
+        status["device"].as_str().map(str::len),
+        Some(16),
+        "{status}"
+    );
     assert_eq!(status["outgoing"], 0);
     assert!(status["lastSyncMs"].as_i64().is_some());
 
@@ -103,8 +115,14 @@ fn a_highlight_crosses_the_folder_and_a_lost_note_is_restored() {
     assert_eq!(in_b[0]["label"], "Claim");
 
     // Both edit the note before syncing; B syncs later, so its note wins.
-    a.ok("set_highlight_note", json!({ "id": made["id"], "note": "from A", "tags": [] }));
-    b.ok("set_highlight_note", json!({ "id": in_b[0]["id"], "note": "from B", "tags": [] }));
+    a.ok(
+        "set_highlight_note",
+        json!({ "id": made["id"], "note": "from A", "tags": [] }),
+    );
+    b.ok(
+        "set_highlight_note",
+        json!({ "id": in_b[0]["id"], "note": "from B", "tags": [] }),
+    );
     a.ok("sync_now", json!({ "folder": null }));
     std::thread::sleep(std::time::Duration::from_millis(5));
     b.ok("sync_now", json!({ "folder": null }));
@@ -137,6 +155,8 @@ fn a_highlight_crosses_the_folder_and_a_lost_note_is_restored() {
     a.ok("sync_now", json!({ "folder": null }));
     assert_eq!(a.highlighted().1[0]["note"], "from A");
 
-    let missing = b.call("restore_conflict", json!({ "id": 999_999 })).expect_err("no such conflict");
+    let missing = b
+        .call("restore_conflict", json!({ "id": 999_999 }))
+        .expect_err("no such conflict");
     assert_eq!(missing["kind"], "not_found", "{missing}");
 }
