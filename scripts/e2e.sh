@@ -22,6 +22,8 @@ NESTED="$REPO/../shared/corpus/hn/algolia/neonmodem-49953495-trimmed.json"
 TARGET="${CARGO_TARGET_DIR:-$REPO/target}"
 TAURI_DRIVER="${TAURI_DRIVER:-$HOME/.cargo/bin/tauri-driver}"
 DISPLAY_NUMBER="${E2E_DISPLAY:-99}"
+# E2E_DISPLAY=:103 and E2E_DISPLAY=103 both mean display :103.
+DISPLAY_NUMBER="${DISPLAY_NUMBER#:}"
 DRIVER_PORT="${E2E_DRIVER_PORT:-4444}"
 # WebKitWebDriver, behind tauri-driver, on the port after it.
 NATIVE_PORT=$((DRIVER_PORT + 1))
@@ -68,9 +70,10 @@ cleanup() {
   [ -n "$WEBKIT_PID" ] && kill "$WEBKIT_PID" 2>/dev/null && { wait "$WEBKIT_PID" 2>/dev/null || true; }
   # WebKitWebDriver is tauri-driver's child: stop it too, or it outlives the run
   # (holding the caller's lock file open).
-  [ -n "$DRIVER_PID" ] && pkill -TERM -P "$DRIVER_PID" 2>/dev/null
+  # (`|| true`: with no child left pkill fails, and set -e would end the cleanup there.)
+  [ -n "$DRIVER_PID" ] && { pkill -TERM -P "$DRIVER_PID" 2>/dev/null || true; }
   [ -n "$DRIVER_PID" ] && kill "$DRIVER_PID" 2>/dev/null && { wait "$DRIVER_PID" 2>/dev/null || true; }
-  [ -n "$DRIVER2_PID" ] && pkill -TERM -P "$DRIVER2_PID" 2>/dev/null
+  [ -n "$DRIVER2_PID" ] && { pkill -TERM -P "$DRIVER2_PID" 2>/dev/null || true; }
   [ -n "$DRIVER2_PID" ] && kill "$DRIVER2_PID" 2>/dev/null && { wait "$DRIVER2_PID" 2>/dev/null || true; }
   [ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null && { wait "$XVFB_PID" 2>/dev/null || true; }
   rm -rf "$WORK"

@@ -7,7 +7,7 @@
 
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
@@ -17,9 +17,9 @@ const application = process.env.E2E_APP;
 const seed = process.env.E2E_SEED;
 const screenshot = process.env.E2E_SCREENSHOT ?? "/tmp/threadmark-e2e.png";
 const cli = path.join(path.dirname(application ?? ""), "threadmark");
-/** A passage of post 13 (marked in A) and one of post 20 (marked in B). */
-const FROM_A = "greater performance";
-const FROM_B = "long waits for H1B visas";
+/** A passage of post 13 (marked in A) and one of post 19 (marked in B). */
+const FROM_A = ["13", "greater performance"];
+const FROM_B = ["19", "long waits for H1B visas"];
 
 let work;
 let a;
@@ -31,6 +31,7 @@ before(async () => {
   }
   work = mkdtempSync(path.join(tmpdir(), "threadmark-e2e-sync-"));
   const folder = path.join(work, "Sync");
+  mkdirSync(folder);
   const dbA = path.join(work, "a.sqlite3");
   const dbB = path.join(work, "b.sqlite3");
   execFileSync(cli, ["--db", dbA, "import", seed]);
@@ -54,8 +55,9 @@ async function shot(browser, step) {
   }
 }
 
-/** Opens the library's one thread at the post holding `text`; returns the post. */
-async function openAt(browser, text) {
+/** Opens the library's one thread at post `id` (its source id), which must hold
+ *  `text`; returns the post. */
+async function openAt(browser, id, text) {
   // At start the app reopens the thread last read, kept in the webview's storage,
   // which the windows (and the tests before) share: another library's thread is
   // "not found" here, and Escape leads to the library from that too.
@@ -66,10 +68,15 @@ async function openAt(browser, text) {
   }
   const rows = await browser.$$(".thread-row");
   assert.equal(rows.length, 1, "one thread in the library");
-  await rows[0].click();
-  await browser.$(".post").waitForDisplayed({ timeout: 20_000 });
-  const post = await browser.$(`//li[contains(@class, "post")][contains(., "${text}")]`);
-  await post.waitForExist({ timeout: 10_000 });
+  const thread = await rows[0].getAttribute("data-thread-id");
+  // The thread at that post, as a threadmark:// link or a search result opens it
+  // (the list draws only the posts near the screen).
+  await browser.execute((hash) => {
+    location.hash = hash;
+  }, `#/thread/${thread}?post=${id}`);
+  const post = await browser.$(`#post-${id}`);
+  await post.waitForExist({ timeout: 20_000 });
+  await browser.waitUntil(async () => (await post.getText()).includes(text), { timeout: 10_000, timeoutMsg: `post ${id} does not hold "${text}"` });
   await browser.execute((el) => el.scrollIntoView({ block: "center" }), post);
   return post;
 }
@@ -130,11 +137,11 @@ async function closeDialog(browser) {
 
 test("a highlight made in window A shows in window B after a sync, and the other way", async () => {
   // Both windows up at once, each in its own process on its own library.
-  const postA = await openAt(a, FROM_A);
-  const postB = await openAt(b, FROM_A);
+  const postA = await openAt(a, ...FROM_A);
+  const postB = await openAt(b, ...FROM_A);
   assert.equal(await postB.$$("mark.hl").length, 0, "B has no highlight yet");
 
-  await highlight(a, postA, FROM_A);
+  await highlight(a, postA, FROM_A[1]);
   await syncNow(a);
   const factsA = await a.$(".sync-facts").getText();
   assert.match(factsA, /Waiting to go out\s+0 changes/);
@@ -144,21 +151,21 @@ test("a highlight made in window A shows in window B after a sync, and the other
   await syncNow(b);
   const seen = await postB.$("mark.hl");
   await seen.waitForExist({ timeout: 10_000 });
-  assert.equal(await seen.getText(), FROM_A);
+  assert.equal(await seen.getText(), FROM_A[1]);
   await closeDialog(b);
   assert.equal(await b.$(".statusbar .sync-status").getText(), "Synced just now");
   await shot(b, "sync-received");
 
   // The other way: B marks a passage, A finds it.
-  const otherB = await openAt(b, FROM_B);
-  await highlight(b, otherB, FROM_B);
+  const otherB = await openAt(b, ...FROM_B);
+  await highlight(b, otherB, FROM_B[1]);
   await syncNow(b);
   await closeDialog(b);
-  const otherA = await openAt(a, FROM_B);
+  const otherA = await openAt(a, ...FROM_B);
   await syncNow(a);
   const back = await otherA.$("mark.hl");
   await back.waitForExist({ timeout: 10_000 });
-  assert.equal(await back.getText(), FROM_B);
+  assert.equal(await back.getText(), FROM_B[1]);
   await closeDialog(a);
   await shot(a, "sync-a");
 });
