@@ -8,7 +8,9 @@
 # $E2E_WEBKIT_PORT, default the driver port + 2) and compares. Leaves a screenshot of the
 # screen at $E2E_SCREENSHOT (default /tmp/threadmark-e2e.png). Exits non-zero on any
 # failure; stops what it started. E2E_ONLY="tests/a.test.mjs tests/b.test.mjs" runs only
-# those files (paths relative to e2e/), for working on one test.
+# those files (paths relative to e2e/), for working on one test. A second tauri-driver
+# on $E2E_DRIVER2_PORT (default the driver port + 3, its WebKitWebDriver on the port
+# after) lets a test drive two app windows at once (e2e/tests/sync.test.mjs).
 #
 # Needs: Xvfb (xvfb), WebKitWebDriver and MiniBrowser (webkit2gtk-driver), import
 # (imagemagick), chromium, libwebkit2gtk-4.1-dev, and tauri-driver (`cargo install tauri-driver --locked`).
@@ -20,11 +22,17 @@ NESTED="$REPO/../shared/corpus/hn/algolia/neonmodem-49953495-trimmed.json"
 TARGET="${CARGO_TARGET_DIR:-$REPO/target}"
 TAURI_DRIVER="${TAURI_DRIVER:-$HOME/.cargo/bin/tauri-driver}"
 DISPLAY_NUMBER="${E2E_DISPLAY:-99}"
+# E2E_DISPLAY=:103 and E2E_DISPLAY=103 both mean display :103.
+DISPLAY_NUMBER="${DISPLAY_NUMBER#:}"
 DRIVER_PORT="${E2E_DRIVER_PORT:-4444}"
 # WebKitWebDriver, behind tauri-driver, on the port after it.
 NATIVE_PORT=$((DRIVER_PORT + 1))
 # A WebKitWebDriver for MiniBrowser, for the export test.
 WEBKIT_PORT="${E2E_WEBKIT_PORT:-$((DRIVER_PORT + 2))}"
+# A second tauri-driver (and its WebKitWebDriver) for a second app window at once:
+# the sync test runs two apps on two libraries.
+DRIVER2_PORT="${E2E_DRIVER2_PORT:-$((DRIVER_PORT + 3))}"
+NATIVE2_PORT=$((DRIVER2_PORT + 1))
 export E2E_SCREENSHOT="${E2E_SCREENSHOT:-/tmp/threadmark-e2e.png}"
 
 fail() {
@@ -54,6 +62,7 @@ BUILD_FLAGS=()
 WORK="$(mktemp -d)"
 XVFB_PID=""
 DRIVER_PID=""
+DRIVER2_PID=""
 WEBKIT_PID=""
 cleanup() {
   local status=$?
@@ -61,8 +70,11 @@ cleanup() {
   [ -n "$WEBKIT_PID" ] && kill "$WEBKIT_PID" 2>/dev/null && { wait "$WEBKIT_PID" 2>/dev/null || true; }
   # WebKitWebDriver is tauri-driver's child: stop it too, or it outlives the run
   # (holding the caller's lock file open).
-  [ -n "$DRIVER_PID" ] && pkill -TERM -P "$DRIVER_PID" 2>/dev/null
+  # (`|| true`: with no child left pkill fails, and set -e would end the cleanup there.)
+  [ -n "$DRIVER_PID" ] && { pkill -TERM -P "$DRIVER_PID" 2>/dev/null || true; }
   [ -n "$DRIVER_PID" ] && kill "$DRIVER_PID" 2>/dev/null && { wait "$DRIVER_PID" 2>/dev/null || true; }
+  [ -n "$DRIVER2_PID" ] && { pkill -TERM -P "$DRIVER2_PID" 2>/dev/null || true; }
+  [ -n "$DRIVER2_PID" ] && kill "$DRIVER2_PID" 2>/dev/null && { wait "$DRIVER2_PID" 2>/dev/null || true; }
   [ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null && { wait "$XVFB_PID" 2>/dev/null || true; }
   rm -rf "$WORK"
   exit "$status"
@@ -119,6 +131,14 @@ for _ in $(seq 100); do
   sleep 0.1
 done
 
+"$TAURI_DRIVER" --port "$DRIVER2_PORT" --native-port "$NATIVE2_PORT" >"$WORK/tauri-driver2.log" 2>&1 &
+DRIVER2_PID=$!
+for _ in $(seq 100); do
+  (exec 3<>"/dev/tcp/127.0.0.1/$DRIVER2_PORT") 2>/dev/null && break
+  kill -0 "$DRIVER2_PID" 2>/dev/null || { cat "$WORK/tauri-driver2.log" >&2; fail "the second tauri-driver exited"; }
+  sleep 0.1
+done
+
 # WebKitGTK's own driver for the export test (it starts MiniBrowser, not the app).
 WebKitWebDriver --port="$WEBKIT_PORT" >"$WORK/webkit-driver.log" 2>&1 &
 WEBKIT_PID=$!
@@ -132,13 +152,14 @@ rm -f "$E2E_SCREENSHOT"
 status=0
 E2E_FILES=(tests/)
 [ -n "${E2E_ONLY:-}" ] && read -ra E2E_FILES <<<"$E2E_ONLY"
-E2E_DRIVER_PORT="$DRIVER_PORT" E2E_APP="$TARGET/$PROFILE/threadmark-app" E2E_THREAD_ID="$THREAD_ID" E2E_NESTED_ID="$NESTED_ID" \
+E2E_DRIVER_PORT="$DRIVER_PORT" E2E_DRIVER2_PORT="$DRIVER2_PORT" E2E_SEED="$SEED" E2E_APP="$TARGET/$PROFILE/threadmark-app" E2E_THREAD_ID="$THREAD_ID" E2E_NESTED_ID="$NESTED_ID" \
   E2E_PERF_THREAD_ID="$PERF_ID" E2E_WEBKIT_PORT="$WEBKIT_PORT" \
   E2E_EXPORT_HTML="$WORK/export.html" E2E_EXPORT_JSON="$WORK/export.json" \
   bash -c 'cd "$1/e2e" && exec node --test --test-concurrency=1 "${@:2}"' _ "$REPO" "${E2E_FILES[@]}" || status=$?
 if [ "$status" -ne 0 ]; then
   echo "e2e: tauri-driver log:" >&2
   tail -n 50 "$WORK/tauri-driver.log" >&2
+  [ -s "$WORK/tauri-driver2.log" ] && { echo "e2e: second tauri-driver log:" >&2; tail -n 30 "$WORK/tauri-driver2.log" >&2; }
 fi
 [ -f "$E2E_SCREENSHOT" ] && echo "e2e: screenshots at ${E2E_SCREENSHOT%.png}*.png"
 exit "$status"

@@ -41,6 +41,10 @@ const COMMANDS: &[&str] = &[
     "mark_all_read",
     "news",
     "changed_highlights",
+    "sync_status",
+    "sync_now",
+    "sync_conflicts",
+    "restore_conflict",
     "take_links",
     "about",
 ];

@@ -1,19 +1,21 @@
 //! Threadmark's desktop shell: a Tauri window over `threadmark-core`.
 //!
 //! This crate only translates. It opens the library (`state`), exposes a few thin
-//! commands (`commands`) whose results cross IPC as generated DTOs (`dto`) or as a
+//! commands (`commands`, `commands_follow`, `commands_sync`) whose results cross IPC as generated DTOs (`dto`) or as a
 //! `{ kind, message }` error (`error`), and registers three plugins: the open-file
 //! dialog, the opener (links go to the system browser; the capability limits it
 //! to http/https addresses) and window state (size and position kept across starts,
 //! from Rust alone: the webview is granted nothing for it; `window_state`). `run` adds
-//! single instance and deep links: `threadmark://` links go to the open window (`links`). Product logic belongs
+//! single instance (default library only) and deep links: `threadmark://` links go to the open window (`links`). Product logic belongs
 //! in the core; if a command grows past a few lines, the missing piece is a core
 //! function.
 
 pub mod commands;
 pub mod commands_follow;
+pub mod commands_sync;
 pub mod dto;
 pub mod dto_follow;
+pub mod dto_sync;
 pub mod error;
 pub mod links;
 pub mod state;
@@ -76,6 +78,10 @@ pub fn app<R: Runtime>(builder: Builder<R>, library: LibraryState) -> Builder<R>
             commands_follow::mark_all_read,
             commands_follow::news,
             commands_follow::changed_highlights,
+            commands_sync::sync_status,
+            commands_sync::sync_now,
+            commands_sync::sync_conflicts,
+            commands_sync::restore_conflict,
             links::take_links,
             links::about,
         ])
@@ -103,12 +109,20 @@ pub fn run() {
         }
     };
     // The single-instance plugin first: a second start hands its links to this
-    // window and exits before anything else is set up (links.rs).
-    let builder = Builder::default()
-        .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
+    // window and exits before anything else is set up (links.rs). Only on the
+    // default library: windows on libraries named by --db / THREADMARK_DB run side
+    // by side (state::uses_default_library).
+    let single = state::uses_default_library(
+        std::env::args_os().skip(1),
+        std::env::var_os("THREADMARK_DB").as_ref(),
+    );
+    let mut builder = Builder::default();
+    if single {
+        builder = builder.plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
             links::deliver(app, links::links_in_args(argv));
-        }))
-        .plugin(tauri_plugin_deep_link::init());
+        }));
+    }
+    let builder = builder.plugin(tauri_plugin_deep_link::init());
     let builder = app(builder, library).setup(|app| {
         webview::configure(app)?;
         let handle = app.handle().clone();

@@ -118,6 +118,20 @@ pub fn library_path(
     }
 }
 
+/// Whether the app opens the default library: no `--db` among `args` and no
+/// `THREADMARK_DB` (`env`). Only then is it a single instance (a second start hands
+/// its links to the running window); windows on libraries named by `--db` or
+/// `THREADMARK_DB` run side by side (two libraries syncing through one folder).
+pub fn uses_default_library(
+    args: impl IntoIterator<Item = OsString>,
+    env: Option<&OsString>,
+) -> bool {
+    let named = args
+        .into_iter()
+        .any(|arg| arg == "--db" || arg.to_str().is_some_and(|a| a.starts_with("--db=")));
+    !named && env.is_none_or(|e| e.is_empty())
+}
+
 fn bad_db_arg() -> Error {
     Error {
         kind: crate::error::ErrorKind::BadInput,
@@ -154,6 +168,20 @@ mod tests {
             let error = library_path(args(given), None).expect_err("an error");
             assert_eq!(error.kind, crate::error::ErrorKind::BadInput, "{given:?}");
         }
+    }
+
+    #[test]
+    fn only_the_default_library_is_a_single_instance() {
+        let env = OsString::from("/env.sqlite3");
+        let empty = OsString::new();
+        assert!(uses_default_library(args(&[]), None));
+        assert!(uses_default_library(
+            args(&["threadmark://thread/1"]),
+            Some(&empty)
+        ));
+        assert!(!uses_default_library(args(&[]), Some(&env)));
+        assert!(!uses_default_library(args(&["--db", "/a.sqlite3"]), None));
+        assert!(!uses_default_library(args(&["--db=/b.sqlite3"]), None));
     }
 
     #[test]

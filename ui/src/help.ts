@@ -12,6 +12,7 @@ const SHORTCUTS: [string, [string[], string][]][] = [
       [["?"], "Show or hide this help"],
       [["t"], "Switch theme: system, light, dark"],
       [["x"], "Export, back up or restore"],
+      [["S"], "Sync: the folder, Sync now, conflicts"],
       [["Esc"], "Close, or go back"],
     ],
   ],

@@ -190,12 +190,43 @@ export async function onFileDrop(handler: (drop: FileDrop) => void): Promise<boo
 }
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  let result: T;
   try {
-    return await invoke<T>(command, args);
+    result = await invoke<T>(command, args);
   } catch (error) {
     throw asCommandError(error);
   }
+  if (LOCAL_EDITS.has(command)) window.dispatchEvent(new CustomEvent(LOCAL_CHANGE_EVENT, { detail: command }));
+  return result;
 }
+
+/** Dispatched on `window` after a command that changed what sync carries
+ *  (highlights, labels, links, read state, titles): sync.ts syncs soon after. */
+export const LOCAL_CHANGE_EVENT = "threadmark:local-change";
+const LOCAL_EDITS = new Set([
+  "add_highlight",
+  "set_highlight_label",
+  "set_highlight_note",
+  "delete_highlight",
+  "undelete_highlight",
+  "reattach_highlight",
+  "add_link",
+  "delete_link",
+  "add_label",
+  "update_label",
+  "reorder_labels",
+  "delete_label",
+  "mark_read",
+  "mark_all_read",
+  "rename_thread",
+  "delete_thread",
+  "import_text",
+  "import_file",
+  "fetch_url",
+  "refresh_thread",
+  "restore_backup",
+  "restore_conflict",
+]);
 
 /** Normalises a rejection (ours, or one from Tauri itself such as an ACL refusal). */
 export function asCommandError(error: unknown): CommandError {
@@ -360,4 +391,33 @@ export async function onLinkOpened(handler: () => void): Promise<() => void> {
 /** The version and git commit the app was built from. */
 export function about(): Promise<About> {
   return call<About>("about");
+}
+
+// ---- Sync through a folder (src-tauri/src/commands_sync.rs) ----
+
+import type { Conflict } from "./bindings/Conflict";
+import type { SyncReport } from "./bindings/SyncReport";
+import type { SyncStatus } from "./bindings/SyncStatus";
+
+export type { Conflict, SyncReport, SyncStatus };
+
+/** Where sync stands: device, folder, last sync, outgoing and pending changes, conflicts. */
+export function syncStatus(): Promise<SyncStatus> {
+  return call<SyncStatus>("sync_status");
+}
+
+/** Syncs with `folder` (which becomes the sync folder), or with the folder set
+ *  before (null; rejects with kind "bad_input" when none is set). */
+export function syncNow(folder: string | null = null): Promise<SyncReport> {
+  return call<SyncReport>("sync_now", { folder });
+}
+
+/** Every value that lost to a concurrent edit or delete, newest first. */
+export function syncConflicts(): Promise<Conflict[]> {
+  return call<Conflict[]>("sync_conflicts");
+}
+
+/** Makes a lost value current again; resolves to the conflict, now restored. */
+export function restoreConflict(id: number): Promise<Conflict> {
+  return call<Conflict>("restore_conflict", { id });
 }

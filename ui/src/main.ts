@@ -33,6 +33,8 @@ import { catchUpView } from "./views/catchup";
 import { libraryView } from "./views/library";
 import { searchView } from "./views/search";
 import { threadView } from "./views/thread";
+import { startSync, syncButton, syncFooter } from "./sync";
+import { openConflicts, openSyncDialog } from "./views/sync";
 import type { View } from "./views/view";
 
 initTheme();
@@ -63,6 +65,14 @@ function show(view: View, route: Route): void {
   current = view;
   currentRoute = route;
   app.replaceChildren(view.root);
+  // The sync status in the screen's footer, before the key hints; in the library,
+  // the Sync button first among the top bar's tools (not over a thread: the search
+  // box would move over the thread's header as it scrolls under the bar).
+  const bar = view.root.querySelector(".statusbar");
+  bar?.insertBefore(syncFooter(openConflicts), bar.querySelector(".statusbar-keys"));
+  const sync = syncButton(openSyncDialog);
+  if (route.view === "library") view.root.querySelector(".topbar-tools")?.prepend(sync);
+  else sync.remove();
   view.focus();
 }
 
@@ -271,6 +281,7 @@ document.addEventListener("keydown", (event) => {
   if (event.key === "/") used = focusSearch();
   else if (event.key === "?") openHelp();
   else if (event.key === "x") void openExport(() => void render());
+  else if (event.key === "S") openSyncDialog();
   else if (event.key === "t") {
     cycleTheme();
     showTheme();
@@ -296,3 +307,4 @@ if ((location.hash === "" || location.hash === LIBRARY_HREF) && reading) {
 }
 void render();
 void startLinks();
+void startSync();

@@ -1,0 +1,143 @@
+//! The shapes of sync (status, one sync's report, the conflict history) that cross
+//! IPC, generated into `ui/src/bindings/` by ts-rs like those of `dto.rs`.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+/// Where sync stands, for the footer and the Sync dialog.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/bindings/")]
+pub struct SyncStatus {
+    /// This library's device id; empty until the first sync gives it one.
+    pub device: String,
+    /// The folder synced with; null: sync is off.
+    pub folder: Option<String>,
+    /// Unix ms of the last sync; null: never.
+    #[ts(type = "number | null")]
+    pub last_sync_ms: Option<i64>,
+    /// Changes recorded here and not yet written to the folder.
+    #[ts(type = "number")]
+    pub outgoing: i64,
+    /// Received entities waiting for their thread or its content file.
+    #[ts(type = "number")]
+    pub pending: i64,
+    /// Conflicts not restored.
+    #[ts(type = "number")]
+    pub conflicts_open: i64,
+    #[ts(type = "number")]
+    pub conflicts: i64,
+}
+
+impl From<threadmark_core::sync::SyncStatus> for SyncStatus {
+    fn from(s: threadmark_core::sync::SyncStatus) -> Self {
+        SyncStatus {
+            device: s.device,
+            folder: s.folder,
+            last_sync_ms: s.last_sync_ms,
+            outgoing: s.outgoing,
+            pending: s.pending,
+            conflicts_open: s.conflicts_open,
+            conflicts: s.conflicts,
+        }
+    }
+}
+
+/// What one sync did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/bindings/")]
+pub struct SyncReport {
+    pub folder: String,
+    /// Changes written to the folder.
+    #[ts(type = "number")]
+    pub sent: i64,
+    /// Changes received that were new here.
+    #[ts(type = "number")]
+    pub received: i64,
+    /// Entities written into the library, by kind.
+    #[ts(type = "number")]
+    pub threads: i64,
+    #[ts(type = "number")]
+    pub highlights: i64,
+    #[ts(type = "number")]
+    pub labels: i64,
+    #[ts(type = "number")]
+    pub reads: i64,
+    /// Entities waiting for their thread or its content file.
+    #[ts(type = "number")]
+    pub pending: i64,
+    /// Values that lost to a concurrent edit or delete in this sync.
+    #[ts(type = "number")]
+    pub new_conflicts: i64,
+    /// Files not read whole yet (still being copied): read again next time.
+    #[ts(type = "number")]
+    pub incomplete: i64,
+}
+
+impl From<threadmark_core::sync::SyncReport> for SyncReport {
+    fn from(r: threadmark_core::sync::SyncReport) -> Self {
+        SyncReport {
+            folder: r.folder.to_string_lossy().into_owned(),
+            sent: r.sent as i64,
+            received: r.received as i64,
+            threads: r.threads as i64,
+            highlights: r.highlights as i64,
+            labels: r.labels as i64,
+            reads: r.reads as i64,
+            pending: r.pending as i64,
+            new_conflicts: r.new_conflicts as i64,
+            incomplete: r.incomplete.len() as i64,
+        }
+    }
+}
+
+/// A value that lost to a concurrent edit or delete, kept so it can be restored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/bindings/")]
+pub struct Conflict {
+    #[ts(type = "number")]
+    pub id: i64,
+    /// "label", "thread", "highlight" or "read".
+    pub kind: String,
+    pub entity: String,
+    pub field: String,
+    /// The value that lost, as JSON text.
+    pub value: String,
+    /// What it lost to, as JSON text; null: a delete.
+    pub lost_to: Option<String>,
+    /// "edit" or "delete".
+    pub reason: String,
+    /// The device that wrote the value that lost, and the one that won.
+    pub device: String,
+    pub winner_device: String,
+    /// Unix ms when the losing value was written.
+    #[ts(type = "number")]
+    pub written_ms: i64,
+    pub restored: bool,
+    /// One line for people (the core's).
+    pub summary: String,
+    /// For a highlight: the words it marks, as last synced.
+    pub quote: Option<String>,
+}
+
+impl Conflict {
+    pub fn new(c: threadmark_core::sync::Conflict, quote: Option<String>) -> Self {
+        Conflict {
+            id: c.id,
+            kind: c.kind,
+            entity: c.entity,
+            field: c.field,
+            value: c.value.to_string(),
+            lost_to: c.lost_to.map(|v| v.to_string()),
+            reason: c.reason,
+            device: c.device,
+            winner_device: c.winner_device,
+            written_ms: c.written_ms,
+            restored: c.restored,
+            summary: c.summary,
+            quote,
+        }
+    }
+}

@@ -1,0 +1,194 @@
+// Sync through a folder, from the window's side: when to sync (at start when a folder
+// is set, a few seconds after a local edit, every 30 seconds to pick up what other
+// devices wrote to the folder, and on "Sync now"), the status in every screen's
+// footer, and refreshing the screen after a sync that brought changes. The Sync
+// dialog and the conflicts view are in views/sync.ts. The sync itself runs in the
+// app's worker thread (commands_sync.rs): the window never waits on the folder.
+
+import { announce } from "./announce";
+import { el } from "./dom";
+import { count, relativeTime } from "./format";
+import { currentSession } from "./highlighting";
+import { LOCAL_CHANGE_EVENT, type SyncReport, type SyncStatus, asCommandError, syncNow, syncStatus } from "./ipc";
+import { parseRoute } from "./route";
+
+/** A local edit is sent this long after the last one of a burst. */
+export const DEBOUNCE_MS = 3000;
+/** The folder is looked at this often for other devices' changes. */
+export const POLL_MS = 30_000;
+
+interface SyncState {
+  status: SyncStatus | null;
+  syncing: boolean;
+  /** The last sync's one-line error; null after a sync that worked. */
+  error: string | null;
+  last: SyncReport | null;
+}
+
+const state: SyncState = { status: null, syncing: false, error: null, last: null };
+const listeners = new Set<() => void>();
+let running: Promise<SyncReport | null> | null = null;
+let again = false;
+let debounce = 0;
+let staleView = false;
+
+export function syncState(): Readonly<SyncState> {
+  return state;
+}
+
+/** Calls `listener` after every change of the sync state; returns a function to stop. */
+export function onSyncChange(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+function changed(): void {
+  for (const listener of listeners) listener();
+}
+
+/** Reads the status again (after a restore, say). */
+export async function refreshStatus(): Promise<void> {
+  try {
+    state.status = await syncStatus();
+  } catch (error) {
+    state.error = asCommandError(error).message;
+  }
+  changed();
+}
+
+/** Syncs now: with `folder` (which becomes the sync folder) or the one set. A sync
+ *  asked for while one runs runs once more after it. Resolves to the report, or
+ *  null if it failed (the error is in the state and the footer). */
+export function runSync(folder: string | null = null): Promise<SyncReport | null> {
+  if (running && folder === null) {
+    again = true;
+    return running;
+  }
+  const previous = running ?? Promise.resolve(null);
+  running = previous.then(() => doSync(folder)).finally(() => {
+    running = null;
+    if (again) {
+      again = false;
+      void runSync();
+    }
+  });
+  return running;
+}
+
+async function doSync(folder: string | null): Promise<SyncReport | null> {
+  window.clearTimeout(debounce);
+  state.syncing = true;
+  changed();
+  let report: SyncReport | null = null;
+  try {
+    report = await syncNow(folder);
+    state.error = null;
+    state.last = report;
+  } catch (error) {
+    state.error = asCommandError(error).message;
+    announce(`Sync failed: ${state.error}`);
+  }
+  state.syncing = false;
+  await refreshStatus();
+  if (report && brought(report) > 0) {
+    announce(`Sync: ${count(brought(report), "change")} received.`);
+    refreshView();
+  }
+  return report;
+}
+
+/** What a sync changed in this library. */
+export function brought(r: SyncReport): number {
+  return r.threads + r.highlights + r.labels + r.reads;
+}
+
+/** Shows what a sync brought: the thread's highlights again, or the screen again.
+ *  Not while the reader types or a dialog other than Sync is open: then later. */
+function refreshView(): void {
+  const busy = document.querySelector("dialog[open]:not(.dialog--sync):not(.dialog--conflicts)") || document.activeElement?.matches("input, textarea, [contenteditable]");
+  if (busy) {
+    staleView = true;
+    return;
+  }
+  staleView = false;
+  const route = parseRoute(location.hash);
+  const session = currentSession();
+  if (route.view === "thread" && session?.threadId === route.id) void session.reload();
+  else if (route.view !== "search") window.dispatchEvent(new CustomEvent("threadmark:reload"));
+}
+
+/** A sync a few seconds from now (a burst of edits makes one sync). */
+export function syncSoon(delay = DEBOUNCE_MS): void {
+  if (!state.status?.folder) return;
+  window.clearTimeout(debounce);
+  debounce = window.setTimeout(() => void runSync(), delay);
+}
+
+/** Starts syncing: at once if a folder is set, after local edits, and every
+ *  POLL_MS (a sync that finds nothing new reads no file and is cheap). */
+export async function startSync(): Promise<void> {
+  await refreshStatus();
+  window.addEventListener(LOCAL_CHANGE_EVENT, () => syncSoon());
+  if (state.status?.folder) void runSync();
+  window.setInterval(() => {
+    if (staleView) refreshView();
+    if (state.status?.folder && !state.syncing) void runSync();
+    else changed();
+  }, POLL_MS);
+}
+
+/** One line for the footer. */
+export function statusText(s: Readonly<SyncState>, nowMs = Date.now()): string {
+  if (s.syncing) return "Syncing…";
+  if (s.error) return `Sync failed: ${s.error}`;
+  if (!s.status?.folder) return "Sync off";
+  if (s.status.lastSyncMs === null) return "Not synced yet";
+  return `Synced ${relativeTime(s.status.lastSyncMs / 1000, nowMs)}`;
+}
+
+let footer: HTMLElement | null = null;
+let topButton: HTMLButtonElement | null = null;
+
+/** The sync status for a footer: one element for the whole app, moved into the
+ *  footer of the screen on show. The status is text (a button there would sit over
+ *  the posts scrolling under the footer); open conflicts show as a button to the
+ *  conflicts view. */
+export function syncFooter(openConflicts: () => void): HTMLElement {
+  if (footer) return footer;
+  const status = el("span", { class: "sync-status" });
+  const conflicts = el("button", { type: "button", class: "sync-conflicts", hidden: true });
+  conflicts.addEventListener("click", openConflicts);
+  const root = el("span", { class: "statusbar-sync" }, status, conflicts);
+  const draw = (): void => {
+    const text = statusText(state);
+    status.textContent = text;
+    status.title = text;
+    status.dataset.state = state.syncing ? "syncing" : state.error ? "error" : state.status?.folder ? "on" : "off";
+    const open = state.status?.conflictsOpen ?? 0;
+    conflicts.hidden = open === 0;
+    conflicts.textContent = count(open, "conflict");
+    conflicts.title = "Show the values sync lost, and restore them";
+  };
+  draw();
+  onSyncChange(draw);
+  footer = root;
+  return root;
+}
+
+/** The Sync button of the top bar (one for the app, moved like the footer's status):
+ *  opens the Sync dialog; its name says where sync stands. */
+export function syncButton(openDialog: () => void): HTMLButtonElement {
+  if (topButton) return topButton;
+  const button = el("button", { type: "button", class: "icon-button sync-button", "aria-keyshortcuts": "S" }, "⇅");
+  button.addEventListener("click", openDialog);
+  const draw = (): void => {
+    const text = statusText(state);
+    button.title = `Sync: ${text} (S)`;
+    button.setAttribute("aria-label", `Sync: ${text}`);
+    button.dataset.state = state.syncing ? "syncing" : state.error ? "error" : state.status?.folder ? "on" : "off";
+  };
+  draw();
+  onSyncChange(draw);
+  topButton = button;
+  return button;
+}

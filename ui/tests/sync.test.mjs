@@ -1,0 +1,307 @@
+// Sync in the built frontend (ui/dist), headless Chromium, Tauri IPC mocked by an
+// in-page stand-in that keeps a sync status, a conflict history and the calls made:
+// the footer status (off, synced, failed, N conflicts), the top bar's Sync button
+// opening the Sync dialog (choose a
+// folder, Sync now, device, last sync, outgoing), the conflicts view and Restore,
+// sync at start, a debounced sync after an edit, and the screen shown again after a
+// sync that received changes. axe finds nothing in either theme.
+//
+// Run: npm run build && npm run test:ui   (scripts/ui-test.sh does both)
+
+import assert from "node:assert/strict";
+import path from "node:path";
+import { after, before, describe, test } from "node:test";
+import { chromium } from "playwright-core";
+import { assertAccessible } from "./axe.mjs";
+import { posts, threads } from "./fixture.mjs";
+import { CHROMIUM, appCsp, serveDist } from "./serve.mjs";
+
+const screenshots = process.env.THREADMARK_SCREENSHOTS ?? "/tmp";
+const HOUR = 3_600_000;
+
+/** The page's stand-in for the app: `sync` is the status; `conflicts` the history;
+ *  `received` what the next sync brings; `failing` an error the next syncs throw. */
+function mockTauri(data) {
+  const calls = [];
+  window.__calls = calls;
+  window.__data = data;
+  let next = 1;
+  window.__TAURI_EVENT_PLUGIN_INTERNALS__ = { unregisterListener() {} };
+  window.__TAURI_INTERNALS__ = {
+    metadata: { currentWindow: { label: "main" }, currentWebview: { windowLabel: "main", label: "main" } },
+    transformCallback(callback) {
+      const id = next++;
+      window[`_${id}`] = callback;
+      return id;
+    },
+    unregisterCallback(id) {
+      delete window[`_${id}`];
+    },
+    convertFileSrc: (f) => f,
+    async invoke(cmd, args) {
+      calls.push({ cmd, args: structuredClone(args ?? {}) });
+      return structuredClone(await answer(cmd, args ?? {}));
+    },
+  };
+  const open = () => data.conflicts.filter((c) => !c.restored).length;
+  const status = () => ({ ...data.sync, conflictsOpen: open(), conflicts: data.conflicts.length });
+  async function answer(cmd, args) {
+    switch (cmd) {
+      case "list_threads":
+        return data.threads;
+      case "library_info":
+        return { path: "/home/reader/.local/share/app.threadmark.desktop/library.sqlite3" };
+      case "follow_state":
+      case "news":
+      case "thread_quotes":
+      case "quoted_by":
+      case "changed_highlights":
+        return [];
+      case "open_thread": {
+        const t = data.threads.find((x) => x.id === args.id);
+        return { thread: t, outline: data.posts[args.id].map(({ sourceId, parent, depth, author, deleted }) => ({ sourceId, parent, depth, author, deleted })) };
+      }
+      case "thread_posts":
+        return data.posts[args.id].slice(args.offset, args.offset + args.limit);
+      case "labels":
+        return [{ id: 1, name: "Claim", color: "#e0a100", shortcut: "1", position: 0 }];
+      case "thread_highlights":
+        return { highlights: data.highlights, links: [] };
+      case "mark_read":
+        return 0;
+      case "rename_thread": {
+        const t = data.threads.find((x) => x.id === args.id);
+        t.title = args.title;
+        return t;
+      }
+      case "sync_status":
+        return status();
+      case "sync_now": {
+        if (data.failing) throw { kind: "io", message: data.failing };
+        if (args.folder) data.sync.folder = args.folder;
+        if (!data.sync.folder) throw { kind: "bad_input", message: "no sync folder is set" };
+        data.sync.device ||= "3f2a9c01d4e5b6a7";
+        data.sync.lastSyncMs = Date.now();
+        const sent = data.sync.outgoing;
+        data.sync.outgoing = 0;
+        const got = data.received ?? {};
+        data.received = null;
+        if (got.highlight) data.highlights.push(got.highlight);
+        return { folder: data.sync.folder, sent, received: got.highlight ? 3 : 0, threads: 0, highlights: got.highlight ? 1 : 0, labels: 0, reads: 0, pending: 0, newConflicts: 0, incomplete: 0 };
+      }
+      case "sync_conflicts":
+        return data.conflicts;
+      case "restore_conflict": {
+        const c = data.conflicts.find((x) => x.id === args.id);
+        c.restored = true;
+        data.sync.outgoing += 1;
+        return c;
+      }
+      case "take_links":
+        return [];
+      case "plugin:dialog|open":
+        return data.pick;
+      case "plugin:event|listen":
+        return args.handler;
+      case "plugin:event|unlisten":
+        return null;
+      default:
+        throw { kind: "internal", message: `unmocked command ${cmd}` };
+    }
+  }
+}
+
+function state({ folder = null } = {}) {
+  const now = Date.now();
+  return {
+    threads: structuredClone(threads),
+    posts,
+    highlights: [],
+    pick: "/home/reader/Sync/notes",
+    sync: { device: folder ? "3f2a9c01d4e5b6a7" : "", folder, lastSyncMs: folder ? now - 2 * HOUR : null, outgoing: 4, pending: 1 },
+    conflicts: folder
+      ? [
+          { id: 2, kind: "highlight", entity: "0b4e6f1c-aaaa-4bbb-8ccc-123456789abc", field: "note", value: "\"Check the WAL numbers\"", lostTo: "\"WAL is fine\"", reason: "edit", device: "77aa00ccddeeff11", winnerDevice: "3f2a9c01d4e5b6a7", writtenMs: now - 3 * HOUR, restored: false, summary: "highlight 0b4e6f1c note: \"Check the WAL numbers\" lost to \"WAL is fine\" (device 3f2a9c01d4e5b6a7)", quote: "One file, easy to back up." },
+          { id: 1, kind: "highlight", entity: "9c9d1e2f-aaaa-4bbb-8ccc-123456789abc", field: "tags", value: "\"todo\"", lostTo: null, reason: "delete", device: "3f2a9c01d4e5b6a7", winnerDevice: "77aa00ccddeeff11", writtenMs: now - 26 * HOUR, restored: false, summary: "highlight 9c9d1e2f tags: \"todo\" was changed on device 3f2a9c01 while device 77aa00cc deleted the highlight", quote: "Until two processes write at once" },
+        ]
+      : [],
+    received: null,
+    failing: null,
+  };
+}
+
+let server;
+let browser;
+let baseUrl;
+
+before(async () => {
+  server = await serveDist(await appCsp());
+  baseUrl = `http://127.0.0.1:${server.address().port}/`;
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"] });
+});
+
+after(async () => {
+  await browser?.close();
+  await new Promise((resolve) => (server ? server.close(resolve) : resolve()));
+});
+
+async function openApp(data, { colorScheme = "light", hash = "" } = {}) {
+  const context = await browser.newContext({ colorScheme, viewport: { width: 1000, height: 700 } });
+  const page = await context.newPage();
+  const problems = [];
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(`console: ${m.text()}`);
+  });
+  await page.addInitScript(mockTauri, data);
+  await page.goto(baseUrl + hash);
+  return { page, problems, close: () => context.close() };
+}
+
+const calls = (page, cmd) => page.evaluate((c) => window.__calls.filter((x) => x.cmd === c).map((x) => x.args), cmd);
+const footerText = (page) => page.textContent(".statusbar .sync-status");
+
+describe("sync setting", () => {
+  for (const colorScheme of ["light", "dark"]) {
+    test(`footer says off; the dialog chooses a folder and syncs with it; in ${colorScheme}`, async () => {
+      const { page, problems, close } = await openApp(state(), { colorScheme });
+      try {
+        await page.waitForSelector(".thread-row");
+        await page.waitForFunction(() => document.querySelector(".statusbar .sync-status")?.textContent === "Sync off");
+        // Nothing synced at start without a folder.
+        assert.deepEqual(await calls(page, "sync_now"), []);
+        assert.equal(await page.getAttribute(".topbar .sync-button", "aria-label"), "Sync: Sync off");
+        await page.focus(".topbar .sync-button");
+        await page.keyboard.press("Enter");
+        await page.waitForSelector("dialog.dialog--sync[open]");
+        assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Choose folder…");
+        assert.equal(await page.isDisabled("dialog.dialog--sync button.button--primary"), true, "Sync now waits for a folder");
+        await assertAccessible(page, `sync dialog, no folder (${colorScheme})`);
+        await page.keyboard.press("Enter");
+        await page.waitForFunction(() => /^Sent 4 changes; received 0 changes\.$/.test(document.querySelector(".sync-result")?.textContent ?? ""));
+        assert.deepEqual(await calls(page, "sync_now"), [{ folder: "/home/reader/Sync/notes" }]);
+        const facts = await page.$$eval(".sync-facts dt, .sync-facts dd", (e) => e.map((x) => x.textContent));
+        assert.deepEqual(facts.slice(0, 10), [
+          "Folder", "/home/reader/Sync/notes",
+          "This device", "3f2a9c01d4e5b6a7",
+          "Last sync", "just now",
+          "Waiting to go out", "0 changes",
+          "Waiting for a thread", "1 change",
+        ]);
+        assert.equal(await footerText(page), "Synced just now");
+        await assertAccessible(page, `sync dialog after a sync (${colorScheme})`);
+        await page.screenshot({ path: path.join(screenshots, `threadmark-ui-sync-dialog-${colorScheme}.png`) });
+        await page.keyboard.press("Escape");
+        await page.waitForSelector("dialog.dialog--sync", { state: "detached" });
+        assert.equal(await page.evaluate(() => document.activeElement?.classList.contains("sync-button")), true, "focus back on the Sync button");
+        assert.equal(await page.getAttribute(".topbar .sync-button", "aria-label"), "Sync: Synced just now");
+        assert.deepEqual(problems, []);
+      } finally {
+        await close();
+      }
+    });
+  }
+
+  test("a failing sync shows its error in one line in the footer and in the dialog", async () => {
+    const data = { ...state({ folder: "/media/usb/threadmark-sync" }), failing: "/media/usb/threadmark-sync: not found (is the drive plugged in?)" };
+    const { page, problems, close } = await openApp(data);
+    try {
+      await page.waitForFunction(() => document.querySelector(".statusbar .sync-status")?.dataset.state === "error");
+      assert.equal(await footerText(page), "Sync failed: /media/usb/threadmark-sync: not found (is the drive plugged in?)");
+      const height = await page.$eval(".statusbar .sync-status", (b) => b.getBoundingClientRect().height);
+      const line = await page.$eval(".statusbar", (b) => parseFloat(getComputedStyle(b).fontSize) * 2);
+      assert.ok(height < line, `one line (${height}px)`);
+      await page.click(".topbar .sync-button");
+      await page.waitForSelector("dialog.dialog--sync[open] .dialog-error:not([hidden])");
+      assert.match(await page.textContent(".dialog--sync .dialog-error"), /^Sync failed: .*not found/);
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe("syncing", () => {
+  test("at start when a folder is set, and a few seconds after an edit, not at once", async () => {
+    const { page, problems, close } = await openApp(state({ folder: "/home/reader/Sync/notes" }));
+    try {
+      await page.waitForSelector(".thread-row");
+      await page.waitForFunction(() => document.querySelector(".statusbar .sync-status")?.textContent === "Synced just now");
+      assert.deepEqual(await calls(page, "sync_now"), [{ folder: null }]);
+      // Rename a thread (r, a new title, Enter): a local edit.
+      await page.focus(".thread-row");
+      await page.keyboard.press("r");
+      await page.keyboard.press("Control+a");
+      await page.keyboard.type("Renamed on this laptop");
+      await page.keyboard.press("Enter");
+      await page.waitForFunction(() => window.__calls.some((c) => c.cmd === "rename_thread"));
+      assert.equal((await calls(page, "sync_now")).length, 1, "no sync at once: a burst of edits makes one sync");
+      await page.waitForFunction(() => window.__calls.filter((c) => c.cmd === "sync_now").length === 2, null, { timeout: 10_000 });
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  });
+
+  test("a sync that received a highlight shows it in the open thread", async () => {
+    const data = state({ folder: "/home/reader/Sync/notes" });
+    const { page, problems, close } = await openApp(data, { hash: "#/thread/7" });
+    try {
+      await page.waitForSelector("#post-1 .post-body");
+      await page.waitForFunction(() => document.querySelector(".statusbar .sync-status")?.textContent === "Synced just now");
+      assert.equal(await page.$$eval("mark.hl", (m) => m.length), 0);
+      await page.evaluate(() => {
+        window.__data.received = {
+          highlight: { id: 31, uuid: "u-31", post: "1", exact: "SQLite", prefix: "", suffix: "", start: 0, end: 6, label: "Claim", note: "", noteHtml: "", tags: [], state: "exact", createdAt: 1, updatedAt: 1 },
+        };
+      });
+      // Over a thread the Sync dialog opens with S (the button is in the library's bar).
+      assert.equal(await page.locator(".sync-button").count(), 0);
+      await page.keyboard.press("Shift+S");
+      await page.click("dialog.dialog--sync button.button--primary");
+      await page.waitForFunction(() => /received 3 changes; updated 1 highlight\.$/.test(document.querySelector(".sync-result")?.textContent ?? ""));
+      await page.waitForSelector("#post-1 mark.hl[data-hl='31']");
+      assert.equal(await page.textContent("#post-1 mark.hl"), "SQLite");
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe("conflicts", () => {
+  for (const colorScheme of ["light", "dark"]) {
+    test(`the footer's N conflicts opens the list; Restore restores one; in ${colorScheme}`, async () => {
+      const { page, problems, close } = await openApp(state({ folder: "/home/reader/Sync/notes" }), { colorScheme, hash: "#/thread/7" });
+      try {
+        await page.waitForSelector("#post-1 .post-body");
+        await page.waitForFunction(() => document.querySelector(".statusbar .sync-conflicts:not([hidden])")?.textContent === "2 conflicts");
+        await page.screenshot({ path: path.join(screenshots, `threadmark-ui-sync-footer-${colorScheme}.png`), clip: { x: 0, y: 620, width: 1000, height: 80 } });
+        await page.focus(".statusbar .sync-conflicts");
+        await page.keyboard.press("Enter");
+        await page.waitForSelector("dialog.dialog--conflicts[open] .sync-conflict");
+        const items = await page.$$eval(".sync-conflict", (li) =>
+          li.map((x) => [x.querySelector(".sync-conflict-what")?.textContent, x.querySelector(".sync-conflict-values")?.textContent, x.querySelector(".sync-conflict-when")?.textContent]),
+        );
+        assert.deepEqual(items, [
+          ["Highlight “One file, easy to back up.”: note", "Lost: Check the WAL numbers kept: WAL is fine", "Written 3 hours ago on device 77aa00cc; overwritten by device 3f2a9c01."],
+          ["Highlight “Until two processes write at once”: tags", "Lost: todo (the highlight was deleted)", "Written yesterday on device 3f2a9c01; deleted by device 77aa00cc."],
+        ]);
+        // The first Restore has the focus.
+        assert.equal(await page.evaluate(() => document.activeElement?.closest(".sync-conflict")?.dataset.conflict), "2");
+        await assertAccessible(page, `conflicts view (${colorScheme})`);
+        await page.screenshot({ path: path.join(screenshots, `threadmark-ui-sync-conflicts-${colorScheme}.png`) });
+        await page.keyboard.press("Enter");
+        await page.waitForFunction(() => document.querySelector("[data-conflict='2'] .sync-restore")?.textContent === "Restored");
+        assert.deepEqual(await calls(page, "restore_conflict"), [{ id: 2 }]);
+        assert.equal(await page.isDisabled("[data-conflict='2'] .sync-restore"), true);
+        assert.match(await page.textContent(".dialog--conflicts .sync-result"), /^Restored note “Check the WAL numbers”; it goes to your other devices at the next sync\.$/);
+        await page.waitForFunction(() => document.querySelector(".statusbar .sync-conflicts")?.textContent === "1 conflict");
+        await assertAccessible(page, `conflicts view after a restore (${colorScheme})`);
+        assert.deepEqual(problems, []);
+      } finally {
+        await close();
+      }
+    });
+  }
+});
