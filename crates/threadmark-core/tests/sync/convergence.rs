@@ -5,7 +5,7 @@
 //! every value that lost to a concurrent edit or delete is in every library's
 //! conflict history.
 //!
-//! `THREADMARK_SYNC_CASES=N` runs N cases (default 6, a few seconds);
+//! `THREADMARK_SYNC_CASES=N` runs N cases (default 20, under ten seconds);
 //! `THREADMARK_SYNC_SEED=HEX` (32 bytes) replays a run; `scripts/sync-soak.sh`
 //! runs many.
 
@@ -643,7 +643,7 @@ fn three_libraries_converge_and_lose_nothing() {
     let cases: u32 = std::env::var("THREADMARK_SYNC_CASES")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(6);
+        .unwrap_or(20);
     let seed: [u8; 32] = match std::env::var("THREADMARK_SYNC_SEED") {
         Ok(hex) => {
             let bytes: Vec<u8> = (0..hex.len())
