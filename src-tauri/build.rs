@@ -43,6 +43,10 @@ const COMMANDS: &[&str] = &[
     "changed_highlights",
     "take_links",
     "about",
+    "argument_graph",
+    "argument_svg",
+    "save_png",
+    "thread_overview",
 ];
 
 include!("../crates/threadmark-cli/commit.rs");

@@ -12,8 +12,10 @@
 
 pub mod commands;
 pub mod commands_follow;
+pub mod commands_graph;
 pub mod dto;
 pub mod dto_follow;
+pub mod dto_graph;
 pub mod error;
 pub mod links;
 pub mod state;
@@ -78,6 +80,10 @@ pub fn app<R: Runtime>(builder: Builder<R>, library: LibraryState) -> Builder<R>
             commands_follow::changed_highlights,
             links::take_links,
             links::about,
+            commands_graph::argument_graph,
+            commands_graph::argument_svg,
+            commands_graph::save_png,
+            commands_graph::thread_overview,
         ])
 }
 

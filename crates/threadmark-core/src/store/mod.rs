@@ -16,6 +16,8 @@ mod links;
 mod locate;
 mod manage;
 mod place;
+mod overview;
+pub use overview::PostOverview;
 mod read;
 pub use read::SEARCH_RANKED;
 mod resolve;
