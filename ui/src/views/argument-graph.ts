@@ -146,7 +146,7 @@ export function argumentGraphView(session: Session): GraphView {
   function drawEdge(e: GraphEdge, g: GraphLayout): SVGGElement {
     const d = e.points.map(([x, y], i) => `${i ? "L" : "M"}${x} ${y}`).join(" ");
     const kind = KIND_CLASS.includes(e.kind) ? e.kind : "qualifies";
-    const group = svg("g", { class: `graph-edge graph-edge--${kind}`, "data-link": e.link, "aria-hidden": "true" }, svg("path", { d, "marker-end": `url(#graph-arrow-${kind})` }));
+    const group = svg("g", { class: `graph-edge graph-edge--${kind}`, "data-link": e.link, "data-from": e.from, "data-to": e.to, "aria-hidden": "true" }, svg("path", { d, "marker-end": `url(#graph-arrow-${kind})` }));
     if (e.points.length >= 2) {
       const i = Math.floor((e.points.length - 1) / 2);
       const [a, b] = [e.points[i]!, e.points[i + 1]!];

@@ -170,6 +170,7 @@ export function threadMap(host: MapHost): ThreadMap {
   function paint(): void {
     frame = 0;
     if (!root.isConnected) return;
+    const start = performance.now();
     const ratio = window.devicePixelRatio || 1;
     const rect = canvas.getBoundingClientRect();
     const w = Math.max(1, Math.round(rect.width * ratio));
@@ -206,6 +207,7 @@ export function threadMap(host: MapHost): ThreadMap {
       const who = outline[first]?.author ?? "anonymous";
       canvas.setAttribute("aria-valuetext", `Post ${first + 1} of ${n}, by ${who}`);
     }
+    performance.measure("thread-map-frame", { start, end: performance.now() });
   }
 
   const onScroll = () => schedule();
