@@ -220,7 +220,7 @@ fn check_svg(lib: &Library, id: i64, svg: &str, hs: &[Highlight], links: &[Strin
         assert!(text.contains(label), "{text}");
         let first = h.exact.split_whitespace().next().unwrap();
         assert!(text.contains(first), "{text} lacks {first}");
-        let author = lib.post(id, &h.post).unwrap().author;
+        let author = lib.post(id, &h.post).unwrap().author.unwrap_or_default();
         assert!(text.contains(author.split_whitespace().next().unwrap_or("")), "{text}");
         let fill = node
             .descendants()

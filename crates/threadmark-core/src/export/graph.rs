@@ -117,7 +117,7 @@ pub fn layout(lib: &Library, thread_id: i64) -> Result<GraphLayout> {
     let place: HashMap<&str, (usize, &str)> = outline
         .iter()
         .enumerate()
-        .map(|(i, p)| (p.source_id.as_str(), (i, p.author.as_str())))
+        .map(|(i, p)| (p.source_id.as_str(), (i, p.author.as_deref().unwrap_or(""))))
         .collect();
     let colors: HashMap<String, String> = lib
         .labels()?
