@@ -29,9 +29,11 @@ pub async fn argument_svg(state: State<'_, LibraryState>, id: i64) -> Result<Str
 pub async fn save_png(path: PathBuf, data: Vec<u8>) -> Result<()> {
     const SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
     if !data.starts_with(SIGNATURE) {
-        return Err(threadmark_core::Error::bad_input("the picture is not a PNG")
-            .in_file(&path)
-            .into());
+        return Err(
+            threadmark_core::Error::bad_input("the picture is not a PNG")
+                .in_file(&path)
+                .into(),
+        );
     }
     threadmark_core::export::write_file(&path, &data)?;
     Ok(())
@@ -51,6 +53,9 @@ pub async fn thread_overview(state: State<'_, LibraryState>, id: i64) -> Result<
                 None => 0,
             })
             .collect(),
-        quotes: rows.iter().map(|r| r.quotes.clamp(0, u32::MAX as i64) as u32).collect(),
+        quotes: rows
+            .iter()
+            .map(|r| r.quotes.clamp(0, u32::MAX as i64) as u32)
+            .collect(),
     })
 }

@@ -190,7 +190,8 @@ fn parse_time(text: &str) -> std::result::Result<i64, String> {
         return Ok(secs);
     }
     let text = text.trim_end_matches(['Z', 'z']);
-    let bad = || format!("{text:?} is not a time: write 2025-01-31, 2025-01-31T14:00 or unix seconds");
+    let bad =
+        || format!("{text:?} is not a time: write 2025-01-31, 2025-01-31T14:00 or unix seconds");
     if let Ok(at) = time::PrimitiveDateTime::parse(
         text,
         format_description!("[year]-[month]-[day]T[hour]:[minute]"),

@@ -22,7 +22,11 @@ fn highlight_posts(lib: &mut Library, id: i64) -> Vec<Highlight> {
         .filter(|p| !p.deleted && p.text.split_whitespace().count() >= 8)
         .map(|p| (p.source_id, p.text))
         .collect();
-    assert!(posts.len() >= 13, "the thread has {} long posts", posts.len());
+    assert!(
+        posts.len() >= 13,
+        "the thread has {} long posts",
+        posts.len()
+    );
     let step = posts.len() / 13;
     (0..13)
         .map(|i| {
@@ -78,7 +82,12 @@ fn link(lib: &mut Library, hs: &[Highlight]) -> Vec<String> {
 fn seed_thread() -> (Library, i64, Vec<Highlight>, Vec<String>) {
     let mut lib = Library::open_in_memory().unwrap();
     let id = lib
-        .import_bytes("seed.txt", super::seed().as_bytes(), SourceFormat::Text, None)
+        .import_bytes(
+            "seed.txt",
+            super::seed().as_bytes(),
+            SourceFormat::Text,
+            None,
+        )
         .unwrap()[0];
     let mut hs = highlight_posts(&mut lib, id);
     let mut links = link(&mut lib, &hs);
@@ -147,9 +156,16 @@ fn check_layout(g: &GraphLayout, hs: &[Highlight], links: &[String]) {
     let cycle: BTreeSet<&str> = [hs[10].uuid.as_str(), hs[11].uuid.as_str()].into();
     for e in &g.edges {
         let (f, t) = (by_uuid[e.from.as_str()], by_uuid[e.to.as_str()]);
-        if f.section == Section::Graph && !(cycle.contains(e.from.as_str()) && cycle.contains(e.to.as_str())) {
+        if f.section == Section::Graph
+            && !(cycle.contains(e.from.as_str()) && cycle.contains(e.to.as_str()))
+        {
             assert!(t.layer < f.layer, "{} above {}", e.to, e.from);
-            assert!(t.y + g.node_height <= f.y, "{} drawn above {}", e.to, e.from);
+            assert!(
+                t.y + g.node_height <= f.y,
+                "{} drawn above {}",
+                e.to,
+                e.from
+            );
         }
         assert!(e.points.len() >= 2, "edge {} has a route", e.link);
     }
@@ -161,7 +177,10 @@ fn check_layout(g: &GraphLayout, hs: &[Highlight], links: &[String]) {
         .iter()
         .find(|e| e.from == hs[8].uuid && e.to == hs[4].uuid)
         .unwrap();
-    assert_eq!(long.points.len(), by_uuid[hs[8].uuid.as_str()].layer - by_uuid[hs[4].uuid.as_str()].layer + 1);
+    assert_eq!(
+        long.points.len(),
+        by_uuid[hs[8].uuid.as_str()].layer - by_uuid[hs[4].uuid.as_str()].layer + 1
+    );
     // No two nodes overlap, and all are inside the picture.
     for (i, a) in g.nodes.iter().enumerate() {
         assert!(a.x >= 0.0 && a.y >= 0.0);
@@ -181,10 +200,17 @@ fn check_svg(lib: &Library, id: i64, svg: &str, hs: &[Highlight], links: &[Strin
     let doc = roxmltree::Document::parse(svg).expect("the SVG is well-formed XML");
     let root = doc.root_element();
     assert_eq!(root.tag_name().name(), "svg");
-    assert_eq!(root.tag_name().namespace(), Some("http://www.w3.org/2000/svg"));
+    assert_eq!(
+        root.tag_name().namespace(),
+        Some("http://www.w3.org/2000/svg")
+    );
     let thread = lib.thread(id).unwrap();
-    let colors: HashMap<String, String> =
-        lib.labels().unwrap().into_iter().map(|l| (l.name, l.color)).collect();
+    let colors: HashMap<String, String> = lib
+        .labels()
+        .unwrap()
+        .into_iter()
+        .map(|l| (l.name, l.color))
+        .collect();
     let permalinks: BTreeSet<String> = hs.iter().map(|h| permalink(&thread, &h.post)).collect();
     for node in doc.descendants().filter(|n| n.is_element()) {
         let name = node.tag_name().name();
@@ -196,7 +222,10 @@ fn check_svg(lib: &Library, id: i64, svg: &str, hs: &[Highlight], links: &[Strin
             let (key, value) = (attr.name(), attr.value());
             assert!(!key.starts_with("on"), "event handler {key}");
             if key == "href" {
-                assert!(permalinks.contains(value), "href {value} is not a permalink");
+                assert!(
+                    permalinks.contains(value),
+                    "href {value} is not a permalink"
+                );
             }
             if value.contains("url(") {
                 assert!(value.starts_with("url(#"), "{key}={value}");
@@ -204,7 +233,9 @@ fn check_svg(lib: &Library, id: i64, svg: &str, hs: &[Highlight], links: &[Strin
         }
         if name == "style" {
             let css = node.text().unwrap_or("");
-            assert!(!css.contains("@import") && !css.contains("url(") && !css.contains("@font-face"));
+            assert!(
+                !css.contains("@import") && !css.contains("url(") && !css.contains("@font-face")
+            );
         }
     }
     let nodes: HashMap<&str, roxmltree::Node> = doc
@@ -213,15 +244,24 @@ fn check_svg(lib: &Library, id: i64, svg: &str, hs: &[Highlight], links: &[Strin
         .collect();
     assert_eq!(nodes.len(), hs.len());
     for h in hs {
-        let node = nodes.get(h.uuid.as_str()).unwrap_or_else(|| panic!("node {}", h.uuid));
-        let text: String = node.descendants().filter_map(|n| n.text()).collect::<Vec<_>>().join(" ");
+        let node = nodes
+            .get(h.uuid.as_str())
+            .unwrap_or_else(|| panic!("node {}", h.uuid));
+        let text: String = node
+            .descendants()
+            .filter_map(|n| n.text())
+            .collect::<Vec<_>>()
+            .join(" ");
         // The label, the first words and the author.
         let label = h.label.as_deref().unwrap();
         assert!(text.contains(label), "{text}");
         let first = h.exact.split_whitespace().next().unwrap();
         assert!(text.contains(first), "{text} lacks {first}");
         let author = lib.post(id, &h.post).unwrap().author.unwrap_or_default();
-        assert!(text.contains(author.split_whitespace().next().unwrap_or("")), "{text}");
+        assert!(
+            text.contains(author.split_whitespace().next().unwrap_or("")),
+            "{text}"
+        );
         let fill = node
             .descendants()
             .find_map(|n| n.attribute("fill").filter(|f| f.starts_with('#')))
@@ -230,12 +270,21 @@ fn check_svg(lib: &Library, id: i64, svg: &str, hs: &[Highlight], links: &[Strin
         let a = node.descendants().find(|n| n.has_tag_name("a")).unwrap();
         assert_eq!(a.attribute("href").unwrap(), permalink(&thread, &h.post));
         let orphaned = node.attribute("class").unwrap().contains("tm-orphaned");
-        assert_eq!(orphaned, h.state == "orphaned" || lib.highlight(h.id).unwrap().state == "orphaned");
+        assert_eq!(
+            orphaned,
+            h.state == "orphaned" || lib.highlight(h.id).unwrap().state == "orphaned"
+        );
         assert_eq!(orphaned, text.contains("orphaned"));
     }
-    let edges: Vec<roxmltree::Node> = doc.descendants().filter(|n| n.attribute("data-link").is_some()).collect();
+    let edges: Vec<roxmltree::Node> = doc
+        .descendants()
+        .filter(|n| n.attribute("data-link").is_some())
+        .collect();
     assert_eq!(
-        edges.iter().map(|e| e.attribute("data-link").unwrap()).collect::<BTreeSet<_>>(),
+        edges
+            .iter()
+            .map(|e| e.attribute("data-link").unwrap())
+            .collect::<BTreeSet<_>>(),
         links.iter().map(String::as_str).collect()
     );
     assert_eq!(edges.len(), links.len());
@@ -263,7 +312,10 @@ fn seed_graph_places_claims_above_what_answers_them_and_orphans_apart() {
         .filter(|n| n.section != Section::Orphaned)
         .map(|n| n.y)
         .fold(0.0, f64::max);
-    assert!(orphan.y > lowest, "the orphan is drawn below everything else");
+    assert!(
+        orphan.y > lowest,
+        "the orphan is drawn below everything else"
+    );
 }
 
 #[test]
@@ -285,7 +337,10 @@ fn hn_svg_holds_every_node_and_edge_and_the_html_export_embeds_it() {
     let start = html.find("<svg ").unwrap();
     let end = html.find("</svg>").unwrap() + "</svg>".len();
     assert!(start < html.find("<main>").unwrap());
-    assert_eq!(&html[start..end], svg[svg.find("<svg ").unwrap()..].trim_end());
+    assert_eq!(
+        &html[start..end],
+        svg[svg.find("<svg ").unwrap()..].trim_end()
+    );
 }
 
 #[test]
@@ -293,6 +348,56 @@ fn svg_export_of_two_threads_is_refused_and_folder_export_names_svg_files() {
     let (lib, id, _, _) = hn_thread();
     let err = export_at(&lib, &[id, id], ExportFormat::Svg, EXPORTED_AT).unwrap_err();
     assert!(err.to_string().contains("one picture per thread"), "{err}");
-    let files = threadmark_core::export::export_files(&lib, &[id], ExportFormat::Svg, EXPORTED_AT).unwrap();
+    let files =
+        threadmark_core::export::export_files(&lib, &[id], ExportFormat::Svg, EXPORTED_AT).unwrap();
     assert!(files[0].0.ends_with(".svg"), "{}", files[0].0);
+}
+
+#[test]
+fn after_and_before_select_the_posts_of_a_timeline_bar() {
+    let (lib, id, _, _) = hn_thread();
+    let posts = lib.posts(id).unwrap();
+    let mut times: Vec<i64> = posts.iter().filter_map(|p| p.created_at).collect();
+    times.sort_unstable();
+    assert!(times.len() >= 10, "the HN thread's posts carry times");
+    // The middle third of the thread's span, as a bar would give it.
+    let (start, end) = (times[times.len() / 3], times[2 * times.len() / 3]);
+    let want: Vec<String> = posts
+        .iter()
+        .filter(|p| p.created_at.is_some_and(|t| t >= start && t < end))
+        .map(|p| p.source_id.clone())
+        .collect();
+    assert!(!want.is_empty() && want.len() < posts.len());
+    let got = lib
+        .filter_thread(id, &format!("after:{start} before:{end}"))
+        .unwrap();
+    assert_eq!(got, want);
+    // The same times written as UTC dates and times select the same posts.
+    let iso = |t: i64| {
+        let d = time::OffsetDateTime::from_unix_timestamp(t).unwrap();
+        format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}",
+            d.year(),
+            u8::from(d.month()),
+            d.day(),
+            d.hour(),
+            d.minute()
+        )
+    };
+    let minute = |t: i64| t - t.rem_euclid(60);
+    let by_minute: Vec<String> = posts
+        .iter()
+        .filter(|p| {
+            p.created_at
+                .is_some_and(|t| t >= minute(start) && t < minute(end))
+        })
+        .map(|p| p.source_id.clone())
+        .collect();
+    assert_eq!(
+        lib.filter_thread(id, &format!("after:{} before:{}", iso(start), iso(end)))
+            .unwrap(),
+        by_minute
+    );
+    let err = lib.filter_thread(id, "after:yesterday").unwrap_err();
+    assert!(err.to_string().contains("not a time"), "{err}");
 }

@@ -157,8 +157,8 @@ export function argumentGraphView(session: Session): GraphView {
   }
 
   function drawNode(n: GraphNode, g: GraphLayout): SVGGElement {
-    const lines = wrap(n.words, 30, 2);
-    const author = wrap(n.author, 30, 1)[0] ?? "";
+    const lines = wrap(n.words, 28, 2);
+    const author = wrap(n.author, 28, 1)[0] ?? "";
     const label = n.label ?? "No label";
     // Named by its text (label, flag, words, author); its links are its description.
     const group = svg("g", {

@@ -373,7 +373,9 @@ pub fn thread_html(lib: &Library, thread_id: i64, exported_at: i64) -> Result<St
     // The argument map as a picture, when the highlights are linked.
     if !lib.links(thread_id)?.is_empty() {
         let graph = super::graph::layout(lib, thread_id)?;
-        out.push_str("<section class=\"argmap\">\n<h2>Argument map</h2>\n<div class=\"argmap-scroll\">\n");
+        out.push_str(
+            "<section class=\"argmap\">\n<h2>Argument map</h2>\n<div class=\"argmap-scroll\">\n",
+        );
         out.push_str(&super::svg::svg_element(&graph, &thread.title));
         out.push_str("</div>\n</section>\n");
     }

@@ -207,11 +207,7 @@ pub fn place(
                 let min = placed[i - 1] + width[row[i - 1]] + gap_x;
                 placed[i] = placed[i].max(min);
             }
-            let shift = placed
-                .iter()
-                .zip(&desired)
-                .map(|(p, d)| p - d)
-                .sum::<f64>()
+            let shift = placed.iter().zip(&desired).map(|(p, d)| p - d).sum::<f64>()
                 / row.len().max(1) as f64;
             for (i, &v) in row.iter().enumerate() {
                 x[v] = placed[i] - shift;
@@ -235,17 +231,39 @@ pub fn place(
             },
         );
     }
+    // Where each edge leaves its lower node's top and meets its upper node's bottom:
+    // spread over the middle of the edge, in the order of the other ends, so that
+    // several links to one highlight arrive side by side.
+    let centre = |v: usize| x[v] - min_x + width[v] / 2.0;
+    let mut ends: HashMap<(usize, bool), Vec<(f64, usize)>> = HashMap::new();
+    for (k, chain) in chains.iter().enumerate() {
+        let (first, last) = (chain[0], chain[chain.len() - 1]);
+        ends.entry((last, true))
+            .or_default()
+            .push((centre(chain[chain.len() - 2]), k));
+        ends.entry((first, false))
+            .or_default()
+            .push((centre(chain[1]), k));
+    }
+    let mut attach: HashMap<(usize, bool), f64> = HashMap::new();
+    for ((v, upper), mut list) in ends {
+        list.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let m = list.len() as f64;
+        for (i, (_, k)) in list.into_iter().enumerate() {
+            let offset = (i as f64 + 1.0) / (m + 1.0) - 0.5;
+            attach.insert((k, upper), centre(v) + offset * width[v] * 0.6);
+        }
+    }
     for (k, chain) in chains.iter().enumerate() {
         // From the lower node's top, through the layers crossed, to the upper's bottom.
         let mut points: Vec<(f64, f64)> = Vec::with_capacity(chain.len());
         for (j, &v) in chain.iter().enumerate() {
-            let cx = x[v] - min_x + width[v] / 2.0;
             if j == 0 {
-                points.push((cx, y(v)));
+                points.push((attach[&(k, false)], y(v)));
             } else if j == chain.len() - 1 {
-                points.push((cx, y(v) + h));
+                points.push((attach[&(k, true)], y(v) + h));
             } else {
-                points.push((cx, y(v) + h / 2.0));
+                points.push((centre(v), y(v) + h / 2.0));
             }
         }
         if reversed[k] {

@@ -66,7 +66,8 @@ impl ExportFormat {
     }
 
     /// Every format's `--format` name.
-    pub const NAMES: &'static [&'static str] = &["md", "json", "w3c", "csv", "html", "argdown", "svg"];
+    pub const NAMES: &'static [&'static str] =
+        &["md", "json", "w3c", "csv", "html", "argdown", "svg"];
 
     /// The file extension of the format.
     pub fn extension(self) -> &'static str {

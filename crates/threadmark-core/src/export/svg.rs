@@ -217,7 +217,7 @@ pub fn svg_element(g: &GraphLayout, title: &str) -> String {
                 g.node_width - 8.0
             );
         }
-        for (i, line) in wrap(&n.words, 30, 2).iter().enumerate() {
+        for (i, line) in wrap(&n.words, 28, 2).iter().enumerate() {
             let _ = write!(
                 out,
                 "<text class=\"tm-words\" x=\"14\" y=\"{}\">{}</text>",
@@ -225,7 +225,7 @@ pub fn svg_element(g: &GraphLayout, title: &str) -> String {
                 xml_escape(line)
             );
         }
-        let author = wrap(&n.author, 30, 1).pop().unwrap_or_default();
+        let author = wrap(&n.author, 28, 1).pop().unwrap_or_default();
         let _ = write!(
             out,
             "<text class=\"tm-author\" x=\"14\" y=\"{}\">{}</text>",
