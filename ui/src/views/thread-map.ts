@@ -237,7 +237,11 @@ export function threadMap(host: MapHost): ThreadMap {
     if (event.button !== 0 || n === 0) return;
     event.preventDefault();
     dragging = true;
-    canvas.setPointerCapture(event.pointerId);
+    try {
+      canvas.setPointerCapture(event.pointerId);
+    } catch {
+      // No such pointer (a synthetic event): the drag ends at the canvas's edge.
+    }
     lastDragged = at(event.clientY);
     host.moveTo(lastDragged, false);
   });
