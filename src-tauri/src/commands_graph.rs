@@ -20,7 +20,8 @@ pub async fn argument_graph(state: State<'_, LibraryState>, id: i64) -> Result<G
 /// The argument graph of thread `id` as a standalone SVG document.
 #[tauri::command]
 pub async fn argument_svg(state: State<'_, LibraryState>, id: i64) -> Result<String> {
-    Ok(threadmark_core::export::svg::svg(&state.library()?, id)?)
+    let library = state.library()?;
+    Ok(threadmark_core::export::svg::svg(&library, id)?)
 }
 
 /// Writes a PNG the webview drew (the argument map) to `path`, chosen in the save

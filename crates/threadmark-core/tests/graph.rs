@@ -401,3 +401,76 @@ fn after_and_before_select_the_posts_of_a_timeline_bar() {
     let err = lib.filter_thread(id, "after:yesterday").unwrap_err();
     assert!(err.to_string().contains("not a time"), "{err}");
 }
+
+/// 200 highlights of a synthetic 400-post thread, each linked to one or two earlier
+/// ones: the layout keeps every node apart, every link from below to above (no cycle
+/// here), and the SVG holds them all.
+#[test]
+fn two_hundred_linked_highlights_lay_out_without_overlap() {
+    use threadmark_core::synthetic::{hn_algolia, Rng};
+    let mut lib = Library::open_in_memory().unwrap();
+    let json = hn_algolia(400, 21);
+    let id = lib
+        .import_bytes("synthetic.json", json.as_bytes(), SourceFormat::Hn, None)
+        .unwrap()[0];
+    let posts: Vec<(String, usize)> = lib
+        .posts(id)
+        .unwrap()
+        .into_iter()
+        .map(|p| (p.source_id, p.text.chars().count()))
+        .filter(|(_, n)| *n >= 12)
+        .take(200)
+        .collect();
+    assert_eq!(posts.len(), 200);
+    let hs: Vec<Highlight> = posts
+        .iter()
+        .enumerate()
+        .map(|(i, (post, _))| {
+            lib.highlight_span(id, post, 0, 10, Some(LABELS[i % 4]))
+                .unwrap()
+        })
+        .collect();
+    let kinds = LinkKind::ALL;
+    let mut rng = Rng::new(5);
+    let mut links = Vec::new();
+    for i in 1..hs.len() {
+        for _ in 0..1 + rng.below(2) {
+            let to = rng.below(i);
+            if let Ok(l) = lib.add_link(hs[i].id, kinds[rng.below(4)], hs[to].id) {
+                links.push(l.uuid);
+            }
+        }
+    }
+    let g = layout(&lib, id).unwrap();
+    assert_eq!(g.nodes.len(), 200);
+    assert_eq!(g.edges.len(), links.len());
+    let by: HashMap<&str, _> = g.nodes.iter().map(|n| (n.highlight.as_str(), n)).collect();
+    for e in &g.edges {
+        assert!(by[e.to.as_str()].layer < by[e.from.as_str()].layer);
+    }
+    let mut boxes: Vec<(f64, f64)> = g.nodes.iter().map(|n| (n.y, n.x)).collect();
+    boxes.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    for w in boxes.windows(2) {
+        if w[0].0 == w[1].0 {
+            assert!(
+                w[1].1 - w[0].1 >= g.node_width,
+                "nodes overlap in a row at y={}",
+                w[0].0
+            );
+        }
+    }
+    let svg = export_at(&lib, &[id], ExportFormat::Svg, EXPORTED_AT).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    assert_eq!(
+        doc.descendants()
+            .filter(|n| n.attribute("data-highlight").is_some())
+            .count(),
+        200
+    );
+    assert_eq!(
+        doc.descendants()
+            .filter(|n| n.attribute("data-link").is_some())
+            .count(),
+        links.len()
+    );
+}
