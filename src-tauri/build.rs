@@ -47,6 +47,10 @@ const COMMANDS: &[&str] = &[
     "restore_conflict",
     "take_links",
     "about",
+    "argument_graph",
+    "argument_svg",
+    "save_png",
+    "thread_overview",
 ];
 
 include!("../crates/threadmark-cli/commit.rs");

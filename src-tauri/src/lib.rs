@@ -12,9 +12,11 @@
 
 pub mod commands;
 pub mod commands_follow;
+pub mod commands_graph;
 pub mod commands_sync;
 pub mod dto;
 pub mod dto_follow;
+pub mod dto_graph;
 pub mod dto_sync;
 pub mod error;
 pub mod links;
@@ -84,6 +86,10 @@ pub fn app<R: Runtime>(builder: Builder<R>, library: LibraryState) -> Builder<R>
             commands_sync::restore_conflict,
             links::take_links,
             links::about,
+            commands_graph::argument_graph,
+            commands_graph::argument_svg,
+            commands_graph::save_png,
+            commands_graph::thread_overview,
         ])
 }
 

@@ -1,11 +1,13 @@
 // Export and backup from the window: one dialog with the format, the scope (the
 // thread being read, or the whole library) and the destination, chosen with the
 // system's save dialog (or a folder, for a library exported one file per thread);
-// below it, a backup of the whole library and a restore from one.
+// below it, a backup of the whole library and a restore from one. The argument map
+// as a picture: SVG from the core, PNG drawn by the webview from that SVG on a canvas.
 
 import { button, openModal } from "./dialogs";
 import { el } from "./dom";
 import {
+  argumentSvg,
   asCommandError,
   type ExportFormatName,
   exportThreads,
@@ -15,13 +17,15 @@ import {
   pickSavePath,
   type RestoreSummary,
   restoreBackup,
+  savePng,
   type ThreadSummary,
 } from "./ipc";
 import { parseRoute } from "./route";
 import { toast } from "./toast";
 
 interface FormatChoice {
-  name: ExportFormatName;
+  /** png is drawn here, not by the core. */
+  name: ExportFormatName | "png";
   label: string;
   hint: string;
   extension: string;
@@ -33,6 +37,8 @@ export const FORMATS: FormatChoice[] = [
   { name: "md", label: "Markdown", hint: "For Obsidian and notes: highlights, then the thread.", extension: "md", perThread: true },
   { name: "html", label: "Web page", hint: "One offline page: the thread with its highlights and notes.", extension: "html", perThread: true },
   { name: "argdown", label: "Argument map (Argdown)", hint: "Claims with the evidence and rebuttals linked to them.", extension: "argdown", perThread: true },
+  { name: "svg", label: "Argument map picture (SVG)", hint: "The argument graph: claims on top, what answers them below.", extension: "svg", perThread: true },
+  { name: "png", label: "Argument map picture (PNG)", hint: "The same graph as an image, for one thread.", extension: "png", perThread: false },
   { name: "csv", label: "Spreadsheet (CSV)", hint: "One row per highlight.", extension: "csv", perThread: false },
   { name: "w3c", label: "Web Annotation (W3C)", hint: "JSON-LD for annotation tools.", extension: "jsonld", perThread: false },
   { name: "json", label: "Backup (JSON)", hint: "Everything, to restore later.", extension: "json", perThread: false },
@@ -154,6 +160,22 @@ export async function openExport(onRestored?: () => void): Promise<void> {
     className: "dialog--export",
     onSubmit: async () => {
       const { format, library } = chosen();
+      if (format.name === "png") {
+        if (library || !current) {
+          modal.setError("A PNG picture is one thread's argument map: open the thread and choose This thread.");
+          return false;
+        }
+        const path = await pickSavePath("Export", fileName(current, "png"), { name: format.label, extensions: ["png"] });
+        if (path === null) return false;
+        try {
+          await savePng(path, await svgToPng(await argumentSvg(current.id)));
+          toast(`Exported to ${path}.`);
+          return true;
+        } catch (error) {
+          modal.setError(error instanceof Error ? error.message : asCommandError(error).message);
+          return false;
+        }
+      }
       const ids = library || !current ? [] : [current.id];
       const folder = library && format.perThread;
       const path = folder
@@ -165,7 +187,7 @@ export async function openExport(onRestored?: () => void): Promise<void> {
           );
       if (path === null) return false;
       try {
-        const written = await exportThreads(ids, format.name, path, folder);
+        const written = await exportThreads(ids, format.name as ExportFormatName, path, folder);
         toast(folder ? `Exported ${written.length} file${written.length === 1 ? "" : "s"} to ${path}.` : `Exported to ${written[0] ?? path}.`);
         return true;
       } catch (error) {
@@ -205,4 +227,26 @@ export async function openExport(onRestored?: () => void): Promise<void> {
     })();
   });
   (formatList.querySelector<HTMLInputElement>("input:checked") ?? go).focus();
+}
+
+/** Draws an SVG document on a canvas (twice its size, for sharp text) and returns
+ *  the PNG's bytes. The SVG is self-contained, so the canvas stays readable. */
+export async function svgToPng(svg: string, scale = 2): Promise<Uint8Array> {
+  const bytes = new TextEncoder().encode(svg);
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  const image = new Image();
+  image.src = `data:image/svg+xml;base64,${btoa(binary)}`;
+  await image.decode();
+  // At most 8192 pixels a side (canvases have limits).
+  scale = Math.min(scale, 8192 / Math.max(1, image.naturalWidth, image.naturalHeight));
+  const canvas = document.createElement("canvas");
+  canvas.width = Math.max(1, Math.round(image.naturalWidth * scale));
+  canvas.height = Math.max(1, Math.round(image.naturalHeight * scale));
+  const ctx = canvas.getContext("2d");
+  if (!ctx) throw new Error("The picture could not be drawn: no canvas.");
+  ctx.drawImage(image, 0, 0, canvas.width, canvas.height);
+  const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, "image/png"));
+  if (!blob) throw new Error("The picture could not be drawn as a PNG.");
+  return new Uint8Array(await blob.arrayBuffer());
 }

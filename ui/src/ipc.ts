@@ -329,7 +329,7 @@ import type { RestoreSummary } from "./bindings/RestoreSummary";
 
 export type { RestoreSummary };
 /** The export formats, by the name the core and the CLI use. */
-export type ExportFormatName = "md" | "html" | "argdown" | "csv" | "w3c" | "json";
+export type ExportFormatName = "md" | "html" | "argdown" | "svg" | "csv" | "w3c" | "json";
 
 /** Exports threads (every thread when `threads` is empty) to `path`: one file, or with
  *  `folder` one file per thread in that folder. Resolves to the files written. */
@@ -420,4 +420,33 @@ export function syncConflicts(): Promise<Conflict[]> {
 /** Makes a lost value current again; resolves to the conflict, now restored. */
 export function restoreConflict(id: number): Promise<Conflict> {
   return call<Conflict>("restore_conflict", { id });
+}
+
+// ---- Seeing a thread: the argument graph, its picture, the overview -----------------
+
+import type { GraphEdge } from "./bindings/GraphEdge";
+import type { GraphLayout } from "./bindings/GraphLayout";
+import type { GraphNode } from "./bindings/GraphNode";
+import type { ThreadOverview } from "./bindings/ThreadOverview";
+
+export type { GraphEdge, GraphLayout, GraphNode, ThreadOverview };
+
+/** The thread's argument graph as the core lays it out (the SVG export draws the same). */
+export function argumentGraph(id: number): Promise<GraphLayout> {
+  return call<GraphLayout>("argument_graph", { id });
+}
+
+/** The thread's argument graph as a standalone SVG document. */
+export function argumentSvg(id: number): Promise<string> {
+  return call<string>("argument_svg", { id });
+}
+
+/** Writes PNG bytes (drawn by the webview) to a path from the save dialog. */
+export function savePng(path: string, data: Uint8Array): Promise<void> {
+  return call<void>("save_png", { path, data: Array.from(data) });
+}
+
+/** Per post in the outline's order: time, news, quote count. */
+export function threadOverview(id: number): Promise<ThreadOverview> {
+  return call<ThreadOverview>("thread_overview", { id });
 }

@@ -123,12 +123,12 @@ enum Command {
         /// Export every thread.
         #[arg(long)]
         all: bool,
-        /// md, json, w3c (Web Annotation JSON-LD), csv, html (a standalone page) or
-        /// argdown (the argument map).
-        #[arg(long, value_parser = ["md", "json", "w3c", "csv", "html", "argdown"])]
+        /// md, json, w3c (Web Annotation JSON-LD), csv, html (a standalone page),
+        /// argdown (the argument map) or svg (the argument map as a picture).
+        #[arg(long, value_parser = ["md", "json", "w3c", "csv", "html", "argdown", "svg"])]
         format: String,
         /// Write here instead of standard output (written whole or not at all). With
-        /// --all and md, html or argdown: a folder, one file per thread.
+        /// --all and md, html, argdown or svg: a folder, one file per thread.
         #[arg(short, long, value_name = "FILE|DIR")]
         output: Option<PathBuf>,
     },
@@ -398,6 +398,11 @@ fn run(cli: Cli) -> Result<()> {
                 None if all && format == ExportFormat::Html => {
                     return Err(Error::bad_input(
                         "an HTML export is one page per thread: give the library a folder with -o DIR",
+                    ));
+                }
+                None if all && format == ExportFormat::Svg => {
+                    return Err(Error::bad_input(
+                        "an SVG export is one picture per thread: give the library a folder with -o DIR",
                     ));
                 }
                 None => out.write_all(export::export(&lib, &ids, format)?.as_bytes())?,

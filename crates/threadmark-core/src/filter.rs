@@ -12,6 +12,9 @@
 //! - `points>=N` (also `>`, `<`, `<=`, `=`) — the post's points (Reddit and Lobsters
 //!   scores, Discourse likes, a Hacker News story's points) compare so; a post whose
 //!   source gives no points never matches (nor does its negation)
+//! - `after:TIME`, `before:TIME` — written at or after, or before, TIME (UTC:
+//!   `2025-01-31`, `2025-01-31T14:00`, or unix seconds); a post without a time
+//!   matches neither (the app's timeline filters to one bar with both)
 //! - anything else, or `"a phrase"` — the post's text contains it (case-insensitive)
 //!
 //! This module decides matches only; it never changes the library.
@@ -32,6 +35,9 @@ pub enum Term {
     Edited,
     Quotes(String),
     Points(Cmp, i64),
+    /// Unix seconds.
+    After(i64),
+    Before(i64),
     Text(String),
 }
 
@@ -121,6 +127,8 @@ fn holds(term: &Term, post: &Post, op: Option<&str>, facts: &PostFacts<'_>) -> b
         Term::Edited => post.change.as_deref() == Some("edited"),
         Term::Quotes(name) => facts.quoted_authors.iter().any(|a| same(a, name)),
         Term::Points(cmp, n) => post.points.is_some_and(|p| cmp.holds(p, *n)),
+        Term::After(t) => post.created_at.is_some_and(|c| c >= *t),
+        Term::Before(t) => post.created_at.is_some_and(|c| c < *t),
         Term::Text(words) => post.text.to_lowercase().contains(words.as_str()),
     }
 }
@@ -160,6 +168,8 @@ fn parse_term(word: &str) -> std::result::Result<Term, String> {
             ("author", _) => Term::Author(value(rest)?),
             ("label", _) => Term::Label(value(rest)?),
             ("quotes", _) => Term::Quotes(value(rest)?),
+            ("after", _) => Term::After(parse_time(rest)?),
+            ("before", _) => Term::Before(parse_time(rest)?),
             ("has", "highlight" | "highlights") => Term::HasHighlight,
             ("has", other) => {
                 return Err(format!("has:{other} is unknown; has:highlight is the one"))
@@ -170,6 +180,27 @@ fn parse_term(word: &str) -> std::result::Result<Term, String> {
             _ => Term::Text(lower),
         },
     )
+}
+
+/// A time of `after:`/`before:` in unix seconds: unix seconds, or a UTC date with
+/// an optional `THH:MM` (a trailing `Z` allowed).
+fn parse_time(text: &str) -> std::result::Result<i64, String> {
+    use time::macros::format_description;
+    if let Ok(secs) = text.parse::<i64>() {
+        return Ok(secs);
+    }
+    let text = text.trim_end_matches(['Z', 'z']);
+    let bad =
+        || format!("{text:?} is not a time: write 2025-01-31, 2025-01-31T14:00 or unix seconds");
+    if let Ok(at) = time::PrimitiveDateTime::parse(
+        text,
+        format_description!("[year]-[month]-[day]T[hour]:[minute]"),
+    ) {
+        return Ok(at.assume_utc().unix_timestamp());
+    }
+    time::Date::parse(text, format_description!("[year]-[month]-[day]"))
+        .map(|d| d.midnight().assume_utc().unix_timestamp())
+        .map_err(|_| bad())
 }
 
 /// Splits on spaces, keeping `"quoted phrases"` (and `-"negated phrases"`) whole.

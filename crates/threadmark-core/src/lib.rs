@@ -40,6 +40,6 @@ pub use model::{
 pub use paths::{default_library_path, APP_IDENTIFIER};
 pub use store::{
     cjk_query, migrations, AnnotationReport, DeletedHighlight, HighlightEdit, LabelRemoval,
-    LabelSpec, Library, Link, LinkKind, NewHighlight, RestoreReport, WriteOptions, BUSY_TIMEOUT,
-    SEARCH_RANKED,
+    LabelSpec, Library, Link, LinkKind, NewHighlight, PostOverview, RestoreReport, WriteOptions,
+    BUSY_TIMEOUT, SEARCH_RANKED,
 };

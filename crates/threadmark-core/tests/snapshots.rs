@@ -1,4 +1,4 @@
-//! Snapshot tests of the text exports (Markdown, CSV, Argdown, HTML, JSON) on the
+//! Snapshot tests of the text exports (Markdown, CSV, Argdown, HTML, SVG, JSON) on the
 //! seed and on a Hacker News corpus thread, with highlights and links made the same
 //! way every run. The expected files are `tests/snapshots/*`; what changes from run
 //! to run (highlight, link and thread uuids, import and highlight times, the export
@@ -118,6 +118,7 @@ fn check(name: &str, lib: &Library, id: i64) {
         ExportFormat::Csv,
         ExportFormat::Argdown,
         ExportFormat::Html,
+        ExportFormat::Svg,
         ExportFormat::Json,
     ] {
         let got = normalized(lib, id, format);

@@ -15,6 +15,7 @@ mod export;
 mod fetch;
 mod follow;
 mod fuzz_smoke;
+mod graph;
 mod hn;
 mod hn_fast;
 mod hn_json;

@@ -131,6 +131,11 @@ fn the_only_capability_grants_exactly_the_app_commands() {
         // threadmark:// links waiting for the window, and the About's version.
         "allow-take-links",
         "allow-about",
+        // The argument graph and its SVG, the PNG drawn from it, the thread overview.
+        "allow-argument-graph",
+        "allow-argument-svg",
+        "allow-save-png",
+        "allow-thread-overview",
         // The open and save dialogs only: no message or ask dialogs.
         "dialog:allow-open",
         "dialog:allow-save",

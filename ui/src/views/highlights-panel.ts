@@ -1,11 +1,13 @@
 // The side panel of a thread (key h): its highlights in thread order, filtered by
 // label and tag, each jumping to its place; the links of each; an Orphans section
 // (highlights whose text is gone: quote and note, with Re-attach and Delete); and
-// the argument map (key m), highlights grouped under the claims they are linked to.
+// the argument map (key m), highlights grouped under the claims they are linked to,
+// as a list or as a graph (views/argument-graph.ts; key g in the map switches).
 
 import { el } from "../dom";
 import { type Session, LINK_KINDS, attachHighlighting, dot, noteBlock, short } from "../highlighting";
 import type { Highlight } from "../ipc";
+import { type GraphView, argumentGraphView } from "./argument-graph";
 import { openLabelsEditor } from "./labels";
 
 type Tab = "list" | "map";
@@ -22,6 +24,9 @@ export function highlightsPanel(session: Session, onClose: () => HTMLElement | n
   const labelFilter = new Set<string>();
   let tagFilter = "";
   let tab: Tab = "list";
+  /** The argument map as a list or a graph; the graph view is made once, when first shown. */
+  let mapView: "list" | "graph" = localStorage.getItem("threadmark.mapView") === "graph" ? "graph" : "list";
+  let graph: GraphView | null = null;
   const root = el("aside", { class: "hl-panel", "aria-label": "Highlights", hidden: true });
   const body = el("div", { class: "hl-panel-body", role: "tabpanel", id: "hl-panel-body", tabindex: 0 });
   const tabs = el("div", { class: "hl-panel-tabs", role: "tablist", "aria-label": "Highlights panel" });
@@ -81,7 +86,34 @@ export function highlightsPanel(session: Session, onClose: () => HTMLElement | n
       b.tabIndex = tab === which ? 0 : -1;
     });
     body.setAttribute("aria-labelledby", `hl-tab-${tab}`);
-    body.replaceChildren(...(tab === "list" ? list() : map()));
+    const showGraph = tab === "map" && mapView === "graph";
+    root.classList.toggle("hl-panel--graph", showGraph);
+    if (showGraph && root.contains(document.activeElement) && graph?.root.contains(document.activeElement)) return;
+    body.replaceChildren(...(tab === "list" ? list() : [views(), ...(showGraph ? [graphView()] : map())]));
+  }
+
+  /** List or Graph, for the argument map. */
+  function views(): HTMLElement {
+    const make = (which: "list" | "graph", text: string) => {
+      const b = el("button", { type: "button", class: `hl-chip${mapView === which ? " hl-chip--on" : ""}`, "aria-pressed": String(mapView === which), "data-map-view": which }, text);
+      b.addEventListener("click", () => {
+        setMapView(which);
+        body.querySelector<HTMLElement>(`[data-map-view="${which}"]`)?.focus();
+      });
+      return b;
+    };
+    return el("div", { class: "map-views", role: "group", "aria-label": "Show the argument map as" }, make("list", "List"), make("graph", "Graph"));
+  }
+
+  function setMapView(which: "list" | "graph"): void {
+    mapView = which;
+    localStorage.setItem("threadmark.mapView", which);
+    draw();
+  }
+
+  function graphView(): HTMLElement {
+    graph ??= argumentGraphView(session);
+    return graph.root;
   }
 
   function item(h: Highlight, extra: (Node | null)[] = []): HTMLElement {
@@ -214,6 +246,16 @@ export function highlightsPanel(session: Session, onClose: () => HTMLElement | n
   }
 
   const stop = session.onChange(draw);
+  // In the map, g switches between the list and the graph (and focuses the graph).
+  root.addEventListener("keydown", (event) => {
+    if (event.key !== "g" || tab !== "map" || event.ctrlKey || event.metaKey || event.altKey) return;
+    const target = event.target;
+    if (target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) return;
+    event.preventDefault();
+    event.stopPropagation();
+    setMapView(mapView === "graph" ? "list" : "graph");
+    if (mapView === "graph") graph?.focus();
+  });
   const panel: Panel = {
     root,
     toggle(which) {
@@ -243,6 +285,7 @@ export function highlightsPanel(session: Session, onClose: () => HTMLElement | n
     isOpen: () => !root.hidden,
     leave() {
       stop();
+      graph?.leave();
       document.body.classList.remove("hl-panel-open");
       root.remove();
     },

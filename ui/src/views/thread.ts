@@ -33,6 +33,7 @@ import { type PostContext, renderPending, renderPost, showCollapsed } from "./po
 import { threadHighlighting } from "./highlights-panel";
 import { threadQuoting } from "./quote";
 import { threadFollowing } from "../following";
+import { threadPictures } from "./thread-overview";
 import type { View } from "./view";
 
 /** Posts fetched per call: the first screen of a thread needs one page. */
@@ -559,6 +560,33 @@ export async function threadView(
   );
   filter.root.before(people.root);
 
+  // The thread map beside the thread, the timeline beside the participants.
+  const pictures = threadPictures(
+    thread.id,
+    outline,
+    {
+      onScreen: () => {
+        const first = postOnScreen();
+        const item = virtualizer.getVirtualItemForOffset(window.scrollY + window.innerHeight - SCROLL_PADDING_BOTTOM);
+        const last = item ? (rows[item.index] ?? first) : first;
+        return [first, Math.max(first, last)];
+      },
+      moveTo: (index, focus) => {
+        // The nearest shown post at or after it (collapsed or filtered posts are not shown).
+        let row = -1;
+        for (let i = index; i < total && row < 0; i++) row = rowOf[i] ?? -1;
+        for (let i = index; i >= 0 && row < 0; i--) row = rowOf[i] ?? -1;
+        const shown = rows[row];
+        if (shown === undefined) return;
+        if (focus) focusPost(shown, "start");
+        else virtualizer.scrollToIndex(row, { align: "start" });
+      },
+    },
+    (query) => filter.set(query),
+  );
+  people.root.after(pictures.timeline);
+  root.append(pictures.map);
+
   /** Draws every drawn post again (a filter or find changed what each shows). */
   function redrawAll(): void {
     for (const entry of rendered.values()) entry.item.remove();
@@ -767,6 +795,7 @@ export async function threadView(
       document.removeEventListener("keydown", onFindKey, true);
       find.leave();
       people.leave();
+      pictures.leave();
       filter.leave();
       selecting.leave();
       highlighting.leave();

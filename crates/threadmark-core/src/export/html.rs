@@ -55,6 +55,8 @@ h2 { font-size: 1.15rem; line-height: 28px; margin: 2rem 0 .6rem; }
 .thread, .replies { list-style: none; margin: 0; padding: 0; }
 .replies { margin-left: .55rem; padding-left: .9rem; border-left: 2px solid var(--rail); }
 .post { margin: .9rem 0 0; }
+.argmap-scroll { overflow: auto; max-height: 80vh; border: 1px solid var(--rail); border-radius: 6px; }
+.argmap-scroll svg { display: block; max-width: none; }
 .post-head { margin: 0 0 .15rem; }
 .author { color: var(--fg); font-weight: 600; }
 .op { font-size: .7rem; font-weight: 700; border: 1px solid currentColor; border-radius: 3px; padding: 0 .25em; margin-left: .3em; }
@@ -366,6 +368,16 @@ pub fn thread_html(lib: &Library, thread_id: i64, exported_at: i64) -> Result<St
             out.push_str("</li>\n");
         }
         out.push_str("</ol>\n</section>\n");
+    }
+
+    // The argument map as a picture, when the highlights are linked.
+    if !lib.links(thread_id)?.is_empty() {
+        let graph = super::graph::layout(lib, thread_id)?;
+        out.push_str(
+            "<section class=\"argmap\">\n<h2>Argument map</h2>\n<div class=\"argmap-scroll\">\n",
+        );
+        out.push_str(&super::svg::svg_element(&graph, &thread.title));
+        out.push_str("</div>\n</section>\n");
     }
 
     out.push_str("<main>\n<h2>Thread</h2>\n<ol class=\"thread\">\n");

@@ -1,5 +1,6 @@
 //! Exports of threads: Markdown (Obsidian-friendly), a JSON backup, W3C Web
-//! Annotation JSON-LD, CSV, a standalone HTML page and an Argdown argument map.
+//! Annotation JSON-LD, CSV, a standalone HTML page, an Argdown argument map and the
+//! argument map as a standalone SVG picture (`graph.rs` lays it out, `svg.rs` draws it).
 //!
 //! Exports read only from the library; they never change it. Text from threads is
 //! always written as text: escaped for the format (HTML, Markdown, Argdown) or as a
@@ -11,8 +12,11 @@ use time::OffsetDateTime;
 
 pub mod argdown;
 mod csv;
+pub mod graph;
 pub mod html;
+mod layers;
 pub mod markdown;
+pub mod svg;
 pub mod vault;
 mod w3c;
 
@@ -38,6 +42,7 @@ pub enum ExportFormat {
     Csv,
     Html,
     Argdown,
+    Svg,
 }
 
 impl ExportFormat {
@@ -50,17 +55,19 @@ impl ExportFormat {
             "csv" => Ok(ExportFormat::Csv),
             "html" => Ok(ExportFormat::Html),
             "argdown" | "ad" => Ok(ExportFormat::Argdown),
+            "svg" => Ok(ExportFormat::Svg),
             other => Err(Error::new(
                 crate::ErrorKind::Unsupported,
                 format!(
-                    "unknown export format {other:?}; this build exports md, json, w3c, csv, html and argdown"
+                    "unknown export format {other:?}; this build exports md, json, w3c, csv, html, argdown and svg"
                 ),
             )),
         }
     }
 
     /// Every format's `--format` name.
-    pub const NAMES: &'static [&'static str] = &["md", "json", "w3c", "csv", "html", "argdown"];
+    pub const NAMES: &'static [&'static str] =
+        &["md", "json", "w3c", "csv", "html", "argdown", "svg"];
 
     /// The file extension of the format.
     pub fn extension(self) -> &'static str {
@@ -71,6 +78,7 @@ impl ExportFormat {
             ExportFormat::Csv => "csv",
             ExportFormat::Html => "html",
             ExportFormat::Argdown => "argdown",
+            ExportFormat::Svg => "svg",
         }
     }
 
@@ -78,7 +86,7 @@ impl ExportFormat {
     pub fn per_thread(self) -> bool {
         matches!(
             self,
-            ExportFormat::Markdown | ExportFormat::Html | ExportFormat::Argdown
+            ExportFormat::Markdown | ExportFormat::Html | ExportFormat::Argdown | ExportFormat::Svg
         )
     }
 }
@@ -149,6 +157,12 @@ pub fn export_at(
             [one] => html::thread_html(lib, *one, exported_at),
             _ => Err(Error::bad_input(
                 "an HTML export is one page per thread: export one thread, or the library as a folder",
+            )),
+        },
+        ExportFormat::Svg => match threads {
+            [one] => svg::svg(lib, *one),
+            _ => Err(Error::bad_input(
+                "an SVG export is one picture per thread: export one thread, or the library as a folder",
             )),
         },
         ExportFormat::Argdown => argdown::argdown(lib, threads, &attachments(lib, threads)?, exported_at),
@@ -386,7 +400,7 @@ pub fn file_name(thread: &crate::model::ThreadSummary, format: ExportFormat) -> 
     }
 }
 
-/// One file per thread for a folder export (Markdown, HTML, Argdown): `(name, text)`.
+/// One file per thread for a folder export (Markdown, HTML, Argdown, SVG): `(name, text)`.
 pub fn export_files(
     lib: &Library,
     threads: &[i64],

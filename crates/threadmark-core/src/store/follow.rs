@@ -84,7 +84,7 @@ impl std::fmt::Display for RefreshReport {
 }
 
 /// The condition (on `p`, posts, and `r`, its read row) of a post that is news.
-const IS_NEWS: &str = "p.deleted = 0 AND (p.arrived = 1 OR p.revision > 0)
+pub(super) const IS_NEWS: &str = "p.deleted = 0 AND (p.arrived = 1 OR p.revision > 0)
     AND ((r.post_source IS NULL AND p.arrived = 1) OR r.revision < p.revision)";
 
 /// The address a thread of `source` with `source_key` can be fetched from, when

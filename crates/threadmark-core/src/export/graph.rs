@@ -1,0 +1,256 @@
+//! The argument map as a layered graph: each highlight of a thread a node, each link
+//! an edge, placed so that what is answered sits above what answers it (a link reads
+//! *from* `kind` *to*: the `to` highlight is drawn higher). The app draws this layout
+//! and [`super::svg`] writes it as a standalone SVG, so both show the same picture.
+//!
+//! The layout is a small Sugiyama-style one, enough for a few hundred nodes:
+//! 1. cycles are broken by reversing the links that close one in a depth-first walk
+//!    (only for placing: the edge keeps its direction);
+//! 2. layers by longest path: a highlight that answers nothing is on layer 0, any
+//!    other one layer below the lowest highlight it answers; a link that spans more
+//!    than one layer passes through a point on each layer between;
+//! 3. order inside a layer starts as thread order (post position, then offset) and
+//!    is improved by barycentre sweeps down and up;
+//! 4. horizontal places: each node pulled towards the mean of its neighbours' places,
+//!    overlaps then pushed apart keeping the order.
+//!
+//! Highlights that take part in no link are laid out below the graph in a grid
+//! ("Not linked"), and orphaned highlights (their words no longer found in the
+//! thread) apart from everything, in a last grid, marked as orphaned.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use super::permalink;
+use crate::error::Result;
+use crate::store::Library;
+
+/// A node's size and the gaps between nodes and layers, in SVG user units.
+pub const NODE_W: f64 = 210.0;
+pub const NODE_H: f64 = 72.0;
+const GAP_X: f64 = 36.0;
+const GAP_Y: f64 = 84.0;
+const MARGIN: f64 = 24.0;
+/// Height of a section heading ("Not linked", "Orphaned").
+const HEADING: f64 = 34.0;
+/// How many nodes a row of the grids holds.
+const GRID_COLUMNS: usize = 5;
+/// How many words of a highlight its node shows.
+const FIRST_WORDS: usize = 9;
+
+/// Where a node is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Section {
+    /// In the layered graph.
+    Graph,
+    /// A highlight in no link.
+    Unlinked,
+    /// An orphaned highlight.
+    Orphaned,
+}
+
+/// A highlight in the graph. `x`, `y` are its top-left corner.
+#[derive(Debug, Clone, Serialize)]
+pub struct GraphNode {
+    /// The highlight's uuid.
+    pub highlight: String,
+    /// The post's source id.
+    pub post: String,
+    pub label: Option<String>,
+    /// `#rrggbb`, the label's colour (None without a label).
+    pub color: Option<String>,
+    /// The highlight's first words (an ellipsis when there were more).
+    pub words: String,
+    pub author: String,
+    pub permalink: String,
+    pub section: Section,
+    /// The layer in the graph (0 at the top); 0 outside the graph.
+    pub layer: usize,
+    pub x: f64,
+    pub y: f64,
+}
+
+/// A link in the graph, drawn through `points` (from the `from` node's top edge to
+/// the `to` node's bottom edge when `to` is above, as it is unless a cycle was cut).
+#[derive(Debug, Clone, Serialize)]
+pub struct GraphEdge {
+    /// The link's uuid.
+    pub link: String,
+    /// Highlight uuids.
+    pub from: String,
+    pub to: String,
+    /// `supports`, `rebuts`, `answers` or `qualifies`.
+    pub kind: String,
+    pub points: Vec<(f64, f64)>,
+}
+
+/// A whole layout; `width` and `height` hold every node.
+#[derive(Debug, Clone, Serialize)]
+pub struct GraphLayout {
+    pub width: f64,
+    pub height: f64,
+    pub node_width: f64,
+    pub node_height: f64,
+    pub nodes: Vec<GraphNode>,
+    pub edges: Vec<GraphEdge>,
+    /// Top of the "Not linked" and "Orphaned" grids (None when empty).
+    pub unlinked_top: Option<f64>,
+    pub orphaned_top: Option<f64>,
+}
+
+/// The first `n` words of a text, with an ellipsis when it had more.
+pub fn first_words(text: &str, n: usize) -> String {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let mut out = words.iter().take(n).copied().collect::<Vec<_>>().join(" ");
+    if words.len() > n {
+        out.push('…');
+    }
+    out
+}
+
+/// The graph of a thread's highlights and links.
+pub fn layout(lib: &Library, thread_id: i64) -> Result<GraphLayout> {
+    let thread = lib.thread(thread_id)?;
+    let outline = lib.outline(thread_id)?;
+    let place: HashMap<&str, (usize, &str)> = outline
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.source_id.as_str(), (i, p.author.as_deref().unwrap_or(""))))
+        .collect();
+    let colors: HashMap<String, String> = lib
+        .labels()?
+        .into_iter()
+        .map(|l| (l.name, l.color))
+        .collect();
+    let mut highlights = lib.highlights(thread_id)?;
+    highlights.sort_by_key(|h| {
+        let at = place.get(h.post.as_str()).map_or(usize::MAX, |p| p.0);
+        (at, h.start, h.id)
+    });
+    let index: HashMap<i64, usize> = highlights
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (h.id, i))
+        .collect();
+    let uuid_of = |id: i64| index.get(&id).map(|&i| highlights[i].uuid.clone());
+    let links: Vec<_> = lib
+        .links(thread_id)?
+        .into_iter()
+        .filter(|l| index.contains_key(&l.from) && index.contains_key(&l.to) && l.from != l.to)
+        .collect();
+
+    let orphaned: Vec<bool> = highlights.iter().map(|h| h.state == "orphaned").collect();
+    let mut linked = vec![false; highlights.len()];
+    // Links between two highlights of the graph, as (from, to) node indices.
+    let mut graph_edges: Vec<(usize, usize)> = Vec::new();
+    for l in &links {
+        let (f, t) = (index[&l.from], index[&l.to]);
+        if !orphaned[f] && !orphaned[t] {
+            linked[f] = true;
+            linked[t] = true;
+            graph_edges.push((f, t));
+        }
+    }
+    let mut nodes: Vec<GraphNode> = highlights
+        .iter()
+        .enumerate()
+        .map(|(i, h)| GraphNode {
+            highlight: h.uuid.clone(),
+            post: h.post.clone(),
+            label: h.label.clone(),
+            color: h.label.as_ref().and_then(|l| colors.get(l).cloned()),
+            words: first_words(&h.exact, FIRST_WORDS),
+            author: place
+                .get(h.post.as_str())
+                .map_or_else(String::new, |p| p.1.to_string()),
+            permalink: permalink(&thread, &h.post),
+            section: if orphaned[i] {
+                Section::Orphaned
+            } else if linked[i] {
+                Section::Graph
+            } else {
+                Section::Unlinked
+            },
+            layer: 0,
+            x: 0.0,
+            y: 0.0,
+        })
+        .collect();
+
+    let graph: Vec<usize> = (0..nodes.len()).filter(|&i| linked[i]).collect();
+    let placed = super::layers::place(&graph, &graph_edges, NODE_W, NODE_H, GAP_X, GAP_Y);
+    let mut width = 2.0 * MARGIN + NODE_W;
+    let mut bottom = MARGIN;
+    for (&i, p) in &placed.nodes {
+        nodes[i].layer = p.layer;
+        nodes[i].x = MARGIN + p.x;
+        nodes[i].y = MARGIN + p.y;
+        bottom = bottom.max(nodes[i].y + NODE_H);
+        width = width.max(nodes[i].x + NODE_W + MARGIN);
+    }
+    let edges: Vec<GraphEdge> = links
+        .iter()
+        .map(|l| {
+            let (f, t) = (index[&l.from], index[&l.to]);
+            let points = match placed.routes.get(&(f, t)) {
+                Some(route) => route
+                    .iter()
+                    .map(|&(x, y)| (x + MARGIN, y + MARGIN))
+                    .collect(),
+                None => Vec::new(),
+            };
+            GraphEdge {
+                link: l.uuid.clone(),
+                from: uuid_of(l.from).unwrap_or_default(),
+                to: uuid_of(l.to).unwrap_or_default(),
+                kind: l.kind.as_str().to_string(),
+                points,
+            }
+        })
+        .collect();
+
+    // The two grids below the graph.
+    let mut grid = |section: Section, top: &mut f64| -> Option<f64> {
+        let members: Vec<usize> = (0..nodes.len())
+            .filter(|&i| nodes[i].section == section)
+            .collect();
+        if members.is_empty() {
+            return None;
+        }
+        let start = *top + if *top > MARGIN { GAP_Y / 2.0 } else { 0.0 };
+        for (k, &i) in members.iter().enumerate() {
+            let (row, col) = (k / GRID_COLUMNS, k % GRID_COLUMNS);
+            nodes[i].x = MARGIN + col as f64 * (NODE_W + GAP_X);
+            nodes[i].y = start + HEADING + row as f64 * (NODE_H + GAP_X / 2.0);
+            *top = nodes[i].y + NODE_H;
+            width = width.max(nodes[i].x + NODE_W + MARGIN);
+        }
+        Some(start)
+    };
+    let mut top = bottom;
+    let unlinked_top = grid(Section::Unlinked, &mut top);
+    let orphaned_top = grid(Section::Orphaned, &mut top);
+    // An edge to or from an orphan is drawn straight between the two nodes.
+    let mut edges = edges;
+    for e in edges.iter_mut().filter(|e| e.points.is_empty()) {
+        let find = |u: &str| nodes.iter().find(|n| n.highlight == u);
+        if let (Some(a), Some(b)) = (find(&e.from), find(&e.to)) {
+            e.points = vec![
+                (a.x + NODE_W / 2.0, a.y),
+                (b.x + NODE_W / 2.0, b.y + NODE_H),
+            ];
+        }
+    }
+    Ok(GraphLayout {
+        width,
+        height: top + MARGIN,
+        node_width: NODE_W,
+        node_height: NODE_H,
+        nodes,
+        edges,
+        unlinked_top,
+        orphaned_top,
+    })
+}
