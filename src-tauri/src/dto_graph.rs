@@ -37,6 +37,8 @@ pub struct GraphEdge {
     #[ts(type = "\"supports\" | \"rebuts\" | \"answers\" | \"qualifies\"")]
     pub kind: String,
     pub points: Vec<[f64; 2]>,
+    /// Where the kind is written (the text's baseline middle), clear of other labels.
+    pub label: [f64; 2],
 }
 
 /// The argument graph of a thread, laid out by the core (the SVG export draws the same).
@@ -92,6 +94,7 @@ impl From<threadmark_core::export::graph::GraphLayout> for GraphLayout {
                     to: e.to,
                     kind: e.kind,
                     points: e.points.into_iter().map(|(x, y)| [x, y]).collect(),
+                    label: [e.label.0, e.label.1],
                 })
                 .collect(),
             unlinked_top: g.unlinked_top,

@@ -103,7 +103,8 @@ function mockTauri(data) {
     const edges = data.links.map((l) => {
       const a = at.get(byId.get(l.from).uuid);
       const b = at.get(byId.get(l.to).uuid);
-      return { link: l.uuid, from: a.highlight, to: b.highlight, kind: l.kind, points: [[a.x + W / 2, a.y], [b.x + W / 2, b.y + H]] };
+      const points = [[a.x + W / 2, a.y], [b.x + W / 2, b.y + H]];
+      return { link: l.uuid, from: a.highlight, to: b.highlight, kind: l.kind, points, label: [(points[0][0] + points[1][0]) / 2, (points[0][1] + points[1][1]) / 2 + 4] };
     });
     return { width: 24 * 2 + 3 * 246, height: bottom + 34 + H + 24, nodeWidth: W, nodeHeight: H, nodes, edges, unlinkedTop: rest.length ? bottom : null, orphanedTop: null };
   }

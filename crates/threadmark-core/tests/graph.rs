@@ -181,6 +181,16 @@ fn check_layout(g: &GraphLayout, hs: &[Highlight], links: &[String]) {
         long.points.len(),
         by_uuid[hs[8].uuid.as_str()].layer - by_uuid[hs[4].uuid.as_str()].layer + 1
     );
+    // No two edge labels are written over each other (the cycle's two links run
+    // side by side): boxes of 6.5 px a character, a 13 px line.
+    for (i, a) in g.edges.iter().enumerate() {
+        for b in &g.edges[i + 1..] {
+            let half = (6.5 * (a.kind.len() + b.kind.len()) as f64 + 12.0) / 2.0;
+            let apart =
+                (a.label.0 - b.label.0).abs() >= half || (a.label.1 - b.label.1).abs() >= 13.0;
+            assert!(apart, "labels of {} and {} overlap", a.link, b.link);
+        }
+    }
     // No two nodes overlap, and all are inside the picture.
     for (i, a) in g.nodes.iter().enumerate() {
         assert!(a.x >= 0.0 && a.y >= 0.0);

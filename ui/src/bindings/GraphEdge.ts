@@ -7,4 +7,8 @@ export type GraphEdge = {
 /**
  * The link's uuid.
  */
-link: string, from: string, to: string, kind: "supports" | "rebuts" | "answers" | "qualifies", points: Array<[number, number]>, };
+link: string, from: string, to: string, kind: "supports" | "rebuts" | "answers" | "qualifies", points: Array<[number, number]>, 
+/**
+ * Where the kind is written (the text's baseline middle), clear of other labels.
+ */
+label: [number, number], };

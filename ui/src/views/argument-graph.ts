@@ -148,9 +148,7 @@ export function argumentGraphView(session: Session): GraphView {
     const kind = KIND_CLASS.includes(e.kind) ? e.kind : "qualifies";
     const group = svg("g", { class: `graph-edge graph-edge--${kind}`, "data-link": e.link, "data-from": e.from, "data-to": e.to, "aria-hidden": "true" }, svg("path", { d, "marker-end": `url(#graph-arrow-${kind})` }));
     if (e.points.length >= 2) {
-      const i = Math.floor((e.points.length - 1) / 2);
-      const [a, b] = [e.points[i]!, e.points[i + 1]!];
-      group.append(svg("text", { x: (a[0] + b[0]) / 2, y: (a[1] + b[1]) / 2 + 4, "text-anchor": "middle" }, e.kind));
+      group.append(svg("text", { x: e.label[0], y: e.label[1], "text-anchor": "middle" }, e.kind));
     }
     void g;
     return group;

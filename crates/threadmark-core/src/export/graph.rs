@@ -84,6 +84,10 @@ pub struct GraphEdge {
     /// `supports`, `rebuts`, `answers` or `qualifies`.
     pub kind: String,
     pub points: Vec<(f64, f64)>,
+    /// Where the kind is written: the middle of the middle segment, moved down
+    /// until it clears the labels placed before it (two links between the same
+    /// highlights, one each way, would otherwise write over each other).
+    pub label: (f64, f64),
 }
 
 /// A whole layout; `width` and `height` hold every node.
@@ -98,6 +102,33 @@ pub struct GraphLayout {
     /// Top of the "Not linked" and "Orphaned" grids (None when empty).
     pub unlinked_top: Option<f64>,
     pub orphaned_top: Option<f64>,
+}
+
+/// Where an edge's label goes (its baseline's middle): the middle of the route's
+/// middle segment, moved down a line at a time while it overlaps a label in
+/// `placed` (estimated at 6.5 px a character, 13 px a line), which it joins.
+fn label_point(points: &[(f64, f64)], kind: &str, placed: &mut Vec<(f64, f64, f64)>) -> (f64, f64) {
+    const LINE: f64 = 13.0;
+    let width = 6.5 * kind.chars().count() as f64 + 6.0;
+    let (mut x, mut y) = match points.len() {
+        0 => (0.0, 0.0),
+        1 => points[0],
+        n => {
+            let (a, b) = (points[(n - 1) / 2], points[(n - 1) / 2 + 1]);
+            ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0 + 4.0)
+        }
+    };
+    let overlaps = |x: f64, y: f64, placed: &[(f64, f64, f64)]| {
+        placed
+            .iter()
+            .any(|&(px, py, pw)| (x - px).abs() < (width + pw) / 2.0 && (y - py).abs() < LINE)
+    };
+    while overlaps(x, y, placed) {
+        y += LINE;
+    }
+    x = (x * 10.0).round() / 10.0;
+    placed.push((x, y, width));
+    (x, y)
 }
 
 /// The first `n` words of a text, with an ellipsis when it had more.
@@ -190,6 +221,7 @@ pub fn layout(lib: &Library, thread_id: i64) -> Result<GraphLayout> {
         bottom = bottom.max(nodes[i].y + NODE_H);
         width = width.max(nodes[i].x + NODE_W + MARGIN);
     }
+    let mut placed_labels: Vec<(f64, f64, f64)> = Vec::new(); // (x, y, width)
     let edges: Vec<GraphEdge> = links
         .iter()
         .map(|l| {
@@ -201,12 +233,15 @@ pub fn layout(lib: &Library, thread_id: i64) -> Result<GraphLayout> {
                     .collect(),
                 None => Vec::new(),
             };
+            let kind = l.kind.as_str().to_string();
+            let label = label_point(&points, &kind, &mut placed_labels);
             GraphEdge {
                 link: l.uuid.clone(),
                 from: uuid_of(l.from).unwrap_or_default(),
                 to: uuid_of(l.to).unwrap_or_default(),
-                kind: l.kind.as_str().to_string(),
+                kind,
                 points,
+                label,
             }
         })
         .collect();

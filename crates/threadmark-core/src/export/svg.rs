@@ -166,7 +166,8 @@ pub fn svg_element(g: &GraphLayout, title: &str) -> String {
             xml_escape(&e.to),
             d.join(" ")
         );
-        if let Some((x, y)) = label_point(&e.points) {
+        if e.points.len() >= 2 {
+            let (x, y) = e.label;
             let _ = write!(
                 out,
                 "<text x=\"{x:.1}\" y=\"{y:.1}\" text-anchor=\"middle\" fill=\"{color}\">{kind}</text>"
@@ -236,16 +237,6 @@ pub fn svg_element(g: &GraphLayout, title: &str) -> String {
     }
     out.push_str("</g>\n</svg>\n");
     out
-}
-
-/// Where an edge's label goes: the middle of its middle segment.
-fn label_point(points: &[(f64, f64)]) -> Option<(f64, f64)> {
-    if points.len() < 2 {
-        return None;
-    }
-    let i = (points.len() - 1) / 2;
-    let (a, b) = (points[i], points[i + 1]);
-    Some(((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0 + 4.0))
 }
 
 fn is_hex_color(c: &str) -> bool {
