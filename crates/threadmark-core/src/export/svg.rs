@@ -1,6 +1,6 @@
 //! The argument map as a standalone SVG: the layout of [`super::graph`] drawn with
 //! no script, no font, no stylesheet or image from elsewhere; the only links are the
-//! highlights' permalinks (each node is a link to its post). Every node carries
+//! highlights' web permalinks (a node whose post has one links to it). Every node carries
 //! `data-highlight="<highlight uuid>"` and every edge `data-link="<link uuid>"`
 //! (with `data-from`, `data-to` and `data-kind`), so other tools can read the map.
 //! Light and dark come from `prefers-color-scheme`. The same `<svg>` element, without
@@ -186,13 +186,18 @@ pub fn svg_element(g: &GraphLayout, title: &str) -> String {
         let color = n.color.as_deref().filter(|c| is_hex_color(c));
         let _ = write!(
             out,
-            "<g class=\"{class}\" data-highlight=\"{}\" data-post=\"{}\" transform=\"translate({:.1} {:.1})\"><a href=\"{}\">",
+            "<g class=\"{class}\" data-highlight=\"{}\" data-post=\"{}\" transform=\"translate({:.1} {:.1})\">",
             xml_escape(&n.highlight),
             xml_escape(&n.post),
             n.x,
             n.y,
-            xml_escape(&n.permalink)
         );
+        // Only a web permalink is a link: a thread without one (a text dump, mail)
+        // names its posts `urn:threadmark:…`, which nothing opens.
+        let linked = n.permalink.starts_with("https://") || n.permalink.starts_with("http://");
+        if linked {
+            let _ = write!(out, "<a href=\"{}\">", xml_escape(&n.permalink));
+        }
         let _ = write!(
             out,
             "<rect class=\"tm-card\" width=\"{}\" height=\"{}\" rx=\"6\"/>",
@@ -233,7 +238,7 @@ pub fn svg_element(g: &GraphLayout, title: &str) -> String {
             g.node_height - 8.0,
             xml_escape(&author)
         );
-        out.push_str("</a></g>\n");
+        out.push_str(if linked { "</a></g>\n" } else { "</g>\n" });
     }
     out.push_str("</g>\n</svg>\n");
     out
