@@ -20,6 +20,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { after, before, test } from "node:test";
 import { chromium } from "playwright-core";
+import { remote } from "webdriverio";
 import { appSession } from "../session.mjs";
 
 const application = process.env.E2E_APP;
@@ -264,6 +265,36 @@ test("the SVG export holds every highlight and link in WebKit and in Chromium", 
       await page.screenshot({ path: screenshot.replace(/(\.png)?$/, `-graph-svg-${which}-chromium.png`) });
     } finally {
       await chrome.close();
+    }
+    // WebKitGTK's own browser (MiniBrowser, as a user's WebKit would) opens the file too.
+    const mini = await remote({
+      hostname: "127.0.0.1",
+      port: Number(process.env.E2E_WEBKIT_PORT || 4446),
+      logLevel: "warn",
+      connectionRetryCount: 3,
+      capabilities: {
+        "wdio:enforceWebDriverClassic": true,
+        "webkitgtk:browserOptions": {
+          binary: process.env.E2E_MINIBROWSER || "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser",
+          args: ["--automation"],
+        },
+      },
+    });
+    try {
+      await mini.url(pathToFileURL(file).href);
+      const seen = await mini.execute(() => ({
+        nodes: [...document.querySelectorAll("[data-highlight]")].map((n) => n.getAttribute("data-highlight")),
+        edges: [...document.querySelectorAll("[data-link]")].map((n) => n.getAttribute("data-link")),
+        drawn: [...document.querySelectorAll("[data-highlight]")].every((n) => n.getBoundingClientRect().width > 100),
+        scripts: document.querySelectorAll("script").length,
+      }));
+      for (const u of made[which]) assert.ok(seen.nodes.includes(u), `MiniBrowser: node ${u}`);
+      for (const l of linked[which]) assert.ok(seen.edges.includes(l), `MiniBrowser: edge ${l}`);
+      assert.ok(seen.drawn, "MiniBrowser drew every node");
+      assert.equal(seen.scripts, 0);
+      await mini.saveScreenshot(screenshot.replace(/(\.png)?$/, `-graph-svg-${which}-minibrowser.png`));
+    } finally {
+      await mini.deleteSession().catch(() => {});
     }
   }
 });
