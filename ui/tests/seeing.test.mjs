@@ -224,9 +224,13 @@ describe("argument graph", () => {
       await page.keyboard.press("Enter");
       await page.waitForFunction(() => document.activeElement?.closest?.(".post")?.getAttribute("data-post-id") === "14");
       // Zoom keys change the scale; 0 fits the whole graph.
+      // (The graph may be drawn again after Enter: focus the node that is there, wait
+      // until it holds the focus, and give the zoom its frame.)
       await page.locator('.graph-node[data-highlight="uuid-4"]').focus();
+      await page.waitForFunction(() => document.activeElement?.getAttribute?.("data-highlight") === "uuid-4");
       const before = await page.locator(".graph-world").getAttribute("transform");
       await page.keyboard.press("+");
+      await page.waitForFunction((was) => document.querySelector(".graph-world")?.getAttribute("transform") !== was, before, { timeout: 5_000 });
       assert.notEqual(await page.locator(".graph-world").getAttribute("transform"), before);
       assert.deepEqual(problems, []);
       await close();
