@@ -288,23 +288,33 @@ fn apply_field(tx: &Transaction<'_>, rec: &Record, deleted: &mut Deleted) -> Res
         }
     }
     if !deleting {
-        if let Some(tomb) = deleted.tombstone(tx, &rec.k, &rec.id)? {
-            if unseen(&tomb.value, &rec.f, &rec.s, false) {
-                a.conflicts += conflict(
-                    tx,
-                    &rec.k,
-                    &rec.id,
-                    &rec.f,
-                    &rec.v,
-                    &rec.s,
-                    &tomb.stamp,
-                    None,
-                    "delete",
-                )?;
-            }
-        }
+        a.conflicts += lost_to_tombstone(tx, rec, deleted, false)?;
     }
     Ok(a)
+}
+
+/// A value written to an entity that is deleted, by a device that had not seen the
+/// delete (`set`: an element of a set field): kept in the conflict history.
+fn lost_to_tombstone(
+    tx: &Transaction<'_>,
+    rec: &Record,
+    deleted: &Deleted,
+    set: bool,
+) -> Result<usize> {
+    match deleted.tombstone(tx, &rec.k, &rec.id)? {
+        Some(tomb) if unseen(&tomb.value, &rec.f, &rec.s, set) => conflict(
+            tx,
+            &rec.k,
+            &rec.id,
+            &rec.f,
+            &rec.v,
+            &rec.s,
+            &tomb.stamp,
+            None,
+            "delete",
+        ),
+        _ => Ok(0),
+    }
 }
 
 /// A delete just won: keep every edit of the entity its device had not seen.
@@ -354,21 +364,7 @@ fn apply_set(tx: &Transaction<'_>, rec: &Record, deleted: &Deleted) -> Result<Ap
         a.new = n > 0;
         a.changed = a.new;
         if a.new {
-            if let Some(tomb) = deleted.tombstone(tx, &rec.k, &rec.id)? {
-                if unseen(&tomb.value, &rec.f, &rec.s, true) {
-                    a.conflicts += conflict(
-                        tx,
-                        &rec.k,
-                        &rec.id,
-                        &rec.f,
-                        &rec.v,
-                        &rec.s,
-                        &tomb.stamp,
-                        None,
-                        "delete",
-                    )?;
-                }
-            }
+            a.conflicts += lost_to_tombstone(tx, rec, deleted, true)?;
         }
     } else {
         let mut stmt = tx.prepare_cached(
