@@ -637,19 +637,7 @@ fn markdown_quotes_an_orphaned_highlight_with_its_stored_context() {
         )
         .unwrap();
     // Post 18 edited: the highlighted words are gone from the thread.
-    let v2: String = super::seed()
-        .lines()
-        .map(|l| {
-            if l.starts_with("That's alway the issue with outsourcing") {
-                format!("{}\n", l.replace("middlemen", "brokers"))
-            } else {
-                format!("{l}\n")
-            }
-        })
-        .collect();
-    let docs =
-        threadmark_core::import::parse_bytes("v2.txt", v2.as_bytes(), &Default::default()).unwrap();
-    lib.import_docs(&docs, Some(id)).unwrap();
+    super::reimport_seed_without_middlemen(&mut lib, id);
     assert_eq!(lib.highlight(h.id).unwrap().state, "orphaned");
     let md = export_at(&lib, &[id], ExportFormat::Markdown, EXPORTED_AT).unwrap();
     assert!(md.contains("\n### Claim · post 18 · orphaned\n"), "{md}");

@@ -109,19 +109,7 @@ fn seed_thread() -> (Library, i64, Vec<Highlight>, Vec<String>) {
             .unwrap()
             .uuid,
     );
-    let v2: String = super::seed()
-        .lines()
-        .map(|l| {
-            if l.starts_with("That's alway the issue with outsourcing") {
-                format!("{}\n", l.replace("middlemen", "brokers"))
-            } else {
-                format!("{l}\n")
-            }
-        })
-        .collect();
-    let docs =
-        threadmark_core::import::parse_bytes("v2.txt", v2.as_bytes(), &Default::default()).unwrap();
-    lib.import_docs(&docs, Some(id)).unwrap();
+    super::reimport_seed_without_middlemen(&mut lib, id);
     assert_eq!(lib.highlight(orphan.id).unwrap().state, "orphaned");
     hs.push(orphan);
     (lib, id, hs, links)

@@ -68,6 +68,24 @@ pub fn seed() -> String {
     std::fs::read_to_string(seed_path()).expect("seed readable")
 }
 
+/// Re-imports the seed into thread `id` with post 18 edited so that "middlemen" is
+/// gone from the thread (a highlight of it is orphaned).
+pub fn reimport_seed_without_middlemen(lib: &mut threadmark_core::Library, id: i64) {
+    let v2: String = seed()
+        .lines()
+        .map(|l| {
+            if l.starts_with("That's alway the issue with outsourcing") {
+                format!("{}\n", l.replace("middlemen", "brokers"))
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    let docs =
+        threadmark_core::import::parse_bytes("v2.txt", v2.as_bytes(), &Default::default()).unwrap();
+    lib.import_docs(&docs, Some(id)).unwrap();
+}
+
 /// Every file below `dir`, at any depth, sorted.
 pub fn files_under(dir: &std::path::Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
