@@ -10,8 +10,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
-import { CHROMIUM, appCsp, serveDist } from "./serve.mjs";
+import { startApp, stopApp } from "./serve.mjs";
 import * as fixture from "./fixture.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -23,15 +22,10 @@ let server;
 let baseUrl;
 
 before(async () => {
-  server = await serveDist(await appCsp());
-  baseUrl = `http://127.0.0.1:${server.address().port}/`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"] });
+  ({ server, browser, baseUrl } = await startApp());
 });
 
-after(async () => {
-  await browser?.close();
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve()));
-});
+after(() => stopApp(server, browser));
 
 /** Tauri's IPC bridge, mocked: the library commands the screens need, the export
  *  and restore commands, and the dialog plugin answering with `picks`. */

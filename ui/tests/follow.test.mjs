@@ -9,8 +9,7 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { chromium } from "playwright-core";
-import { CHROMIUM, appCsp, serveDist } from "./serve.mjs";
+import { startApp, stopApp } from "./serve.mjs";
 
 const screenshots = process.env.THREADMARK_SCREENSHOTS ?? "/tmp";
 
@@ -150,15 +149,10 @@ let browser;
 let baseUrl;
 
 before(async () => {
-  server = await serveDist(await appCsp());
-  baseUrl = `http://127.0.0.1:${server.address().port}/`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"] });
+  ({ server, browser, baseUrl } = await startApp());
 });
 
-after(async () => {
-  await browser?.close();
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve()));
-});
+after(() => stopApp(server, browser));
 
 async function openApp({ colorScheme = "light", hash = "", offline = false } = {}) {
   const context = await browser.newContext({ colorScheme, viewport: { width: 1000, height: 700 } });

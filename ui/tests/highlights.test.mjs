@@ -7,8 +7,7 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { chromium } from "playwright-core";
-import { CHROMIUM, appCsp, serveDist } from "./serve.mjs";
+import { startApp, stopApp } from "./serve.mjs";
 import { assertAccessible } from "./axe.mjs";
 
 const screenshots = process.env.THREADMARK_SCREENSHOTS ?? "/tmp";
@@ -168,15 +167,10 @@ let browser;
 let baseUrl;
 
 before(async () => {
-  server = await serveDist(await appCsp());
-  baseUrl = `http://127.0.0.1:${server.address().port}/`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"] });
+  ({ server, browser, baseUrl } = await startApp());
 });
 
-after(async () => {
-  await browser?.close();
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve()));
-});
+after(() => stopApp(server, browser));
 
 /** `zoom` 2 is the app at 200%: half the CSS pixels, each drawn twice as large. */
 async function openThread({ colorScheme = "light", highlights = [], links = [], zoom = 1, reducedMotion = "no-preference" } = {}) {

@@ -5,6 +5,7 @@ import { readFile } from "node:fs/promises";
 import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dist = path.resolve(here, "../dist");
@@ -47,4 +48,23 @@ export async function serveDist(csp) {
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   return server;
+}
+
+/** The built frontend served with the app's CSP, and a headless Chromium to load it:
+ *  what each UI test file starts in `before` (and stops with {@link stopApp}). */
+export async function startApp() {
+  const server = await serveDist(await appCsp());
+  const baseUrl = `http://127.0.0.1:${server.address().port}/`;
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
+  });
+  return { server, browser, baseUrl };
+}
+
+/** Stops what {@link startApp} started (either may be missing if it failed). */
+export async function stopApp(server, browser) {
+  await browser?.close();
+  await new Promise((resolve) => (server ? server.close(resolve) : resolve()));
 }

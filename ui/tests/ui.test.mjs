@@ -6,10 +6,9 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { chromium } from "playwright-core";
 import { assertAccessible } from "./axe.mjs";
 import * as fixture from "./fixture.mjs";
-import { CHROMIUM, appCsp, serveDist } from "./serve.mjs";
+import { startApp, stopApp } from "./serve.mjs";
 
 const screenshots = process.env.THREADMARK_SCREENSHOTS ?? "/tmp";
 /** Runs in the page before its scripts: a stand-in for Tauri's IPC bridge (the
@@ -201,27 +200,10 @@ let browser;
 let baseUrl;
 
 before(async () => {
-  server = await serveDist(await appCsp());
-  baseUrl = `http://127.0.0.1:${server.address().port}/`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-      "--disable-sync",
-    ],
-  });
+  ({ server, browser, baseUrl } = await startApp());
 });
 
-after(async () => {
-  await browser?.close();
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve()));
-});
+after(() => stopApp(server, browser));
 
 /** A fresh page on the app, with the IPC mocked and problems collected. */
 async function openApp({ colorScheme = "light", hash = "", pick = null, big = false, quoting = false, zoom = 1, readOnly = false } = {}) {
