@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 
 #[path = "../../threadmark-core/tests/http_server.rs"]
 mod http_server;
-use http_server::{Reply, Server};
+use http_server::Server;
 
 fn corpus_file(name: &str) -> PathBuf {
     let p = PathBuf::from(concat!(
@@ -64,9 +64,8 @@ fn refresh_read_and_new() {
     ];
     let version = Arc::new(AtomicUsize::new(0));
     let v = version.clone();
-    let server = Server::start(move |target, _| match target {
-        "/s/tdfoqh.json" => Reply::json(bodies[v.load(Ordering::SeqCst)].clone()),
-        _ => Reply::status(404, "text/plain", "not found"),
+    let server = Server::json_at("/s/tdfoqh.json", move || {
+        bodies[v.load(Ordering::SeqCst)].clone()
     });
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("lib.sqlite3");

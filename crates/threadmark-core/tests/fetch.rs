@@ -52,13 +52,7 @@ fn assert_same(fetched: &ThreadDoc, file: &ThreadDoc) {
 /// Serve one corpus file at one path (and 404 anything else).
 fn serve_file(path: &'static str, file: &str) -> Server {
     let bytes = read(file);
-    Server::start(move |target, _| {
-        if target == path {
-            Reply::json(bytes.clone())
-        } else {
-            Reply::status(404, "text/plain", "not found")
-        }
-    })
+    Server::json_at(path, move || bytes.clone())
 }
 
 #[test]

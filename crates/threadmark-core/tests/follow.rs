@@ -37,13 +37,7 @@ fn serve_versions(path: &'static str, versions: Vec<Value>) -> (Server, Arc<Atom
         .iter()
         .map(|d| serde_json::to_vec(d).unwrap())
         .collect();
-    let server = Server::start(move |target, _| {
-        if target == path {
-            Reply::json(bodies[v.load(Ordering::SeqCst)].clone())
-        } else {
-            Reply::status(404, "text/plain", "not found")
-        }
-    });
+    let server = Server::json_at(path, move || bodies[v.load(Ordering::SeqCst)].clone());
     (server, version)
 }
 

@@ -132,6 +132,21 @@ impl Server {
         Server { origin, log }
     }
 
+    /// Serve `body()` as JSON at `path` and 404 anything else; `body` is asked
+    /// anew for each request, so a test can change what the path serves.
+    pub fn json_at<F>(path: &'static str, body: F) -> Server
+    where
+        F: Fn() -> Vec<u8> + Send + Sync + 'static,
+    {
+        Server::start(move |target, _| {
+            if target == path {
+                Reply::json(body())
+            } else {
+                Reply::status(404, "text/plain", "not found")
+            }
+        })
+    }
+
     /// The targets requested so far, in order.
     pub fn targets(&self) -> Vec<String> {
         self.log
