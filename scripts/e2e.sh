@@ -39,6 +39,8 @@ fail() {
   echo "e2e: $*" >&2
   exit 1
 }
+# shellcheck source=scripts/xserver.sh
+. "$(dirname "${BASH_SOURCE[0]}")/xserver.sh"
 
 [ -f "$SEED" ] || fail "seed thread missing: $SEED"
 [ -f "$NESTED" ] || fail "nested thread missing: $NESTED"
@@ -112,41 +114,20 @@ if [ "${E2E_PERF:-}" = 1 ]; then
 fi
 
 # One X server, one WebDriver proxy; each waited for before going on.
-[ ! -e "/tmp/.X${DISPLAY_NUMBER}-lock" ] || fail "display :$DISPLAY_NUMBER is in use (set E2E_DISPLAY)"
-Xvfb ":$DISPLAY_NUMBER" -screen 0 1280x800x24 -nolisten tcp >"$WORK/xvfb.log" 2>&1 &
-XVFB_PID=$!
-export DISPLAY=":$DISPLAY_NUMBER"
-for _ in $(seq 100); do
-  [ -S "/tmp/.X11-unix/X${DISPLAY_NUMBER}" ] && break
-  kill -0 "$XVFB_PID" 2>/dev/null || { cat "$WORK/xvfb.log" >&2; fail "Xvfb exited"; }
-  sleep 0.1
-done
-[ -S "/tmp/.X11-unix/X${DISPLAY_NUMBER}" ] || fail "Xvfb did not start"
+start_xvfb "$DISPLAY_NUMBER" "$WORK"
 
 "$TAURI_DRIVER" --port "$DRIVER_PORT" --native-port "$NATIVE_PORT" >"$WORK/tauri-driver.log" 2>&1 &
 DRIVER_PID=$!
-for _ in $(seq 100); do
-  (exec 3<>"/dev/tcp/127.0.0.1/$DRIVER_PORT") 2>/dev/null && break
-  kill -0 "$DRIVER_PID" 2>/dev/null || { cat "$WORK/tauri-driver.log" >&2; fail "tauri-driver exited"; }
-  sleep 0.1
-done
+wait_port "$DRIVER_PID" "$DRIVER_PORT" "$WORK/tauri-driver.log" tauri-driver
 
 "$TAURI_DRIVER" --port "$DRIVER2_PORT" --native-port "$NATIVE2_PORT" >"$WORK/tauri-driver2.log" 2>&1 &
 DRIVER2_PID=$!
-for _ in $(seq 100); do
-  (exec 3<>"/dev/tcp/127.0.0.1/$DRIVER2_PORT") 2>/dev/null && break
-  kill -0 "$DRIVER2_PID" 2>/dev/null || { cat "$WORK/tauri-driver2.log" >&2; fail "the second tauri-driver exited"; }
-  sleep 0.1
-done
+wait_port "$DRIVER2_PID" "$DRIVER2_PORT" "$WORK/tauri-driver2.log" "the second tauri-driver"
 
 # WebKitGTK's own driver for the export test (it starts MiniBrowser, not the app).
 WebKitWebDriver --port="$WEBKIT_PORT" >"$WORK/webkit-driver.log" 2>&1 &
 WEBKIT_PID=$!
-for _ in $(seq 100); do
-  (exec 3<>"/dev/tcp/127.0.0.1/$WEBKIT_PORT") 2>/dev/null && break
-  kill -0 "$WEBKIT_PID" 2>/dev/null || { cat "$WORK/webkit-driver.log" >&2; fail "WebKitWebDriver exited"; }
-  sleep 0.1
-done
+wait_port "$WEBKIT_PID" "$WEBKIT_PORT" "$WORK/webkit-driver.log" WebKitWebDriver
 
 rm -f "$E2E_SCREENSHOT"
 status=0

@@ -28,6 +28,8 @@ fail() {
   echo "package-test: $*" >&2
   exit 1
 }
+# shellcheck source=scripts/xserver.sh
+. "$(dirname "${BASH_SOURCE[0]}")/xserver.sh"
 [ "$(id -u)" -eq 0 ] || fail "run as root (it installs and removes the package), e.g. sudo make package-test"
 [ -f "$SEED" ] || fail "seed thread missing: $SEED"
 [ -x "$TAURI_DRIVER" ] || fail "tauri-driver missing at $TAURI_DRIVER (cargo install tauri-driver --locked)"
@@ -110,15 +112,7 @@ THREAD_UUID="$("$TM" export "$THREAD_ID" --format json | node -e 'console.log(JS
 LIBRARY="$(find "$XDG_DATA_HOME" -name '*.sqlite3' | head -n 1)"
 [ -f "$LIBRARY" ] || fail "no library file under $XDG_DATA_HOME"
 
-[ ! -e "/tmp/.X${DISPLAY_NUMBER}-lock" ] || fail "display :$DISPLAY_NUMBER is in use (set E2E_DISPLAY)"
-Xvfb ":$DISPLAY_NUMBER" -screen 0 1280x800x24 -nolisten tcp >"$WORK/xvfb.log" 2>&1 &
-XVFB_PID=$!
-export DISPLAY=":$DISPLAY_NUMBER"
-for _ in $(seq 100); do
-  [ -S "/tmp/.X11-unix/X${DISPLAY_NUMBER}" ] && break
-  kill -0 "$XVFB_PID" 2>/dev/null || { cat "$WORK/xvfb.log" >&2; fail "Xvfb exited"; }
-  sleep 0.1
-done
+start_xvfb "$DISPLAY_NUMBER" "$WORK"
 (cd "$REPO/e2e" && { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error; })
 # tauri-driver and the test inside one D-Bus session: the single-instance plugin finds
 # the running window on the session bus.
