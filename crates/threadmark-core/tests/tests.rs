@@ -16,6 +16,7 @@ mod fetch;
 mod follow;
 mod fuzz_smoke;
 mod graph;
+mod graph_big;
 mod hn;
 mod hn_fast;
 mod hn_json;

@@ -11,8 +11,16 @@
 //!    than one layer passes through a point on each layer between;
 //! 3. order inside a layer starts as thread order (post position, then offset) and
 //!    is improved by barycentre sweeps down and up;
-//! 4. horizontal places: each node pulled towards the mean of its neighbours' places,
-//!    overlaps then pushed apart keeping the order.
+//! 4. a layer too wide for [`max_width`] (about ten nodes at 200 highlights, six
+//!    for a small graph) is wrapped into a grid of rows, filled column by column in
+//!    its order so that what answers one highlight stays in a stack under it; the
+//!    grid's rows all sit between the layer above and the layer below, and routes
+//!    to its inner rows run in the gaps between rows and columns, never over a node;
+//! 5. horizontal places: each node pulled towards the mean of its neighbours' places,
+//!    overlaps then pushed apart keeping the order (a grid moves as a whole);
+//! 6. each link's kind is written on the part of its route that crosses the gap
+//!    between two layers, at the first place along it that covers no node and no
+//!    label written before.
 //!
 //! Highlights that take part in no link are laid out below the graph in a grid
 //! ("Not linked"), and orphaned highlights (their words no longer found in the
@@ -31,6 +39,8 @@ pub const NODE_W: f64 = 210.0;
 pub const NODE_H: f64 = 72.0;
 const GAP_X: f64 = 36.0;
 const GAP_Y: f64 = 84.0;
+/// Between the rows of a wrapped layer.
+const ROW_GAP: f64 = 30.0;
 const MARGIN: f64 = 24.0;
 /// Height of a section heading ("Not linked", "Orphaned").
 const HEADING: f64 = 34.0;
@@ -84,9 +94,10 @@ pub struct GraphEdge {
     /// `supports`, `rebuts`, `answers` or `qualifies`.
     pub kind: String,
     pub points: Vec<(f64, f64)>,
-    /// Where the kind is written: the middle of the middle segment, moved down
-    /// until it clears the labels placed before it (two links between the same
-    /// highlights, one each way, would otherwise write over each other).
+    /// Where the kind is written: on the middle one of the route's segments that
+    /// cross a gap between layers, where it covers no node and no label placed
+    /// before it (two links between the same highlights, one each way, would
+    /// otherwise write over each other).
     pub label: (f64, f64),
 }
 
@@ -104,26 +115,70 @@ pub struct GraphLayout {
     pub orphaned_top: Option<f64>,
 }
 
-/// Where an edge's label goes (its baseline's middle): the middle of the route's
-/// middle segment, moved down a line at a time while it overlaps a label in
-/// `placed` (estimated at 6.5 px a character, 13 px a line), which it joins.
-fn label_point(points: &[(f64, f64)], kind: &str, placed: &mut Vec<(f64, f64, f64)>) -> (f64, f64) {
+/// How wide a layer may be before it wraps: room for about 0.8 √n nodes of a graph
+/// of `n`, between six and ten, so that 200 highlights make a picture about as
+/// wide as it is tall.
+pub fn max_width(n: usize) -> f64 {
+    let columns = (0.8 * (n as f64).sqrt()).round().clamp(6.0, 10.0);
+    columns * (NODE_W + GAP_X) - GAP_X
+}
+
+/// An edge label's box, estimated: 6.5 px a character, a 13 px line, `(x, y)` the
+/// middle of its baseline.
+fn label_box(x: f64, y: f64, width: f64) -> (f64, f64, f64, f64) {
+    (x - width / 2.0, y - 10.0, x + width / 2.0, y + 3.0)
+}
+
+/// Where an edge's label goes (its baseline's middle): on segment `seg` of its route
+/// (one that crosses a gap between layers), at its middle or, when that covers a node
+/// or a label in `placed`, the first place further along or beside it that does not;
+/// failing all, moved down a line at a time until it clears the labels. It joins
+/// `placed` (x, y, width).
+fn label_point(
+    points: &[(f64, f64)],
+    seg: usize,
+    kind: &str,
+    nodes: &[(f64, f64)],
+    placed: &mut Vec<(f64, f64, f64)>,
+) -> (f64, f64) {
     const LINE: f64 = 13.0;
     let width = 6.5 * kind.chars().count() as f64 + 6.0;
-    let (mut x, mut y) = match points.len() {
-        0 => (0.0, 0.0),
-        1 => points[0],
-        n => {
-            let (a, b) = (points[(n - 1) / 2], points[(n - 1) / 2 + 1]);
-            ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0 + 4.0)
-        }
+    let (a, b) = match points.len() {
+        0 => ((0.0, 0.0), (0.0, 0.0)),
+        1 => (points[0], points[0]),
+        len => (points[seg.min(len - 2)], points[seg.min(len - 2) + 1]),
     };
-    let overlaps = |x: f64, y: f64, placed: &[(f64, f64, f64)]| {
+    let on = |t: f64| (a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t + 4.0);
+    let clashes = |x: f64, y: f64, placed: &[(f64, f64, f64)]| {
         placed
             .iter()
             .any(|&(px, py, pw)| (x - px).abs() < (width + pw) / 2.0 && (y - py).abs() < LINE)
     };
-    while overlaps(x, y, placed) {
+    let covers_node = |x: f64, y: f64| {
+        let (l, t, r, btm) = label_box(x, y, width);
+        nodes
+            .iter()
+            .any(|&(nx, ny)| l < nx + NODE_W && r > nx && t < ny + NODE_H && btm > ny)
+    };
+    // Along the segment, from its middle outwards a line at a time, on it or beside it.
+    let steps = ((b.1 - a.1).abs() / LINE).floor().max(1.0) as usize;
+    let mut candidates: Vec<(f64, f64)> = Vec::new();
+    for i in 0..=steps {
+        let d = i.div_ceil(2) as f64 / steps as f64 * if i % 2 == 1 { -1.0 } else { 1.0 };
+        let t = 0.5 + d;
+        if !(0.1..=0.9).contains(&t) && i > 0 {
+            continue;
+        }
+        let (x, y) = on(t);
+        for dx in [0.0, 0.75, -0.75, 1.5, -1.5] {
+            candidates.push((x + dx * width, y));
+        }
+    }
+    let found = candidates
+        .into_iter()
+        .find(|&(x, y)| !clashes(x, y, placed) && !covers_node(x, y));
+    let (mut x, mut y) = found.unwrap_or_else(|| on(0.5));
+    while clashes(x, y, placed) {
         y += LINE;
     }
     x = (x * 10.0).round() / 10.0;
@@ -211,7 +266,17 @@ pub fn layout(lib: &Library, thread_id: i64) -> Result<GraphLayout> {
         .collect();
 
     let graph: Vec<usize> = (0..nodes.len()).filter(|&i| linked[i]).collect();
-    let placed = super::layers::place(&graph, &graph_edges, NODE_W, NODE_H, GAP_X, GAP_Y);
+    let sizes = super::layers::Sizes {
+        w: NODE_W,
+        h: NODE_H,
+        gap_x: GAP_X,
+        gap_y: GAP_Y,
+        row_gap: ROW_GAP,
+        max_width: max_width(graph.len()),
+        // "supports" and "qualifies", the longest kinds, as `label_point` sees them.
+        label_w: 6.5 * 9.0 + 6.0,
+    };
+    let placed = super::layers::place(&graph, &graph_edges, sizes);
     let mut width = 2.0 * MARGIN + NODE_W;
     let mut bottom = MARGIN;
     for (&i, p) in &placed.nodes {
@@ -221,6 +286,12 @@ pub fn layout(lib: &Library, thread_id: i64) -> Result<GraphLayout> {
         bottom = bottom.max(nodes[i].y + NODE_H);
         width = width.max(nodes[i].x + NODE_W + MARGIN);
     }
+    for route in placed.routes.values() {
+        for &(x, _) in route {
+            width = width.max(MARGIN + x + MARGIN);
+        }
+    }
+    let boxes: Vec<(f64, f64)> = graph.iter().map(|&i| (nodes[i].x, nodes[i].y)).collect();
     let mut placed_labels: Vec<(f64, f64, f64)> = Vec::new(); // (x, y, width)
     let edges: Vec<GraphEdge> = links
         .iter()
@@ -234,7 +305,8 @@ pub fn layout(lib: &Library, thread_id: i64) -> Result<GraphLayout> {
                 None => Vec::new(),
             };
             let kind = l.kind.as_str().to_string();
-            let label = label_point(&points, &kind, &mut placed_labels);
+            let seg = placed.label_segments.get(&(f, t)).copied().unwrap_or(0);
+            let label = label_point(&points, seg, &kind, &boxes, &mut placed_labels);
             GraphEdge {
                 link: l.uuid.clone(),
                 from: uuid_of(l.from).unwrap_or_default(),
@@ -267,7 +339,8 @@ pub fn layout(lib: &Library, thread_id: i64) -> Result<GraphLayout> {
     let mut top = bottom;
     let unlinked_top = grid(Section::Unlinked, &mut top);
     let orphaned_top = grid(Section::Orphaned, &mut top);
-    // An edge to or from an orphan is drawn straight between the two nodes.
+    // An edge to or from an orphan is drawn straight between the two nodes, its
+    // kind written on it (it had no route when the other labels were placed).
     let mut edges = edges;
     for e in edges.iter_mut().filter(|e| e.points.is_empty()) {
         let find = |u: &str| nodes.iter().find(|n| n.highlight == u);
@@ -276,6 +349,7 @@ pub fn layout(lib: &Library, thread_id: i64) -> Result<GraphLayout> {
                 (a.x + NODE_W / 2.0, a.y),
                 (b.x + NODE_W / 2.0, b.y + NODE_H),
             ];
+            e.label = label_point(&e.points, 0, &e.kind, &boxes, &mut placed_labels);
         }
     }
     Ok(GraphLayout {

@@ -1,0 +1,215 @@
+//! The argument graph stays readable at 200 highlights: a real Hacker News thread
+//! (`hn/hnpwa/hnpwa-item-26312516.comments.json`, 486 posts) with the first words of
+//! 200 of its comments highlighted and linked in three layers, ten claims, sixty
+//! answers to them and 130 answers to those, some of which also support a claim
+//! (links that pass the middle layer). The 130 of the last layer wrap into rows; the
+//! layout must stay about as wide as it is tall, keep every node apart, every layer
+//! below the one it answers, every route off every node's text and every edge label
+//! clear of the nodes and of the other labels.
+
+use std::collections::HashMap;
+
+use threadmark_core::export::graph::{layout, GraphLayout, Section, NODE_H, NODE_W};
+use threadmark_core::model::Highlight;
+use threadmark_core::{Library, LinkKind, SourceFormat};
+
+const FILE: &str = "hn/hnpwa/hnpwa-item-26312516.comments.json";
+const LABELS: [&str; 4] = ["Claim", "Evidence", "Rebuttal", "Question"];
+
+/// Code points from the start of `text` to the end of its fifth word.
+fn five_words(text: &str) -> (usize, usize) {
+    let start = text.chars().take_while(|c| c.is_whitespace()).count();
+    let (mut words, mut end, mut in_word) = (0, 0, false);
+    for (k, c) in text.chars().enumerate() {
+        if c.is_whitespace() {
+            if in_word {
+                words += 1;
+                if words == 5 {
+                    break;
+                }
+            }
+            in_word = false;
+        } else {
+            in_word = true;
+            end = k + 1;
+        }
+    }
+    (start, end)
+}
+
+/// The thread with 200 highlights and their links (uuids).
+pub fn big_graph() -> (Library, i64, Vec<Highlight>, Vec<String>) {
+    let mut lib = Library::open_in_memory().unwrap();
+    let file = crate::corpus().join(FILE);
+    let id = lib
+        .import_bytes(
+            &file.to_string_lossy(),
+            &std::fs::read(&file).unwrap(),
+            SourceFormat::Hn,
+            None,
+        )
+        .unwrap()[0];
+    let posts: Vec<(String, String)> = lib
+        .posts(id)
+        .unwrap()
+        .into_iter()
+        .filter(|p| !p.deleted && p.text.split_whitespace().count() >= 8)
+        .map(|p| (p.source_id, p.text))
+        .take(200)
+        .collect();
+    assert_eq!(posts.len(), 200, "the thread has 200 comments of 8 words");
+    let hs: Vec<Highlight> = posts
+        .iter()
+        .enumerate()
+        .map(|(i, (post, text))| {
+            let (start, end) = five_words(text);
+            lib.highlight_span(id, post, start, end, Some(LABELS[i % 4]))
+                .unwrap()
+        })
+        .collect();
+    use LinkKind::*;
+    let kinds = [Supports, Rebuts, Answers, Qualifies];
+    let mut plan: Vec<(usize, LinkKind, usize)> = Vec::new();
+    // Highlights 10..70 answer the claims 0..10, in a mixed order.
+    for i in 10..70 {
+        plan.push((i, kinds[i % 4], (i * 7) % 10));
+    }
+    // Highlights 70..200 answer those; every tenth also supports a claim.
+    for i in 70..200 {
+        plan.push((i, kinds[(i / 3) % 4], 10 + (i * 13) % 60));
+        if i % 10 == 0 {
+            plan.push((i, Supports, i % 10 + (i / 10) % 7));
+        }
+    }
+    let links = plan
+        .iter()
+        .map(|&(f, k, t)| lib.add_link(hs[f].id, k, hs[t].id).unwrap().uuid)
+        .collect();
+    (lib, id, hs, links)
+}
+
+/// Whether the segment a–b enters the inside of the box at (x, y) (Liang–Barsky,
+/// the box shrunk by half a unit so that a route may end on a node's border).
+fn crosses(a: (f64, f64), b: (f64, f64), x: f64, y: f64) -> bool {
+    let (x0, x1, y0, y1) = (x + 0.5, x + NODE_W - 0.5, y + 0.5, y + NODE_H - 0.5);
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let (mut t0, mut t1) = (0.0f64, 1.0f64);
+    for (p, q) in [
+        (-dx, a.0 - x0),
+        (dx, x1 - a.0),
+        (-dy, a.1 - y0),
+        (dy, y1 - a.1),
+    ] {
+        if p == 0.0 {
+            if q < 0.0 {
+                return false;
+            }
+        } else {
+            let r = q / p;
+            if p < 0.0 {
+                t0 = t0.max(r);
+            } else {
+                t1 = t1.min(r);
+            }
+        }
+    }
+    t0 < t1
+}
+
+fn check(g: &GraphLayout, hs: &[Highlight], links: &[String]) {
+    assert_eq!(g.nodes.len(), 200);
+    assert_eq!(g.edges.len(), links.len());
+    assert!(g.nodes.iter().all(|n| n.section == Section::Graph));
+    let by: HashMap<&str, _> = g.nodes.iter().map(|n| (n.highlight.as_str(), n)).collect();
+    let layer_of = |i: usize| by[hs[i].uuid.as_str()].layer;
+    assert!((0..10).all(|i| layer_of(i) == 0));
+    assert!((10..70).all(|i| layer_of(i) == 1));
+    assert!((70..200).all(|i| layer_of(i) == 2));
+    // Wrapped: at most ten nodes a row, about as wide as tall (the grids of two
+    // layers may be shifted against each other by less than a column).
+    let mut rows: HashMap<i64, usize> = HashMap::new();
+    for n in &g.nodes {
+        *rows.entry(n.y as i64).or_default() += 1;
+    }
+    assert!(rows.values().all(|&r| r <= 10), "{rows:?}");
+    assert!(
+        g.width <= 11.0 * (NODE_W + 36.0) + 2.0 * 24.0,
+        "{}",
+        g.width
+    );
+    let aspect = g.width / g.height;
+    assert!((0.5..=2.0).contains(&aspect), "{} × {}", g.width, g.height);
+    // Every row of a layer below every row of the layer above.
+    for l in 1..3 {
+        let above = g.nodes.iter().filter(|n| n.layer == l - 1);
+        let bottom = above.map(|n| n.y + NODE_H).fold(0.0, f64::max);
+        let top = g
+            .nodes
+            .iter()
+            .filter(|n| n.layer == l)
+            .map(|n| n.y)
+            .fold(f64::INFINITY, f64::min);
+        assert!(bottom < top, "layer {l} starts at {top}, above {bottom}");
+    }
+    // No two nodes overlap; all are inside the picture.
+    for (i, a) in g.nodes.iter().enumerate() {
+        assert!(a.x >= 0.0 && a.y >= 0.0);
+        assert!(a.x + NODE_W <= g.width && a.y + NODE_H <= g.height);
+        for b in &g.nodes[i + 1..] {
+            let apart = a.x + NODE_W <= b.x
+                || b.x + NODE_W <= a.x
+                || a.y + NODE_H <= b.y
+                || b.y + NODE_H <= a.y;
+            assert!(apart, "{} overlaps {}", a.highlight, b.highlight);
+        }
+    }
+    for e in &g.edges {
+        let (f, t) = (by[e.from.as_str()], by[e.to.as_str()]);
+        // Downward from a claim: what answers is below what it answers.
+        assert!(t.layer < f.layer && t.y + NODE_H < f.y, "{}", e.link);
+        // From the top of the answer to the bottom of what it answers, crossing no
+        // node's text on the way.
+        let (first, last) = (e.points[0], e.points[e.points.len() - 1]);
+        assert!(first.1 == f.y && first.0 > f.x && first.0 < f.x + NODE_W);
+        assert!(last.1 == t.y + NODE_H && last.0 > t.x && last.0 < t.x + NODE_W);
+        for seg in e.points.windows(2) {
+            for n in &g.nodes {
+                assert!(
+                    !crosses(seg[0], seg[1], n.x, n.y),
+                    "link {} runs across {} at {:?}",
+                    e.link,
+                    n.highlight,
+                    seg
+                );
+            }
+        }
+        // Its label covers no node: boxes of 6.5 px a character, 10 above and 3
+        // below the baseline.
+        let w = 6.5 * e.kind.len() as f64 + 6.0;
+        let (l, r, top, bottom) = (
+            e.label.0 - w / 2.0,
+            e.label.0 + w / 2.0,
+            e.label.1 - 10.0,
+            e.label.1 + 3.0,
+        );
+        for n in &g.nodes {
+            let clear = r <= n.x || l >= n.x + NODE_W || bottom <= n.y || top >= n.y + NODE_H;
+            assert!(clear, "label of {} covers {}", e.link, n.highlight);
+        }
+    }
+    // No two labels are written over each other.
+    for (i, a) in g.edges.iter().enumerate() {
+        for b in &g.edges[i + 1..] {
+            let half = (6.5 * (a.kind.len() + b.kind.len()) as f64 + 12.0) / 2.0;
+            let apart =
+                (a.label.0 - b.label.0).abs() >= half || (a.label.1 - b.label.1).abs() >= 13.0;
+            assert!(apart, "labels of {} and {} overlap", a.link, b.link);
+        }
+    }
+}
+
+#[test]
+fn two_hundred_highlights_of_a_real_thread_wrap_into_a_readable_graph() {
+    let (lib, id, hs, links) = big_graph();
+    check(&layout(&lib, id).unwrap(), &hs, &links);
+}
