@@ -3,7 +3,9 @@
 // node in its label's colour, each link an edge labelled with its kind; claims on top,
 // what answers them below; highlights in no link and orphans in grids apart.
 //
-// Pan by dragging or scrolling, zoom with Ctrl+wheel or + / − / 0 (fit). One node is in
+// Pan by dragging or scrolling, zoom with Ctrl+wheel or + / − / 0 (fit: the whole graph
+// when its text stays readable, else the part around the focused node; the view follows
+// the focus as it moves). One node is in
 // the tab order; the arrow keys move focus along the links (Up: to what this one
 // answers, Down: to what answers it, Left/Right: the node beside it), Enter goes to the
 // highlight in the thread.
@@ -16,6 +18,9 @@ import "./graph.css";
 
 const SVG = "http://www.w3.org/2000/svg";
 const KIND_CLASS = ["supports", "rebuts", "answers", "qualifies"];
+/** The smallest scale Fit and the first view use: a node's words (12 px) at 11 px on
+ *  screen. Only the zoom keys and Ctrl+wheel go below it. */
+export const MIN_READABLE = 0.92;
 
 function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number> = {}, ...children: (Node | string)[]): SVGElementTagNameMap[K] {
   const node = document.createElementNS(SVG, tag);
@@ -67,7 +72,7 @@ export function argumentGraphView(session: Session): GraphView {
   const status = el("p", { class: "graph-status" });
   const zoomIn = el("button", { type: "button", class: "hl-tool hl-tool--small", "aria-label": "Zoom in (+)" }, "+");
   const zoomOut = el("button", { type: "button", class: "hl-tool hl-tool--small", "aria-label": "Zoom out (−)" }, "−");
-  const fit = el("button", { type: "button", class: "hl-tool hl-tool--small", title: "Show the whole graph (0)" }, "Fit");
+  const fit = el("button", { type: "button", class: "hl-tool hl-tool--small", title: "Show the whole graph, or as much as stays readable (0)" }, "Fit");
   const world = svg("g", { class: "graph-world" });
   const canvas = svg("svg", { class: "graph-canvas", role: "group", "aria-roledescription": "argument graph" }, world);
   const help = el("p", { class: "graph-help", id: "graph-help" }, "Arrow keys follow the links, Enter goes to the highlight, + and − zoom, drag to move.");
@@ -94,24 +99,44 @@ export function argumentGraphView(session: Session): GraphView {
     view.scale = next;
     apply();
   }
+  /** The scale to show the whole graph at, but never below {@link MIN_READABLE}. */
+  function fitScale(g: GraphLayout): number {
+    const { w, h } = size();
+    return Math.max(MIN_READABLE, Math.min(1, w / g.width, h / g.height));
+  }
+  /** Keeps the graph on screen: a side that fits is centred, one that does not
+   *  never leaves empty space beyond the graph's edge. */
+  function clampView(g: GraphLayout): void {
+    const { w, h } = size();
+    const gw = g.width * view.scale;
+    const gh = g.height * view.scale;
+    view.x = gw <= w ? (w - gw) / 2 : Math.min(0, Math.max(w - gw, view.x));
+    view.y = gh <= h ? 0 : Math.min(0, Math.max(h - gh, view.y));
+  }
+  /** Fit: the whole graph when it can be shown with its text readable; otherwise
+   *  as much as can (the width, or the area) around the focused node. */
   function fitAll(): void {
     if (!layout) return;
     const { w, h } = size();
-    view.scale = Math.min(1, w / layout.width, h / layout.height);
-    view.x = (w - layout.width * view.scale) / 2;
-    view.y = 0;
+    view.scale = fitScale(layout);
+    const n = focused ? byId.get(focused) : undefined;
+    if (n) {
+      view.x = w / 2 - (n.x + layout.nodeWidth / 2) * view.scale;
+      view.y = h / 2 - (n.y + layout.nodeHeight / 2) * view.scale;
+    }
+    clampView(layout);
     apply();
   }
-  /** The first view: readable (never below 60%), the top of the graph centred. */
+  /** The first view: readable, the top of the graph at the top and the focused
+   *  node (the first claim) in the middle of the width. */
   function firstView(): void {
     if (!layout) return;
     const { w } = size();
-    view.scale = Math.max(0.6, Math.min(1, w / layout.width));
-    const top = layout.nodes.filter((n) => n.section === "graph" && n.layer === 0);
-    const centre = top.length ? (Math.min(...top.map((n) => n.x)) + Math.max(...top.map((n) => n.x + layout!.nodeWidth))) / 2 : layout.width / 2;
-    view.x = w / 2 - centre * view.scale;
-    if (layout.width * view.scale <= w) view.x = (w - layout.width * view.scale) / 2;
+    view.scale = Math.max(MIN_READABLE, Math.min(1, w / layout.width));
+    const n = focused ? byId.get(focused) : undefined;
+    view.x = w / 2 - (n ? n.x + layout.nodeWidth / 2 : layout.width / 2) * view.scale;
     view.y = 0;
+    clampView(layout);
     apply();
   }
   /** Moves the view so that node `n` is inside it. */
@@ -238,6 +263,9 @@ export function argumentGraphView(session: Session): GraphView {
     for (const [u, e] of nodeEls) e.tabIndex = u === uuid ? 0 : -1;
     node.focus({ preventScroll: true });
     reveal(n);
+    // The node is now inside the canvas; the canvas may be scrolled out of its panel
+    // (a short bottom sheet at 200%): bring the node into view there too.
+    node.scrollIntoView({ block: "nearest", inline: "nearest" });
     if (how) announce(how);
   }
 
