@@ -105,8 +105,8 @@ export function timeline(outline: readonly PostOutline[], filter: (query: string
     }
     const first = bars[0];
     const last = bars[bars.length - 1];
-    const axis = first && last ? el("p", { class: "timeline-axis" }, el("span", {}, label(first, size)), el("span", {}, `per ${size}`), el("span", {}, label(last, size))) : null;
-    const legend = el("p", { class: "timeline-legend" }, el("span", { class: "timeline-key timeline-key--posts" }), "posts ", el("span", { class: "timeline-key timeline-key--fresh" }), "new since last read");
+    const axis = first && last ? el("p", { class: "timeline-axis" }, el("span", {}, label(first, size)), el("span", {}, label(last, size))) : null;
+    const legend = el("p", { class: "timeline-legend" }, el("span", { class: "timeline-key timeline-key--posts" }), `posts per ${size} `, el("span", { class: "timeline-key timeline-key--fresh" }), "new since last read");
 
     // The busiest participants: posts and highlights in their posts.
     const posts = new Map<string, number>();
@@ -136,10 +136,14 @@ export function timeline(outline: readonly PostOutline[], filter: (query: string
         return el("li", {}, b);
       }),
     );
+    // The bars and their axis share one width, so that the last date sits under the
+    // last bar: 2rem a bar, at least room for the dates, at most the panel.
+    const plot = el("div", { class: "timeline-plot" }, chart, axis ?? "");
+    plot.style.setProperty("--bars", String(bars.length));
     panel.replaceChildren(
       el("h2", { class: "timeline-title" }, "Posts over time"),
-      bars.length ? chart : el("p", { class: "hl-empty" }, "The posts of this thread carry no times."),
-      ...(bars.length ? [axis ?? "", legend] : []),
+      bars.length ? plot : el("p", { class: "hl-empty" }, "The posts of this thread carry no times."),
+      ...(bars.length ? [legend] : []),
       el("h2", { class: "timeline-title" }, "Busiest participants"),
       people,
     );
