@@ -30,6 +30,8 @@ mod store;
 pub mod sync;
 #[cfg(feature = "synthetic")]
 pub mod synthetic;
+#[cfg(feature = "synthetic")]
+pub mod synthetic_argument;
 pub mod timings;
 
 pub use error::{Error, ErrorKind, Result};

@@ -1,8 +1,9 @@
 //! The argument graph stays readable at 200 highlights: a real Hacker News thread
 //! (`hn/hnpwa/hnpwa-item-26312516.comments.json`, 486 posts) with the first words of
-//! 200 of its comments highlighted and linked in three layers, ten claims, sixty
-//! answers to them and 130 answers to those, some of which also support a claim
-//! (links that pass the middle layer). The 130 of the last layer wrap into rows; the
+//! 200 of its comments highlighted and linked in three layers by
+//! `synthetic_argument::layered_argument`: ten claims, sixty answers to them and 130
+//! answers to those, every tenth of which also supports a claim (links that pass the
+//! middle layer). The 130 of the last layer wrap into rows; the
 //! layout must stay about as wide as it is tall, keep every node apart, every layer
 //! below the one it answers, every route off every node's text and every edge label
 //! clear of the nodes and of the other labels.
@@ -11,31 +12,10 @@ use std::collections::HashMap;
 
 use threadmark_core::export::graph::{layout, GraphLayout, Section, NODE_H, NODE_W};
 use threadmark_core::model::Highlight;
-use threadmark_core::{Library, LinkKind, SourceFormat};
+use threadmark_core::synthetic_argument::layered_argument;
+use threadmark_core::{Library, SourceFormat};
 
 const FILE: &str = "hn/hnpwa/hnpwa-item-26312516.comments.json";
-const LABELS: [&str; 4] = ["Claim", "Evidence", "Rebuttal", "Question"];
-
-/// Code points from the start of `text` to the end of its fifth word.
-fn five_words(text: &str) -> (usize, usize) {
-    let start = text.chars().take_while(|c| c.is_whitespace()).count();
-    let (mut words, mut end, mut in_word) = (0, 0, false);
-    for (k, c) in text.chars().enumerate() {
-        if c.is_whitespace() {
-            if in_word {
-                words += 1;
-                if words == 5 {
-                    break;
-                }
-            }
-            in_word = false;
-        } else {
-            in_word = true;
-            end = k + 1;
-        }
-    }
-    (start, end)
-}
 
 /// The thread with 200 highlights and their links (uuids).
 pub fn big_graph() -> (Library, i64, Vec<Highlight>, Vec<String>) {
@@ -49,42 +29,9 @@ pub fn big_graph() -> (Library, i64, Vec<Highlight>, Vec<String>) {
             None,
         )
         .unwrap()[0];
-    let posts: Vec<(String, String)> = lib
-        .posts(id)
-        .unwrap()
-        .into_iter()
-        .filter(|p| !p.deleted && p.text.split_whitespace().count() >= 8)
-        .map(|p| (p.source_id, p.text))
-        .take(200)
-        .collect();
-    assert_eq!(posts.len(), 200, "the thread has 200 comments of 8 words");
-    let hs: Vec<Highlight> = posts
-        .iter()
-        .enumerate()
-        .map(|(i, (post, text))| {
-            let (start, end) = five_words(text);
-            lib.highlight_span(id, post, start, end, Some(LABELS[i % 4]))
-                .unwrap()
-        })
-        .collect();
-    use LinkKind::*;
-    let kinds = [Supports, Rebuts, Answers, Qualifies];
-    let mut plan: Vec<(usize, LinkKind, usize)> = Vec::new();
-    // Highlights 10..70 answer the claims 0..10, in a mixed order.
-    for i in 10..70 {
-        plan.push((i, kinds[i % 4], (i * 7) % 10));
-    }
-    // Highlights 70..200 answer those; every tenth also supports a claim.
-    for i in 70..200 {
-        plan.push((i, kinds[(i / 3) % 4], 10 + (i * 13) % 60));
-        if i % 10 == 0 {
-            plan.push((i, Supports, i % 10 + (i / 10) % 7));
-        }
-    }
-    let links = plan
-        .iter()
-        .map(|&(f, k, t)| lib.add_link(hs[f].id, k, hs[t].id).unwrap().uuid)
-        .collect();
+    let (hs, links) = layered_argument(&mut lib, id, 10, 60, 130).unwrap();
+    assert_eq!(hs.len(), 200);
+    assert_eq!(links.len(), 60 + 130 + 13);
     (lib, id, hs, links)
 }
 
