@@ -17,8 +17,8 @@ use threadmark_core::{Library, SourceFormat};
 
 const FILE: &str = "hn/hnpwa/hnpwa-item-26312516.comments.json";
 
-/// The thread with 200 highlights and their links (uuids).
-pub fn big_graph() -> (Library, i64, Vec<Highlight>, Vec<String>) {
+/// The thread with 10 claims, `answers` and `replies` highlighted and linked.
+pub fn big_graph(answers: usize, replies: usize) -> (Library, i64, Vec<Highlight>, Vec<String>) {
     let mut lib = Library::open_in_memory().unwrap();
     let file = crate::corpus().join(FILE);
     let id = lib
@@ -29,9 +29,8 @@ pub fn big_graph() -> (Library, i64, Vec<Highlight>, Vec<String>) {
             None,
         )
         .unwrap()[0];
-    let (hs, links) = layered_argument(&mut lib, id, 10, 60, 130).unwrap();
-    assert_eq!(hs.len(), 200);
-    assert_eq!(links.len(), 60 + 130 + 13);
+    let (hs, links) = layered_argument(&mut lib, id, 10, answers, replies).unwrap();
+    assert_eq!(hs.len(), 10 + answers + replies);
     (lib, id, hs, links)
 }
 
@@ -63,15 +62,15 @@ fn crosses(a: (f64, f64), b: (f64, f64), x: f64, y: f64) -> bool {
     t0 < t1
 }
 
-fn check(g: &GraphLayout, hs: &[Highlight], links: &[String]) {
+fn check(g: &GraphLayout, hs: &[Highlight], links: &[String], answers: usize) {
     assert_eq!(g.nodes.len(), 200);
     assert_eq!(g.edges.len(), links.len());
     assert!(g.nodes.iter().all(|n| n.section == Section::Graph));
     let by: HashMap<&str, _> = g.nodes.iter().map(|n| (n.highlight.as_str(), n)).collect();
     let layer_of = |i: usize| by[hs[i].uuid.as_str()].layer;
     assert!((0..10).all(|i| layer_of(i) == 0));
-    assert!((10..70).all(|i| layer_of(i) == 1));
-    assert!((70..200).all(|i| layer_of(i) == 2));
+    assert!((10..10 + answers).all(|i| layer_of(i) == 1));
+    assert!((10 + answers..200).all(|i| layer_of(i) == 2));
     // Wrapped: at most ten nodes a row, about as wide as tall (the grids of two
     // layers may be shifted against each other by less than a column).
     let mut rows: HashMap<i64, usize> = HashMap::new();
@@ -157,6 +156,54 @@ fn check(g: &GraphLayout, hs: &[Highlight], links: &[String]) {
 
 #[test]
 fn two_hundred_highlights_of_a_real_thread_wrap_into_a_readable_graph() {
-    let (lib, id, hs, links) = big_graph();
-    check(&layout(&lib, id).unwrap(), &hs, &links);
+    let (lib, id, hs, links) = big_graph(60, 130);
+    assert_eq!(links.len(), 60 + 130 + 13);
+    check(&layout(&lib, id).unwrap(), &hs, &links, 60);
+}
+
+/// 57 answers and 133 replies: grids whose last column is short (3 of 6 rows, 7 of
+/// 14). A route to a node above a grid's last row, even one with an empty cell below
+/// it, comes up a gap between columns and in along the gap under its row (a straight
+/// line from the layer below could cut through the neighbouring column).
+#[test]
+fn wrapped_layers_with_a_short_last_column_keep_routes_off_the_nodes() {
+    let (lib, id, hs, links) = big_graph(57, 133);
+    let g = layout(&lib, id).unwrap();
+    let last_row = |layer: usize| {
+        g.nodes
+            .iter()
+            .filter(|n| n.layer == layer)
+            .map(|n| n.y)
+            .fold(0.0, f64::max)
+    };
+    // The last row of each wrapped layer is short.
+    for layer in [1, 2] {
+        let y = last_row(layer);
+        let n = g
+            .nodes
+            .iter()
+            .filter(|n| n.layer == layer && n.y == y)
+            .count();
+        assert!(n < 10, "layer {layer}'s last row holds {n}");
+    }
+    let by: HashMap<&str, _> = g.nodes.iter().map(|n| (n.highlight.as_str(), n)).collect();
+    let mut inner = 0;
+    for e in &g.edges {
+        let t = by[e.to.as_str()];
+        if t.layer == 0 || t.y == last_row(t.layer) {
+            continue;
+        }
+        inner += 1;
+        let n = e.points.len();
+        let (before, end) = (e.points[n - 2], e.points[n - 1]);
+        assert!(
+            before.0 == end.0 && before.1 > end.1 && before.1 < end.1 + 30.0,
+            "link {} reaches {} from under its row: {:?}",
+            e.link,
+            e.to,
+            &e.points[n.saturating_sub(4)..]
+        );
+    }
+    assert!(inner > 40, "{inner} links reach inner rows");
+    check(&g, &hs, &links, 57);
 }

@@ -376,12 +376,6 @@ pub fn place(nodes: &[usize], edges: &[(usize, usize)], sizes: Sizes) -> Placeme
         let step = m.div_ceil(2) as f64 * LANE;
         offset[l] + ch as f64 * pitch - gap_x / 2.0 + if m % 2 == 1 { step } else { -step }
     };
-    // The rows a grid's column holds (its last column may be short).
-    let column_rows = |v: usize| {
-        let g = grids[vlayer[v]].expect("a grid");
-        let real = layers[vlayer[v]].iter().filter(|&&u| u < n).count();
-        (real - cell[v].0 * g.rows).min(g.rows)
-    };
     let mut placement = Placement {
         nodes: HashMap::with_capacity(n),
         routes: HashMap::with_capacity(edges.len()),
@@ -408,7 +402,10 @@ pub fn place(nodes: &[usize], edges: &[(usize, usize)], sizes: Sizes) -> Placeme
                 }
             } else if j == chain.len() - 1 {
                 let (ax, b) = (attach[&(k, true)], y(v) + h);
-                if grids[l].is_some() && cell[v].1 + 1 < column_rows(v) {
+                // Below a node not in the grid's last row are nodes, or (in a short
+                // last column) a gap that a route from the side would cross a
+                // neighbour to reach: both come up a gap between columns.
+                if grids[l].is_some_and(|g| cell[v].1 + 1 < g.rows) {
                     let (lane_y, cx) = (b + row_gap * 0.35, lane(l, side(v)));
                     points.extend([(cx, bottom[l]), (cx, lane_y), (ax, lane_y)]);
                 }
