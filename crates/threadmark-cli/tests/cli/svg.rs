@@ -2,35 +2,13 @@
 //! with highlights added and linked by the CLI (`highlight add`, `highlight link`),
 //! exported to a file and to stdout, read back with an XML parser.
 
-#![allow(clippy::unwrap_used)] // tests fail loudly on purpose
-
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use assert_cmd::Command;
+use crate::common::{corpus_file, stdout, tm};
 use serde_json::Value;
 
 const THREAD: &str = "hn/algolia/neonmodem-49953495-trimmed.json";
-
-fn tm(db: &Path) -> Command {
-    let mut c = Command::cargo_bin("threadmark").unwrap();
-    c.arg("--db").arg(db).env_remove("THREADMARK_DB");
-    c
-}
-
-fn corpus_file(name: &str) -> PathBuf {
-    let p = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/corpus/"
-    ))
-    .join(name);
-    assert!(p.is_file(), "the corpus file {} is missing", p.display());
-    p
-}
-
-fn stdout(cmd: &mut Command) -> String {
-    String::from_utf8(cmd.assert().success().get_output().stdout.clone()).unwrap()
-}
 
 /// The thread imported, its posts' first words highlighted (those that occur once
 /// in their post), and links between them: (highlight uuids by post, link uuids).

@@ -6,8 +6,6 @@
 //! binary, run over and over meanwhile: imports of new threads, re-imports of the
 //! thread the app is highlighting (which re-anchors its highlights), and highlights.
 
-#![allow(clippy::unwrap_used)] // tests fail loudly on purpose
-
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;

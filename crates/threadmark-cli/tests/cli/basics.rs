@@ -1,43 +1,10 @@
 //! End-to-end tests of the `threadmark` binary on a temporary library.
 
-#![allow(clippy::unwrap_used)] // tests fail loudly on purpose
+use std::path::PathBuf;
 
-use std::path::{Path, PathBuf};
-
+use crate::common::{corpus_file, imported, json, seed, tm};
 use assert_cmd::Command;
 use serde_json::Value;
-
-fn seed() -> PathBuf {
-    let p = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/corpus/seed/000_e97962a6dbc2b620.txt"
-    ));
-    assert!(p.is_file(), "the seed {} is missing", p.display());
-    p
-}
-
-fn tm(db: &Path) -> Command {
-    let mut c = Command::cargo_bin("threadmark").unwrap();
-    c.arg("--db").arg(db).env_remove("THREADMARK_DB");
-    c
-}
-
-fn json(cmd: &mut Command) -> Value {
-    let out = cmd.assert().success().get_output().stdout.clone();
-    serde_json::from_slice(&out).expect("one JSON document on stdout")
-}
-
-fn imported() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("lib.sqlite3");
-    tm(&db)
-        .arg("import")
-        .arg(seed())
-        .assert()
-        .success()
-        .stdout("1\n");
-    (dir, db)
-}
 
 #[test]
 fn import_list_show() {
@@ -356,19 +323,6 @@ fn highlight_add_and_list() {
     assert_eq!(listed[0]["highlights"], 1);
 }
 
-#[path = "../../threadmark-core/tests/http_server.rs"]
-mod http_server;
-
-fn corpus_file(name: &str) -> PathBuf {
-    let p = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/corpus/"
-    ))
-    .join(name);
-    assert!(p.is_file(), "the corpus file {} is missing", p.display());
-    p
-}
-
 fn one_line_error(assert: assert_cmd::assert::Assert) -> String {
     let assert = assert.failure().code(1).stdout("");
     let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
@@ -443,7 +397,7 @@ fn size_limit_refuses_big_inputs_without_reading_them() {
 
 #[test]
 fn fetch_saves_and_updates_a_thread_by_url() {
-    use http_server::{Reply, Server};
+    use crate::http_server::{Reply, Server};
     let story = std::fs::read(corpus_file("lobsters/post_details_tdfoqh.2025-depth.json")).unwrap();
     let server = Server::start(move |target, _| match target {
         "/s/tdfoqh.json" => Reply::json(story.clone()),

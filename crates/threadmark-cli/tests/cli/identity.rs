@@ -2,36 +2,9 @@
 //! `show` and the exports, replies the source left out, `--into` of another thread
 //! refused unless `--force`, a given title kept.
 
-#![allow(clippy::unwrap_used)] // tests fail loudly on purpose
-
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
-use serde_json::Value;
-
-fn corpus_file(name: &str) -> PathBuf {
-    let p = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/corpus/"
-    ))
-    .join(name);
-    assert!(p.is_file(), "the corpus file {} is missing", p.display());
-    p
-}
-
-fn tm(db: &Path) -> Command {
-    let mut c = Command::cargo_bin("threadmark").unwrap();
-    c.arg("--db").arg(db).env_remove("THREADMARK_DB");
-    c
-}
-
-fn stdout(cmd: &mut Command) -> String {
-    String::from_utf8(cmd.assert().success().get_output().stdout.clone()).unwrap()
-}
-
-fn json(cmd: &mut Command) -> Value {
-    serde_json::from_str(&stdout(cmd)).expect("one JSON document on stdout")
-}
+use crate::common::{corpus_file, json, stdout, tm};
 
 /// The seed with two lines above it, its line 17 edited and line 18 deleted.
 fn second_version(dir: &Path) -> PathBuf {

@@ -6,8 +6,6 @@
 //! The kill delays come from a seeded PRNG (`THREADMARK_CRASH_SEED` overrides the
 //! seed; the seed is printed so a failure can be replayed).
 
-#![allow(clippy::unwrap_used)] // tests fail loudly on purpose
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};

@@ -2,8 +2,6 @@
 //! 127.0.0.1 serving the corpus Lobsters story and then a second version of it
 //! (edited here: a comment's text changed, a reply added).
 
-#![allow(clippy::unwrap_used)] // tests fail loudly on purpose
-
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -11,19 +9,8 @@ use std::sync::Arc;
 use assert_cmd::Command;
 use serde_json::{json, Value};
 
-#[path = "../../threadmark-core/tests/http_server.rs"]
-mod http_server;
-use http_server::Server;
-
-fn corpus_file(name: &str) -> PathBuf {
-    let p = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/corpus"
-    ))
-    .join(name);
-    assert!(p.is_file(), "the corpus file {} is missing", p.display());
-    p
-}
+use crate::common::{corpus_file, stdout};
+use crate::http_server::Server;
 
 fn tm(db: &Path, base: &str) -> Command {
     let mut c = Command::cargo_bin("threadmark").unwrap();
@@ -32,10 +19,6 @@ fn tm(db: &Path, base: &str) -> Command {
         .env_remove("THREADMARK_DB")
         .env("THREADMARK_FETCH_BASE", base);
     c
-}
-
-fn stdout(cmd: &mut Command) -> String {
-    String::from_utf8(cmd.assert().success().get_output().stdout.clone()).unwrap()
 }
 
 #[test]

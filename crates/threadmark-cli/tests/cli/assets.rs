@@ -1,8 +1,6 @@
 //! What the packages take from the CLI: `--version` with the commit, the man pages and
 //! completions of the hidden `generate-assets`, and `open`'s check of a link.
 
-#![allow(clippy::unwrap_used)] // tests fail loudly on purpose
-
 use std::process::Command as Std;
 
 use assert_cmd::Command;

@@ -3,66 +3,13 @@
 //! read-only and missing libraries, orphans on restore, choosing repeated text
 //! for a highlight, rename/delete, and fetch's time bounds.
 
-#![allow(clippy::unwrap_used)] // tests fail loudly on purpose
-
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use crate::common::{corpus_file, error, imported, json, seed, stdout, tm};
 use assert_cmd::Command;
 use serde_json::Value;
-
-fn corpus(p: &str) -> PathBuf {
-    let p = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/corpus"
-    ))
-    .join(p);
-    assert!(p.exists(), "{} is missing", p.display());
-    p
-}
-
-fn seed() -> PathBuf {
-    corpus("seed/000_e97962a6dbc2b620.txt")
-}
-
-fn tm(db: &Path) -> Command {
-    let mut c = Command::cargo_bin("threadmark").unwrap();
-    c.arg("--db")
-        .arg(db)
-        .env_remove("THREADMARK_DB")
-        .env_remove("THREADMARK_MAX_BYTES")
-        .env_remove("NO_COLOR");
-    c
-}
-
-fn stdout(cmd: &mut Command) -> String {
-    String::from_utf8(cmd.assert().success().get_output().stdout.clone()).unwrap()
-}
-
-fn json(cmd: &mut Command) -> Value {
-    serde_json::from_str(&stdout(cmd)).expect("one JSON document on stdout")
-}
-
-/// The one-line error of a failed command.
-fn error(cmd: &mut Command) -> String {
-    let out = cmd.assert().failure().get_output().clone();
-    let err = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
-    err
-}
-
-fn imported() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("lib.sqlite3");
-    tm(&db)
-        .arg("import")
-        .arg(seed())
-        .assert()
-        .success()
-        .stdout("1\n");
-    (dir, db)
-}
 
 #[test]
 fn max_bytes_takes_units_and_bounds_devices_and_fifos() {
@@ -152,7 +99,7 @@ fn max_bytes_takes_units_and_bounds_devices_and_fifos() {
 fn ordinary_text_is_refused_with_the_guessed_format() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("lib.sqlite3");
-    let licence = corpus("security/LICENSE");
+    let licence = corpus_file("security/LICENSE");
     let err = error(tm(&db).arg("import").arg(&licence));
     assert!(
         err.contains("looks like ordinary text, not a discussion"),
