@@ -11,7 +11,7 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { startApp, stopApp } from "./serve.mjs";
 import { assertAccessible } from "./axe.mjs";
-import { T0, openThread as openPage } from "./seeing-mock.mjs";
+import { T0, hl, openThread as openPage } from "./seeing-mock.mjs";
 
 const screenshots = process.env.THREADMARK_SCREENSHOTS ?? "/tmp";
 
@@ -143,6 +143,38 @@ describe("timeline", () => {
       assert.equal(await first.textContent(), "ada24 posts, 4 highlights");
       await page.locator('.timeline-people .participant[data-author="bob"]').click();
       await page.waitForFunction(() => document.querySelector("#thread-filter").value === 'author:"bob"');
+      assert.deepEqual(problems, []);
+      await close();
+    });
+  }
+});
+
+describe("overlapping highlights", () => {
+  // Post 2's words under up to four highlights at once (a claim, a rebuttal inside
+  // it, evidence inside both, a question inside all three): every word stays
+  // readable, in both themes.
+  const text = "Post 2 says something about local-first storage, number 2.";
+  const span = (id, label, start, end) => ({ ...hl(id, 2, label), exact: text.slice(start, end), start, end });
+  const highlights = [span(21, "Claim", 0, 47), span(22, "Rebuttal", 5, 40), span(23, "Evidence", 12, 33), span(24, "Question", 18, 27)];
+  for (const scheme of ["light", "dark"]) {
+    test(`stacked marks keep the text's contrast (${scheme})`, async () => {
+      const { page, problems, close } = await openThread({ colorScheme: scheme, data: { highlights, links: [] } });
+      const marks = page.locator('.post[data-post-id="2"] mark.hl');
+      await marks.first().waitFor();
+      assert.ok((await marks.count()) >= 4, `${await marks.count()} marks`);
+      // The innermost words are inside four marks.
+      const depth = await page.evaluate(() => {
+        let most = 0;
+        for (const m of document.querySelectorAll('.post[data-post-id="2"] mark.hl')) {
+          let d = 0;
+          for (let e = m; e; e = e.parentElement?.closest("mark.hl")) d++;
+          most = Math.max(most, d);
+        }
+        return most;
+      });
+      assert.equal(depth, 4);
+      await page.locator('.post[data-post-id="2"]').screenshot({ path: path.join(screenshots, `threadmark-ui-stacked-marks-${scheme}.png`) });
+      await assertAccessible(page, `stacked highlights (${scheme})`);
       assert.deepEqual(problems, []);
       await close();
     });
