@@ -54,9 +54,11 @@ pub fn file_name(hash: &str) -> String {
 /// Read a content file: its thread, if the file is whole and is the content
 /// named `hash` (a file still being copied fails the check and is tried again).
 pub fn read(path: &Path, hash: &str) -> Result<Value> {
-    let file = std::fs::File::open(path).map_err(|e| Error::from(e).in_file(path))?;
+    let bytes = std::fs::read(path).map_err(|e| Error::from(e).in_file(path))?;
+    // An encrypted folder's contents are opened first (sync/crypt.rs).
+    let bytes = super::crypt::content_bytes(path, bytes, hash)?;
     let mut text = Vec::new();
-    GzDecoder::new(file)
+    GzDecoder::new(bytes.as_slice())
         .take(MAX_BYTES)
         .read_to_end(&mut text)
         .map_err(|e| Error::from(e).in_file(path))?;

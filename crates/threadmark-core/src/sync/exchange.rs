@@ -9,6 +9,7 @@ use rusqlite::params;
 use serde::Serialize;
 
 use super::clock::{now_ms, Clock};
+use super::crypt::{self, Key, Unopened};
 use super::folder::{self, Layout};
 use super::materialize::{self, Folder, Outcome};
 use super::merge::{self, Local};
@@ -22,6 +23,10 @@ use crate::store::Library;
 pub struct SyncOptions {
     /// The wall time to stamp with, in unix ms (default: now).
     pub now_ms: Option<i64>,
+    /// The folder's passphrase: opens an encrypted folder (its key is then
+    /// remembered in the library), or makes an empty one encrypted. None: the
+    /// remembered key, if the folder is encrypted.
+    pub passphrase: Option<super::crypt::Passphrase>,
     /// Test only: stop after writing this sync's change file under its temporary
     /// name, as a crash before the rename would.
     #[doc(hidden)]
@@ -57,6 +62,11 @@ pub struct SyncReport {
     pub incomplete: Vec<String>,
     /// Files in a change folder that are not change files.
     pub ignored: Vec<String>,
+    /// Whether the folder is encrypted (sync/crypt.rs).
+    pub encrypted: bool,
+    /// Encrypted files that do not authenticate (altered, or not what their
+    /// place says): not applied, read again next time.
+    pub tampered: Vec<String>,
 }
 
 impl Library {
@@ -73,6 +83,29 @@ impl Library {
             )
         })?;
         self.sync_with_folder(&folder)
+    }
+
+    /// Sync with the folder remembered by the last sync, with options.
+    pub fn sync_opts(&mut self, opts: &SyncOptions) -> Result<SyncReport> {
+        let folder = self.sync_folder()?.ok_or_else(|| {
+            Error::bad_input(
+                "no sync folder is set: sync once with a folder (threadmark sync --folder DIR)",
+            )
+        })?;
+        self.sync_with_folder_opts(&folder, opts)
+    }
+
+    /// Whether `folder` (default: the sync folder) is encrypted and this library
+    /// holds its key; None when no folder is set.
+    pub fn sync_encryption(&self, folder: Option<&Path>) -> Result<Option<super::Encryption>> {
+        let folder = match folder {
+            Some(f) => f.to_path_buf(),
+            None => match self.sync_folder()? {
+                Some(f) => f,
+                None => return Ok(None),
+            },
+        };
+        super::crypt::status(self.connection(), &folder).map(Some)
     }
 
     /// The folder this library syncs with, if one was set.
@@ -106,6 +139,12 @@ impl Library {
         let folder = std::path::absolute(folder).unwrap_or_else(|_| folder.to_path_buf());
         let device = device_id(self.connection())?;
         let layout = Layout::new(&folder, &device);
+        // The key first: a wrong or missing passphrase stops the sync before
+        // anything is read or written.
+        if !folder.is_dir() {
+            layout.prepare(&folder)?;
+        }
+        let key = super::crypt::resolve(self.connection(), &folder, opts.passphrase.as_ref())?;
         layout.prepare(&folder)?;
         folder::clean_own(&layout);
         let now = opts.now_ms.unwrap_or_else(now_ms);
@@ -113,6 +152,7 @@ impl Library {
         let mut report = SyncReport {
             device: device.clone(),
             folder: folder.clone(),
+            encrypted: key.is_some(),
             ..Default::default()
         };
 
@@ -123,17 +163,21 @@ impl Library {
         };
         capture::capture(self, &mut local)?;
         set_setting(self.connection(), "clock", &clock.last())?;
-        write_out(self, &layout, &device, opts, &mut report)?;
+        write_out(self, &layout, &device, key.as_ref(), opts, &mut report)?;
         if opts.crash_before_rename {
             return Ok(report);
         }
-        read_in(self, &layout, &mut clock, &mut report)?;
+        {
+            let scope = super::crypt::Scope::enter(key.as_ref());
+            read_in(self, &layout, key.as_ref(), &mut clock, &mut report)?;
+            report.tampered.extend(scope.tampered());
+        }
         // Records this version does not understand are passed on at once.
         let passing: i64 =
             self.connection()
                 .query_row("SELECT count(*) FROM sync_outbox", [], |r| r.get(0))?;
         if passing > 0 {
-            write_out(self, &layout, &device, opts, &mut report)?;
+            write_out(self, &layout, &device, key.as_ref(), opts, &mut report)?;
         }
         set_setting(self.connection(), "folder", &folder.to_string_lossy())?;
         set_setting(self.connection(), "last_sync", &now_ms().to_string())?;
@@ -145,6 +189,7 @@ fn write_out(
     lib: &mut Library,
     layout: &Layout,
     device: &str,
+    key: Option<&Key>,
     opts: &SyncOptions,
     report: &mut SyncReport,
 ) -> Result<()> {
@@ -158,7 +203,10 @@ fn write_out(
             .own
             .join("threads")
             .join(super::content::file_name(hash));
-        folder::write_new(&path, bytes)?;
+        match key {
+            Some(k) => folder::write_new(&path, &crypt::seal(k, "thread", device, hash, bytes)?)?,
+            None => folder::write_new(&path, bytes)?,
+        }
     }
     let outbox: Vec<(i64, String)> = conn
         .prepare("SELECT seq, record FROM sync_outbox ORDER BY seq")?
@@ -176,7 +224,10 @@ fn write_out(
             seq += 1;
         }
         let lines: Vec<String> = outbox.iter().map(|(_, r)| r.clone()).collect();
-        let bytes = record::write_file(device, seq, &lines);
+        let mut bytes = record::write_file(device, seq, &lines);
+        if let Some(k) = key {
+            bytes = crypt::seal(k, "changes", device, &format!("{seq:010}"), &bytes)?;
+        }
         let path = layout.change_file(seq);
         if opts.crash_before_rename {
             let tmp = path.with_file_name(format!(".{seq:010}.jsonl.tmp"));
@@ -209,6 +260,7 @@ fn write_out(
 fn read_in(
     lib: &mut Library,
     layout: &Layout,
+    key: Option<&Key>,
     clock: &mut Clock,
     report: &mut SyncReport,
 ) -> Result<()> {
@@ -224,12 +276,21 @@ fn read_in(
             continue;
         }
         let bytes = std::fs::read(&path).map_err(|e| Error::from(e).in_file(&path))?;
+        let size = bytes.len();
+        let bytes = match crypt_open(&path, &rel, bytes, key, report)? {
+            Opened::Bytes(b) => b,
+            Opened::Later => continue,
+            Opened::Never => {
+                files.push((rel, size, Vec::new()));
+                continue;
+            }
+        };
         match record::read_file(&bytes) {
-            Ok((_, records)) => files.push((rel, bytes.len(), records)),
+            Ok((_, records)) => files.push((rel, size, records)),
             Err(Unreadable::Incomplete(why)) => report.incomplete.push(format!("{rel}: {why}")),
             Err(Unreadable::NotChanges(why)) => {
                 report.ignored.push(format!("{rel}: {why}"));
-                files.push((rel, bytes.len(), Vec::new()));
+                files.push((rel, size, Vec::new()));
             }
         }
     }
@@ -319,4 +380,63 @@ fn read_in(
     set_setting(&tx, "clock", &clock.last())?;
     tx.commit()?;
     Ok(())
+}
+
+/// A change file as the unencrypted format holds it, or why not.
+enum Opened {
+    Bytes(Vec<u8>),
+    /// Cut short or altered: read again next time.
+    Later,
+    /// A plaintext file in an encrypted folder: ignored for good.
+    Never,
+}
+
+/// A change file's bytes, opened in an encrypted folder.
+fn crypt_open(
+    path: &Path,
+    rel: &str,
+    bytes: Vec<u8>,
+    key: Option<&Key>,
+    report: &mut SyncReport,
+) -> Result<Opened> {
+    let Some(key) = key else {
+        if crypt::is_envelope(&bytes) {
+            return Err(Error::bad_input(
+                "an encrypted change file in a sync folder without encryption (threadmark/encryption.json missing?)",
+            )
+            .in_file(path));
+        }
+        return Ok(Opened::Bytes(bytes));
+    };
+    if crypt::sniff(&bytes) == crypt::Sniff::Unsure {
+        report.incomplete.push(format!("{rel}: cut short"));
+        return Ok(Opened::Later);
+    }
+    if !crypt::is_envelope(&bytes) {
+        report
+            .ignored
+            .push(format!("{rel}: not encrypted, in an encrypted folder"));
+        return Ok(Opened::Never);
+    }
+    let device = path
+        .parent()
+        .and_then(Path::parent)
+        .and_then(Path::file_name)
+        .map(|d| d.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    match crypt::open(key, &bytes, "changes", &device, &name) {
+        Ok(plain) => Ok(Opened::Bytes(plain)),
+        Err(Unopened::Incomplete(why)) => {
+            report.incomplete.push(format!("{rel}: {why}"));
+            Ok(Opened::Later)
+        }
+        Err(Unopened::Tampered(why)) => {
+            report.tampered.push(format!("{rel}: {why}"));
+            Ok(Opened::Later)
+        }
+    }
 }

@@ -10,7 +10,8 @@
 //! - `merge.rs` — last-writer-wins fields, add-wins sets, tombstones, the
 //!   conflict history; `materialize.rs` — winners written into the library;
 //! - `content.rs` — threads' contents, compressed, once per version;
-//! - `folder.rs` — the folder: atomic writes, what to read;
+//! - `folder.rs` — the folder: atomic writes, what to read; `crypt.rs` — the
+//!   folder's optional passphrase encryption;
 //! - `exchange.rs` — one sync, both ways; `history.rs` — conflicts, restoring
 //!   them, the status; `canonical.rs` — the synced state as canonical JSON.
 
@@ -18,6 +19,7 @@ pub mod canonical;
 mod capture;
 pub mod clock;
 mod content;
+pub mod crypt;
 mod exchange;
 mod folder;
 mod history;
@@ -26,6 +28,7 @@ mod merge;
 pub mod record;
 mod state;
 
+pub use crypt::{Encryption, KdfParams, Passphrase};
 pub use exchange::{SyncOptions, SyncReport};
 pub use history::{Conflict, SyncStatus};
 

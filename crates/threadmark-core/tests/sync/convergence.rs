@@ -432,6 +432,7 @@ fn sync(d: &mut Device, ms: i64, crash: bool) -> usize {
             &SyncOptions {
                 now_ms: Some(ms),
                 crash_before_rename: crash,
+                ..Default::default()
             },
         )
         .unwrap();

@@ -3,6 +3,7 @@
 //! format kept as fixtures.
 
 mod convergence;
+mod crypt;
 mod fixtures;
 mod scenario;
 

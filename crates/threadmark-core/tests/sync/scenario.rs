@@ -227,6 +227,7 @@ fn a_thread_waits_for_its_content_and_a_crash_before_the_rename_loses_nothing() 
     let opts = threadmark_core::sync::SyncOptions {
         now_ms: Some(1_000),
         crash_before_rename: true,
+        ..Default::default()
     };
     a.sync_with_folder_opts(fa.path(), &opts).unwrap();
     assert!(files(fa.path()).iter().all(|f| f
