@@ -224,3 +224,70 @@ fn altered_and_cut_files_are_skipped_reported_and_read_once_whole() {
     assert!(ra.ignored.iter().any(|f| f.contains("not encrypted")), "{ra:?}");
     assert!(!canonical(&a).contains("Evil"));
 }
+
+/// The encrypted fixture's passphrase (tests/fixtures/sync-encrypted/).
+const FIXTURE_PASSPHRASE: &str = "threadmark fixture passphrase";
+
+fn fixture() -> PathBuf {
+    PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/sync-encrypted"
+    ))
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let dst = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_tree(&e.path(), &dst);
+        } else {
+            std::fs::copy(e.path(), dst).unwrap();
+        }
+    }
+}
+
+/// `cargo test -p threadmark-core --test tests sync::crypt::write_fixture -- --ignored`
+/// writes the encrypted fixture again (only when the format changes on purpose).
+#[test]
+#[ignore = "writes the fixtures"]
+fn write_fixture() {
+    let folder = encrypted_folder(FIXTURE_PASSPHRASE);
+    let (mut a, _) = annotated();
+    sync(&mut a, folder.path(), 1_765_000_000_000, pass(FIXTURE_PASSPHRASE)).unwrap();
+    let mut b = Library::open_in_memory().unwrap();
+    sync(&mut b, folder.path(), 1_765_000_001_000, pass(FIXTURE_PASSPHRASE)).unwrap();
+    let t = b.list_threads().unwrap()[0].id;
+    let h = b.highlights(t).unwrap()[0].id;
+    b.update_highlight(
+        h,
+        &HighlightEdit {
+            note: Some("seen on the second device".into()),
+            tags: Some(vec!["hardware-talent".into(), "eng".into()]),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    sync(&mut b, folder.path(), 1_765_000_002_000, None).unwrap();
+    sync(&mut a, folder.path(), 1_765_000_003_000, None).unwrap();
+    assert_eq!(canonical(&a), canonical(&b));
+    let out = fixture();
+    let _ = std::fs::remove_dir_all(&out);
+    copy_tree(folder.path(), &out.join("folder"));
+    std::fs::write(out.join("expected.json"), canonical(&a) + "\n").unwrap();
+}
+
+#[test]
+fn todays_encrypted_files_still_read() {
+    let copy = tempfile::tempdir().unwrap();
+    copy_tree(&fixture().join("folder"), copy.path());
+    let mut lib = Library::open_in_memory().unwrap();
+    let e = sync(&mut lib, copy.path(), 1_800_000_000_000, pass("not it")).unwrap_err();
+    assert!(e.to_string().contains("wrong passphrase"), "{e}");
+    let r = sync(&mut lib, copy.path(), 1_800_000_000_000, pass(FIXTURE_PASSPHRASE)).unwrap();
+    assert!(r.encrypted && r.tampered.is_empty() && r.incomplete.is_empty() && r.ignored.is_empty(), "{r:?}");
+    assert_eq!((r.threads, r.highlights, r.pending), (1, 1, 0), "{r:?}");
+    let expected = std::fs::read_to_string(fixture().join("expected.json")).unwrap();
+    assert_eq!(canonical(&lib) + "\n", expected);
+    assert!(expected.contains("seen on the second device") && expected.contains(LABEL));
+}
