@@ -182,7 +182,11 @@ pub fn create(folder: &Path, passphrase: &Passphrase, kdf: KdfParams) -> Result<
         return Err(Error::bad_input("the passphrase is empty"));
     }
     if let Some(existing) = read_key_file(folder)? {
-        let key = derive(passphrase, &existing.argon2, &unhex(&existing.salt).unwrap_or_default())?;
+        let key = derive(
+            passphrase,
+            &existing.argon2,
+            &unhex(&existing.salt).unwrap_or_default(),
+        )?;
         return if opens(&existing, &key) {
             Ok(key)
         } else {
@@ -259,7 +263,11 @@ fn first_file(folder: &Path, encrypted: bool) -> Option<PathBuf> {
                         &mut head,
                     )
                 });
-                let want = if encrypted { Sniff::Sealed } else { Sniff::Plain };
+                let want = if encrypted {
+                    Sniff::Sealed
+                } else {
+                    Sniff::Plain
+                };
                 if !head.is_empty() && sniff(&head) == want {
                     return Some(e.path());
                 }
@@ -405,7 +413,13 @@ pub fn seal(key: &Key, of: &str, device: &str, name: &str, plain: &[u8]) -> Resu
     let mut out = serde_json::to_vec(&header)?;
     out.push(b'\n');
     let sealed = cipher(key)
-        .encrypt(&nonce, Payload { msg: plain, aad: &out })
+        .encrypt(
+            &nonce,
+            Payload {
+                msg: plain,
+                aad: &out,
+            },
+        )
         .map_err(|_| Error::bad_input("encryption failed"))?;
     out.extend_from_slice(&sealed);
     Ok(out)
@@ -422,7 +436,13 @@ pub enum Unopened {
 
 /// Open an encrypted file found in `device`'s directory as a file `of` whose
 /// name begins with `name`.
-pub fn open(key: &Key, bytes: &[u8], of: &str, device: &str, name: &str) -> Result<Vec<u8>, Unopened> {
+pub fn open(
+    key: &Key,
+    bytes: &[u8],
+    of: &str,
+    device: &str,
+    name: &str,
+) -> Result<Vec<u8>, Unopened> {
     let Some(nl) = bytes.iter().take(MAX_HEADER).position(|&b| b == b'\n') else {
         return Err(if bytes.len() < MAX_HEADER {
             Unopened::Incomplete("the header is cut short".into())
@@ -431,8 +451,8 @@ pub fn open(key: &Key, bytes: &[u8], of: &str, device: &str, name: &str) -> Resu
         });
     };
     let (head, body) = bytes.split_at(nl + 1);
-    let env: Envelope = serde_json::from_slice(head)
-        .map_err(|e| Unopened::Tampered(format!("header: {e}")))?;
+    let env: Envelope =
+        serde_json::from_slice(head).map_err(|e| Unopened::Tampered(format!("header: {e}")))?;
     if env.format != ENVELOPE || env.of != of {
         return Err(Unopened::Tampered(format!("not an encrypted {of} file")));
     }
@@ -456,7 +476,13 @@ pub fn open(key: &Key, bytes: &[u8], of: &str, device: &str, name: &str) -> Resu
         return Err(Unopened::Tampered("longer than its header says".into()));
     }
     cipher(key)
-        .decrypt(XNonce::from_slice(&nonce), Payload { msg: body, aad: head })
+        .decrypt(
+            XNonce::from_slice(&nonce),
+            Payload {
+                msg: body,
+                aad: head,
+            },
+        )
         .map_err(|_| Unopened::Tampered("does not authenticate (altered, or another key)".into()))
 }
 
@@ -479,7 +505,12 @@ impl Scope {
 
     /// The content files found altered so far.
     pub fn tampered(&self) -> Vec<String> {
-        SCOPE.with(|s| s.borrow().as_ref().map(|(_, t)| t.clone()).unwrap_or_default())
+        SCOPE.with(|s| {
+            s.borrow()
+                .as_ref()
+                .map(|(_, t)| t.clone())
+                .unwrap_or_default()
+        })
     }
 }
 
@@ -535,7 +566,13 @@ mod tests {
         let got = open(&key, &sealed, "changes", "aaaa", "0000000001.jsonl").unwrap();
         assert_eq!(got, plain);
         assert!(matches!(
-            open(&key, &sealed[..sealed.len() - 3], "changes", "aaaa", "0000000001.jsonl"),
+            open(
+                &key,
+                &sealed[..sealed.len() - 3],
+                "changes",
+                "aaaa",
+                "0000000001.jsonl"
+            ),
             Err(Unopened::Incomplete(_))
         ));
         let mut bad = sealed.clone();
@@ -552,7 +589,13 @@ mod tests {
             ));
         }
         assert!(matches!(
-            open(&Key([8; 32]), &sealed, "changes", "aaaa", "0000000001.jsonl"),
+            open(
+                &Key([8; 32]),
+                &sealed,
+                "changes",
+                "aaaa",
+                "0000000001.jsonl"
+            ),
             Err(Unopened::Tampered(_))
         ));
     }

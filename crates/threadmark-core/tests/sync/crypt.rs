@@ -8,7 +8,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use threadmark_core::sync::{crypt, KdfParams, Passphrase, SyncOptions, SyncReport};
-use threadmark_core::{HighlightEdit, Library, LabelSpec, NewHighlight, Result};
+use threadmark_core::{HighlightEdit, LabelSpec, Library, NewHighlight, Result};
 
 use super::{canonical, library_with_thread};
 
@@ -25,7 +25,12 @@ fn pass(p: &str) -> Option<Passphrase> {
     Some(Passphrase(p.into()))
 }
 
-pub fn sync(lib: &mut Library, folder: &Path, ms: i64, p: Option<Passphrase>) -> Result<SyncReport> {
+pub fn sync(
+    lib: &mut Library,
+    folder: &Path,
+    ms: i64,
+    p: Option<Passphrase>,
+) -> Result<SyncReport> {
     let opts = SyncOptions {
         now_ms: Some(ms),
         passphrase: p,
@@ -101,7 +106,13 @@ fn encrypted_folder(p: &str) -> tempfile::TempDir {
 fn an_encrypted_folder_holds_nothing_readable_and_converges() {
     let folder = encrypted_folder("correct horse");
     let (mut a, sentence) = annotated();
-    let r = sync(&mut a, folder.path(), 1_800_000_000_000, pass("correct horse")).unwrap();
+    let r = sync(
+        &mut a,
+        folder.path(),
+        1_800_000_000_000,
+        pass("correct horse"),
+    )
+    .unwrap();
     assert!(r.encrypted && r.sent > 0 && r.contents_sent == 1, "{r:?}");
     let files = tree(folder.path());
     assert!(files.len() >= 3, "{files:?}");
@@ -109,14 +120,26 @@ fn an_encrypted_folder_holds_nothing_readable_and_converges() {
         let mut gunzipped = Vec::new();
         let _ = flate2::read::GzDecoder::new(bytes.as_slice()).read_to_end(&mut gunzipped);
         for hay in [bytes, &gunzipped] {
-            for needle in [NOTE, LABEL, sentence.as_str(), "hardware-talent", "Liang Wenfeng"] {
+            for needle in [
+                NOTE,
+                LABEL,
+                sentence.as_str(),
+                "hardware-talent",
+                "Liang Wenfeng",
+            ] {
                 assert!(!contains(hay, needle), "{needle:?} readable in {path:?}");
             }
         }
     }
     // A second library with the passphrase gets everything; it remembers the key.
     let mut b = Library::open_in_memory().unwrap();
-    let rb = sync(&mut b, folder.path(), 1_800_000_001_000, pass("correct horse")).unwrap();
+    let rb = sync(
+        &mut b,
+        folder.path(),
+        1_800_000_001_000,
+        pass("correct horse"),
+    )
+    .unwrap();
     assert_eq!((rb.threads, rb.highlights, rb.pending), (1, 1, 0), "{rb:?}");
     assert!(rb.tampered.is_empty() && rb.incomplete.is_empty(), "{rb:?}");
     assert_eq!(canonical(&a), canonical(&b));
@@ -143,10 +166,22 @@ fn an_encrypted_folder_holds_nothing_readable_and_converges() {
 fn a_wrong_or_missing_passphrase_stops_before_anything_is_written() {
     let folder = encrypted_folder("correct horse");
     let (mut a, _) = annotated();
-    sync(&mut a, folder.path(), 1_800_000_000_000, pass("correct horse")).unwrap();
+    sync(
+        &mut a,
+        folder.path(),
+        1_800_000_000_000,
+        pass("correct horse"),
+    )
+    .unwrap();
     let before = tree(folder.path());
     let (mut c, _) = annotated();
-    let e = sync(&mut c, folder.path(), 1_800_000_001_000, pass("battery staple")).unwrap_err();
+    let e = sync(
+        &mut c,
+        folder.path(),
+        1_800_000_001_000,
+        pass("battery staple"),
+    )
+    .unwrap_err();
     let msg = e.to_string();
     assert!(msg.contains("wrong passphrase for sync folder"), "{msg}");
     assert!(!msg.contains('\n'), "{msg}");
@@ -154,7 +189,10 @@ fn a_wrong_or_missing_passphrase_stops_before_anything_is_written() {
     assert!(e.to_string().contains("is encrypted"), "{e}");
     assert_eq!(tree(folder.path()), before, "the folder changed");
     assert!(c.sync_status().unwrap().files_read == 0);
-    assert_eq!(c.highlights(c.list_threads().unwrap()[0].id).unwrap().len(), 1);
+    assert_eq!(
+        c.highlights(c.list_threads().unwrap()[0].id).unwrap().len(),
+        1
+    );
     let enc = c.sync_encryption(Some(folder.path())).unwrap().unwrap();
     assert!(enc.encrypted && !enc.key_here);
 }
@@ -166,8 +204,17 @@ fn a_passphrase_is_refused_for_a_folder_holding_plaintext() {
     sync(&mut a, folder.path(), 1_800_000_000_000, None).unwrap();
     let before = tree(folder.path());
     let mut b = Library::open_in_memory().unwrap();
-    let e = sync(&mut b, folder.path(), 1_800_000_001_000, pass("correct horse")).unwrap_err();
-    assert!(e.to_string().contains("already holds unencrypted files"), "{e}");
+    let e = sync(
+        &mut b,
+        folder.path(),
+        1_800_000_001_000,
+        pass("correct horse"),
+    )
+    .unwrap_err();
+    assert!(
+        e.to_string().contains("already holds unencrypted files"),
+        "{e}"
+    );
     assert_eq!(tree(folder.path()), before);
 }
 
@@ -213,7 +260,9 @@ fn altered_and_cut_files_are_skipped_reported_and_read_once_whole() {
     assert!(rc.pending > 0 && rc.tampered.len() == 1, "{rc:?}");
     assert!(rc.tampered[0].contains(".json.gz"), "{rc:?}");
     // A plaintext change file dropped into the encrypted folder is not applied.
-    let plain_dir = folder.path().join("threadmark/devices/00000000000000aa/changes");
+    let plain_dir = folder
+        .path()
+        .join("threadmark/devices/00000000000000aa/changes");
     std::fs::create_dir_all(&plain_dir).unwrap();
     std::fs::write(
         plain_dir.join("0000000001.jsonl"),
@@ -221,7 +270,10 @@ fn altered_and_cut_files_are_skipped_reported_and_read_once_whole() {
     )
     .unwrap();
     let ra = sync(&mut a, folder.path(), 1_800_000_005_000, None).unwrap();
-    assert!(ra.ignored.iter().any(|f| f.contains("not encrypted")), "{ra:?}");
+    assert!(
+        ra.ignored.iter().any(|f| f.contains("not encrypted")),
+        "{ra:?}"
+    );
     assert!(!canonical(&a).contains("Evil"));
 }
 
@@ -254,9 +306,21 @@ fn copy_tree(from: &Path, to: &Path) {
 fn write_fixture() {
     let folder = encrypted_folder(FIXTURE_PASSPHRASE);
     let (mut a, _) = annotated();
-    sync(&mut a, folder.path(), 1_765_000_000_000, pass(FIXTURE_PASSPHRASE)).unwrap();
+    sync(
+        &mut a,
+        folder.path(),
+        1_765_000_000_000,
+        pass(FIXTURE_PASSPHRASE),
+    )
+    .unwrap();
     let mut b = Library::open_in_memory().unwrap();
-    sync(&mut b, folder.path(), 1_765_000_001_000, pass(FIXTURE_PASSPHRASE)).unwrap();
+    sync(
+        &mut b,
+        folder.path(),
+        1_765_000_001_000,
+        pass(FIXTURE_PASSPHRASE),
+    )
+    .unwrap();
     let t = b.list_threads().unwrap()[0].id;
     let h = b.highlights(t).unwrap()[0].id;
     b.update_highlight(
@@ -284,8 +348,17 @@ fn todays_encrypted_files_still_read() {
     let mut lib = Library::open_in_memory().unwrap();
     let e = sync(&mut lib, copy.path(), 1_800_000_000_000, pass("not it")).unwrap_err();
     assert!(e.to_string().contains("wrong passphrase"), "{e}");
-    let r = sync(&mut lib, copy.path(), 1_800_000_000_000, pass(FIXTURE_PASSPHRASE)).unwrap();
-    assert!(r.encrypted && r.tampered.is_empty() && r.incomplete.is_empty() && r.ignored.is_empty(), "{r:?}");
+    let r = sync(
+        &mut lib,
+        copy.path(),
+        1_800_000_000_000,
+        pass(FIXTURE_PASSPHRASE),
+    )
+    .unwrap();
+    assert!(
+        r.encrypted && r.tampered.is_empty() && r.incomplete.is_empty() && r.ignored.is_empty(),
+        "{r:?}"
+    );
     assert_eq!((r.threads, r.highlights, r.pending), (1, 1, 0), "{r:?}");
     let expected = std::fs::read_to_string(fixture().join("expected.json")).unwrap();
     assert_eq!(canonical(&lib) + "\n", expected);
