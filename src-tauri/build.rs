@@ -45,6 +45,7 @@ const COMMANDS: &[&str] = &[
     "sync_now",
     "sync_conflicts",
     "restore_conflict",
+    "sync_poll_ms",
     "take_links",
     "about",
     "argument_graph",

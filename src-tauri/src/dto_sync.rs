@@ -27,6 +27,12 @@ pub struct SyncStatus {
     pub conflicts_open: i64,
     #[ts(type = "number")]
     pub conflicts: i64,
+    /// Whether the folder is encrypted with a passphrase; null: no folder, or it
+    /// cannot be read now.
+    pub encrypted: Option<bool>,
+    /// An encrypted folder whose key this library does not hold: the passphrase
+    /// is needed.
+    pub needs_passphrase: bool,
 }
 
 impl From<threadmark_core::sync::SyncStatus> for SyncStatus {
@@ -39,6 +45,8 @@ impl From<threadmark_core::sync::SyncStatus> for SyncStatus {
             pending: s.pending,
             conflicts_open: s.conflicts_open,
             conflicts: s.conflicts,
+            encrypted: None,
+            needs_passphrase: false,
         }
     }
 }
@@ -73,6 +81,11 @@ pub struct SyncReport {
     /// Files not read whole yet (still being copied): read again next time.
     #[ts(type = "number")]
     pub incomplete: i64,
+    /// Whether the folder is encrypted.
+    pub encrypted: bool,
+    /// Encrypted files that did not authenticate (altered): not applied.
+    #[ts(type = "number")]
+    pub tampered: i64,
 }
 
 impl From<threadmark_core::sync::SyncReport> for SyncReport {
@@ -88,6 +101,8 @@ impl From<threadmark_core::sync::SyncReport> for SyncReport {
             pending: r.pending as i64,
             new_conflicts: r.new_conflicts as i64,
             incomplete: r.incomplete.len() as i64,
+            encrypted: r.encrypted,
+            tampered: r.tampered.len() as i64,
         }
     }
 }

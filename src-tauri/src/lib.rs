@@ -21,6 +21,7 @@ pub mod dto_sync;
 pub mod error;
 pub mod links;
 pub mod state;
+pub mod sync_watch;
 pub mod webview;
 pub mod window_state;
 
@@ -42,6 +43,7 @@ pub fn app<R: Runtime>(builder: Builder<R>, library: LibraryState) -> Builder<R>
         .manage(library)
         .manage(state::Imports::default())
         .manage(links::LinkInbox::default())
+        .manage(sync_watch::FolderWatch::default())
         .invoke_handler(tauri::generate_handler![
             commands::list_threads,
             commands::open_thread,
@@ -84,6 +86,7 @@ pub fn app<R: Runtime>(builder: Builder<R>, library: LibraryState) -> Builder<R>
             commands_sync::sync_now,
             commands_sync::sync_conflicts,
             commands_sync::restore_conflict,
+            sync_watch::sync_poll_ms,
             links::take_links,
             links::about,
             commands_graph::argument_graph,

@@ -407,9 +407,28 @@ export function syncStatus(): Promise<SyncStatus> {
 }
 
 /** Syncs with `folder` (which becomes the sync folder), or with the folder set
- *  before (null; rejects with kind "bad_input" when none is set). */
-export function syncNow(folder: string | null = null): Promise<SyncReport> {
-  return call<SyncReport>("sync_now", { folder });
+ *  before (null; rejects with kind "bad_input" when none is set). `passphrase`
+ *  opens an encrypted folder or encrypts an empty one (the app keeps the key it
+ *  derives, not the passphrase); a wrong one rejects with "wrong passphrase for
+ *  sync folder …" and nothing is read or written. */
+export function syncNow(folder: string | null = null, passphrase: string | null = null): Promise<SyncReport> {
+  return call<SyncReport>("sync_now", passphrase ? { folder, passphrase } : { folder });
+}
+
+/** How often the window looks at the folder for other devices' changes, in ms
+ *  (30 s; the app's `--sync-poll-ms` sets it). */
+export function syncPollMs(): Promise<number> {
+  return call<number>("sync_poll_ms");
+}
+
+/** Calls `handler` when other devices' files arrive in the sync folder (the app
+ *  watches it after a sync); resolves to a function that stops listening. */
+export async function onSyncFolderChanged(handler: () => void): Promise<() => void> {
+  try {
+    return await listen("sync-folder-changed", () => handler());
+  } catch {
+    return () => {};
+  }
 }
 
 /** Every value that lost to a concurrent edit or delete, newest first. */

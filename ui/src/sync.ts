@@ -1,6 +1,7 @@
 // Sync through a folder, from the window's side: when to sync (at start when a folder
-// is set, a few seconds after a local edit, every 30 seconds to pick up what other
-// devices wrote to the folder, and on "Sync now"), the status in every screen's
+// is set, a few seconds after a local edit, when the app sees other devices' files
+// arrive in the folder (sync_watch.rs), every 30 seconds as a fallback, and on
+// "Sync now"), the status in every screen's
 // footer, and refreshing the screen after a sync that brought changes. The Sync
 // dialog and the conflicts view are in views/sync.ts. The sync itself runs in the
 // app's worker thread (commands_sync.rs): the window never waits on the folder.
@@ -9,12 +10,13 @@ import { announce } from "./announce";
 import { el } from "./dom";
 import { count, relativeTime } from "./format";
 import { currentSession } from "./highlighting";
-import { LOCAL_CHANGE_EVENT, type SyncReport, type SyncStatus, asCommandError, syncNow, syncStatus } from "./ipc";
+import { LOCAL_CHANGE_EVENT, type SyncReport, type SyncStatus, asCommandError, onSyncFolderChanged, syncNow, syncPollMs, syncStatus } from "./ipc";
 import { parseRoute } from "./route";
 
 /** A local edit is sent this long after the last one of a burst. */
 export const DEBOUNCE_MS = 3000;
-/** The folder is looked at this often for other devices' changes. */
+/** The folder is looked at this often for other devices' changes (a fallback for
+ *  the app's watch of the folder; the app's `--sync-poll-ms` changes it). */
 export const POLL_MS = 30_000;
 
 interface SyncState {
@@ -56,16 +58,17 @@ export async function refreshStatus(): Promise<void> {
   changed();
 }
 
-/** Syncs now: with `folder` (which becomes the sync folder) or the one set. A sync
- *  asked for while one runs runs once more after it. Resolves to the report, or
- *  null if it failed (the error is in the state and the footer). */
-export function runSync(folder: string | null = null): Promise<SyncReport | null> {
-  if (running && folder === null) {
+/** Syncs now: with `folder` (which becomes the sync folder) or the one set, with
+ *  the folder's `passphrase` if given. A sync asked for while one runs runs once
+ *  more after it. Resolves to the report, or null if it failed (the error is in the
+ *  state and the footer). */
+export function runSync(folder: string | null = null, passphrase: string | null = null): Promise<SyncReport | null> {
+  if (running && folder === null && !passphrase) {
     again = true;
     return running;
   }
   const previous = running ?? Promise.resolve(null);
-  running = previous.then(() => doSync(folder)).finally(() => {
+  running = previous.then(() => doSync(folder, passphrase)).finally(() => {
     running = null;
     if (again) {
       again = false;
@@ -75,13 +78,13 @@ export function runSync(folder: string | null = null): Promise<SyncReport | null
   return running;
 }
 
-async function doSync(folder: string | null): Promise<SyncReport | null> {
+async function doSync(folder: string | null, passphrase: string | null): Promise<SyncReport | null> {
   window.clearTimeout(debounce);
   state.syncing = true;
   changed();
   let report: SyncReport | null = null;
   try {
-    report = await syncNow(folder);
+    report = await syncNow(folder, passphrase);
     state.error = null;
     state.last = report;
   } catch (error) {
@@ -124,17 +127,22 @@ export function syncSoon(delay = DEBOUNCE_MS): void {
   debounce = window.setTimeout(() => void runSync(), delay);
 }
 
-/** Starts syncing: at once if a folder is set, after local edits, and every
- *  POLL_MS (a sync that finds nothing new reads no file and is cheap). */
+/** Starts syncing: at once if a folder is set, after local edits, when other
+ *  devices' files arrive in the folder, and every POLL_MS (a sync that finds
+ *  nothing new reads no file and is cheap). */
 export async function startSync(): Promise<void> {
   await refreshStatus();
   window.addEventListener(LOCAL_CHANGE_EVENT, () => syncSoon());
+  void onSyncFolderChanged(() => {
+    if (state.status?.folder) void runSync();
+  });
   if (state.status?.folder) void runSync();
+  const poll = await syncPollMs().catch(() => POLL_MS);
   window.setInterval(() => {
     if (staleView) refreshView();
     if (state.status?.folder && !state.syncing) void runSync();
     else changed();
-  }, POLL_MS);
+  }, poll);
 }
 
 /** One line for the footer. */
@@ -143,7 +151,10 @@ export function statusText(s: Readonly<SyncState>, nowMs = Date.now()): string {
   if (s.error) return `Sync failed: ${s.error}`;
   if (!s.status?.folder) return "Sync off";
   if (s.status.lastSyncMs === null) return "Not synced yet";
-  return `Synced ${relativeTime(s.status.lastSyncMs / 1000, nowMs)}`;
+  const synced = `Synced ${relativeTime(s.status.lastSyncMs / 1000, nowMs)}`;
+  // Encrypted files that did not authenticate: someone or something altered them.
+  if (s.last?.tampered) return `${synced}; ${count(s.last.tampered, "altered file")} not applied`;
+  return synced;
 }
 
 let footer: HTMLElement | null = null;

@@ -4,7 +4,9 @@
 // opening the Sync dialog (choose a
 // folder, Sync now, device, last sync, outgoing), the conflicts view and Restore,
 // sync at start, a debounced sync after an edit, and the screen shown again after a
-// sync that received changes. axe finds nothing in either theme.
+// sync that received changes, the passphrase of an encrypted folder (a wrong one's
+// error in the dialog, the right one accepted and cleared). axe finds nothing in
+// either theme.
 //
 // Run: npm run build && npm run test:ui   (scripts/ui-test.sh does both)
 
@@ -75,8 +77,15 @@ function mockTauri(data) {
       }
       case "sync_status":
         return status();
+      case "sync_poll_ms":
+        return 30_000;
       case "sync_now": {
         if (data.failing) throw { kind: "io", message: data.failing };
+        if (data.passphrase) {
+          if (args.passphrase && args.passphrase !== data.passphrase) throw { kind: "bad_input", message: `wrong passphrase for sync folder ${data.sync.folder}` };
+          if (!args.passphrase && data.sync.needsPassphrase) throw { kind: "bad_input", message: `sync folder ${data.sync.folder} is encrypted: give its passphrase (--passphrase-file, THREADMARK_SYNC_PASSPHRASE or the Sync dialog)` };
+          data.sync.needsPassphrase = false;
+        }
         if (args.folder) data.sync.folder = args.folder;
         if (!data.sync.folder) throw { kind: "bad_input", message: "no sync folder is set" };
         data.sync.device ||= "3f2a9c01d4e5b6a7";
@@ -86,7 +95,7 @@ function mockTauri(data) {
         const got = data.received ?? {};
         data.received = null;
         if (got.highlight) data.highlights.push(got.highlight);
-        return { folder: data.sync.folder, sent, received: got.highlight ? 3 : 0, threads: 0, highlights: got.highlight ? 1 : 0, labels: 0, reads: 0, pending: 0, newConflicts: 0, incomplete: 0 };
+        return { folder: data.sync.folder, sent, received: got.highlight ? 3 : 0, threads: 0, highlights: got.highlight ? 1 : 0, labels: 0, reads: 0, pending: 0, newConflicts: 0, incomplete: 0, encrypted: Boolean(data.passphrase), tampered: data.tampered ?? 0 };
       }
       case "sync_conflicts":
         return data.conflicts;
@@ -208,6 +217,60 @@ describe("sync setting", () => {
       await page.click(".topbar .sync-button");
       await page.waitForSelector("dialog.dialog--sync[open] .dialog-error:not([hidden])");
       assert.match(await page.textContent(".dialog--sync .dialog-error"), /^Sync failed: .*not found/);
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe("encrypted folder", () => {
+  for (const colorScheme of ["light", "dark"]) {
+    test(`the dialog takes the folder's passphrase; a wrong one's error shows there; in ${colorScheme}`, async () => {
+      const data = state({ folder: "/home/reader/Sync/notes" });
+      Object.assign(data.sync, { encrypted: true, needsPassphrase: true });
+      data.passphrase = "correct horse battery";
+      const { page, problems, close } = await openApp(data, { colorScheme });
+      try {
+        await page.waitForSelector(".thread-row");
+        // The sync at start cannot open the folder: the footer says why.
+        await page.waitForFunction(() => /^Sync failed: sync folder .* is encrypted: give its passphrase/.test(document.querySelector(".statusbar .sync-status")?.textContent ?? ""));
+        await page.keyboard.press("Shift+S");
+        await page.waitForSelector("dialog.dialog--sync[open]");
+        // The field has the focus, a label and a password's type.
+        assert.equal(await page.evaluate(() => document.activeElement?.id), "sync-passphrase");
+        const field = page.getByLabel("Passphrase (optional)");
+        assert.equal(await field.getAttribute("type"), "password");
+        const facts = await page.$$eval(".sync-facts dt, .sync-facts dd", (e) => e.map((x) => x.textContent));
+        assert.deepEqual(facts.slice(-2), ["Encryption", "On: enter the folder's passphrase below"]);
+        await page.keyboard.type("correct horse");
+        await page.keyboard.press("Enter");
+        await page.waitForFunction(() => document.querySelector(".dialog--sync .dialog-error:not([hidden])")?.textContent === "Sync failed: wrong passphrase for sync folder /home/reader/Sync/notes");
+        assert.equal(await page.evaluate(() => document.activeElement?.id), "sync-passphrase", "back in the field to type again");
+        await assertAccessible(page, `sync dialog, wrong passphrase (${colorScheme})`);
+        await page.screenshot({ path: path.join(screenshots, `threadmark-ui-sync-passphrase-${colorScheme}.png`) });
+        await field.fill("correct horse battery");
+        await page.keyboard.press("Enter");
+        await page.waitForFunction(() => /^Sent 4 changes; received 0 changes\.$/.test(document.querySelector(".sync-result")?.textContent ?? ""));
+        assert.equal(await field.inputValue(), "", "the passphrase is not kept in the dialog");
+        assert.equal(await page.isHidden(".dialog--sync .dialog-error"), true);
+        const sent = (await calls(page, "sync_now")).map((a) => a.passphrase ?? null);
+        assert.deepEqual(sent, [null, "correct horse", "correct horse battery"]);
+        await page.waitForFunction(() => [...document.querySelectorAll(".sync-facts dd")].at(-1)?.textContent === "On: the folder holds no readable notes");
+        assert.equal(await footerText(page), "Synced just now");
+        assert.deepEqual(problems, []);
+      } finally {
+        await close();
+      }
+    });
+  }
+
+  test("altered encrypted files are named in the footer", async () => {
+    const data = state({ folder: "/home/reader/Sync/notes" });
+    data.tampered = 2;
+    const { page, problems, close } = await openApp(data);
+    try {
+      await page.waitForFunction(() => document.querySelector(".statusbar .sync-status")?.textContent === "Synced just now; 2 altered files not applied");
       assert.deepEqual(problems, []);
     } finally {
       await close();

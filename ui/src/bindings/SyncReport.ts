@@ -27,4 +27,12 @@ newConflicts: number,
 /**
  * Files not read whole yet (still being copied): read again next time.
  */
-incomplete: number, };
+incomplete: number, 
+/**
+ * Whether the folder is encrypted.
+ */
+encrypted: boolean, 
+/**
+ * Encrypted files that did not authenticate (altered): not applied.
+ */
+tampered: number, };

@@ -27,4 +27,14 @@ pending: number,
 /**
  * Conflicts not restored.
  */
-conflictsOpen: number, conflicts: number, };
+conflictsOpen: number, conflicts: number, 
+/**
+ * Whether the folder is encrypted with a passphrase; null: no folder, or it
+ * cannot be read now.
+ */
+encrypted: boolean | null, 
+/**
+ * An encrypted folder whose key this library does not hold: the passphrase
+ * is needed.
+ */
+needsPassphrase: boolean, };

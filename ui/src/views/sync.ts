@@ -1,5 +1,5 @@
-// The Sync dialog (the folder, this device, the last sync, what waits to go out,
-// "Sync now") and the conflicts view (every value that lost to a concurrent edit or
+// The Sync dialog (the folder, whether it is encrypted, this device, the last sync,
+// what waits to go out, the folder's passphrase, "Sync now") and the conflicts view (every value that lost to a concurrent edit or
 // delete, with Restore). Both are modal dialogs over the current screen; sync.ts
 // decides when to sync and draws the footer.
 
@@ -24,6 +24,7 @@ export function reportText(r: SyncReport): string {
   }
   if (r.newConflicts) parts.push(count(r.newConflicts, "new conflict"));
   if (r.incomplete) parts.push(`${count(r.incomplete, "file")} still being copied (read next time)`);
+  if (r.tampered) parts.push(`${count(r.tampered, "altered file")} not applied (they do not match the passphrase's key)`);
   const text = parts.join("; ");
   return `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
 }
@@ -52,6 +53,18 @@ export function openSyncDialog(): void {
   const choose = button("Choose folder…", { submit: false });
   const close = button("Close", { value: "cancel" });
   const now = button("Sync now", { kind: "primary" });
+  // The folder's passphrase: sent with the next sync, then cleared (the app keeps
+  // the key derived from it, never the passphrase).
+  const passphrase = el("input", {
+    type: "password",
+    id: "sync-passphrase",
+    name: "passphrase",
+    autocomplete: "off",
+    spellcheck: "false",
+    "aria-describedby": "sync-passphrase-hint",
+  });
+  const passphraseHint = el("span", { class: "sync-passphrase-hint", id: "sync-passphrase-hint" });
+  const passphraseField = el("label", { class: "field sync-passphrase", for: "sync-passphrase" }, el("span", {}, "Passphrase (optional)"), passphrase, passphraseHint);
   const showConflicts = button("Show conflicts", { submit: false });
   showConflicts.addEventListener("click", () => {
     modal.close();
@@ -73,8 +86,25 @@ export function openSyncDialog(): void {
       ...row("Waiting to go out", count(status?.outgoing ?? 0, "change")),
       ...row("Waiting for a thread", count(status?.pending ?? 0, "change")),
       ...row("Conflicts", el("span", {}, status?.conflicts ? `${status.conflictsOpen} open of ${status.conflicts}` : "None", " ", status?.conflicts ? showConflicts : "")),
+      ...row(
+        "Encryption",
+        status?.encrypted === true
+          ? status.needsPassphrase
+            ? el("span", { class: "sync-warning" }, "On: enter the folder's passphrase below")
+            : "On: the folder holds no readable notes"
+          : status?.encrypted === false
+            ? "Off"
+            : el("span", { class: "sync-none" }, "Unknown until a folder is chosen"),
+      ),
     );
     choose.textContent = folder ? "Change folder…" : "Choose folder…";
+    passphraseHint.textContent =
+      status?.encrypted === true
+        ? status.needsPassphrase
+          ? "The passphrase this folder was encrypted with on your other device."
+          : "Given on this device: no need to type it again."
+        : "Encrypts the files of a new, empty folder. Every device then needs it once; it cannot be recovered.";
+    passphrase.disabled = s.syncing;
     now.disabled = !folder || s.syncing;
     choose.disabled = s.syncing;
     if (s.syncing) result.textContent = "Syncing…";
@@ -83,8 +113,14 @@ export function openSyncDialog(): void {
   };
 
   const sync = async (folder: string | null): Promise<void> => {
-    const report = await runSync(folder);
-    if (report) result.textContent = reportText(report);
+    const report = await runSync(folder, passphrase.value || null);
+    if (report) {
+      result.textContent = reportText(report);
+      passphrase.value = "";
+    } else if (syncState().error && passphrase.value) {
+      passphrase.focus();
+      passphrase.select();
+    }
   };
   choose.addEventListener("click", () => {
     void (async () => {
@@ -106,14 +142,16 @@ export function openSyncDialog(): void {
       el(
         "p",
         { class: "dialog-hint" },
-        "Threadmark syncs through a folder you already sync to your other computers (Syncthing, Dropbox, a network share, a USB stick). It writes small change files under “threadmark” in that folder, never the library file. Sync runs at start, a few seconds after you edit, and every 30 seconds.",
+        "Threadmark syncs through a folder you already sync to your other computers (Syncthing, Dropbox, a network share, a USB stick). It writes small change files under “threadmark” in that folder, never the library file. Sync runs at start, a few seconds after you edit, when another device's changes arrive, and every 30 seconds.",
       ),
       facts,
+      passphraseField,
       el("div", { class: "sync-folder-actions" }, choose),
       result,
     ],
     actions: [close, now],
     onSubmit: async () => {
+      if (!syncState().status?.folder) return false;
       await sync(null);
       return false;
     },
@@ -123,7 +161,7 @@ export function openSyncDialog(): void {
   modal.setBusy = () => {};
   const stop = onSyncChange(draw);
   draw();
-  (syncState().status?.folder ? now : choose).focus();
+  (syncState().status?.needsPassphrase ? passphrase : syncState().status?.folder ? now : choose).focus();
 }
 
 function conflictItem(c: Conflict, restored: (c: Conflict) => void): HTMLElement {
