@@ -19,18 +19,24 @@ export const DEBOUNCE_MS = 3000;
  *  the app's watch of the folder; the app's `--sync-poll-ms` changes it). */
 export const POLL_MS = 30_000;
 
+/** What started a sync. The footer status's `data-brought-by` names what started
+ *  the last sync that brought changes (for tests, and a look with the inspector). */
+export type SyncTrigger = "start" | "edit" | "folder" | "poll" | "manual";
+
 interface SyncState {
   status: SyncStatus | null;
   syncing: boolean;
   /** The last sync's one-line error; null after a sync that worked. */
   error: string | null;
   last: SyncReport | null;
+  /** What started the last sync that brought changes. */
+  broughtBy: SyncTrigger | null;
 }
 
-const state: SyncState = { status: null, syncing: false, error: null, last: null };
+const state: SyncState = { status: null, syncing: false, error: null, last: null, broughtBy: null };
 const listeners = new Set<() => void>();
 let running: Promise<SyncReport | null> | null = null;
-let again = false;
+let again: SyncTrigger | null = null;
 let debounce = 0;
 let staleView = false;
 
@@ -62,23 +68,24 @@ export async function refreshStatus(): Promise<void> {
  *  the folder's `passphrase` if given. A sync asked for while one runs runs once
  *  more after it. Resolves to the report, or null if it failed (the error is in the
  *  state and the footer). */
-export function runSync(folder: string | null = null, passphrase: string | null = null): Promise<SyncReport | null> {
+export function runSync(folder: string | null = null, passphrase: string | null = null, trigger: SyncTrigger = "manual"): Promise<SyncReport | null> {
   if (running && folder === null && !passphrase) {
-    again = true;
+    again = trigger;
     return running;
   }
   const previous = running ?? Promise.resolve(null);
-  running = previous.then(() => doSync(folder, passphrase)).finally(() => {
+  running = previous.then(() => doSync(folder, passphrase, trigger)).finally(() => {
     running = null;
     if (again) {
-      again = false;
-      void runSync();
+      const next = again;
+      again = null;
+      void runSync(null, null, next);
     }
   });
   return running;
 }
 
-async function doSync(folder: string | null, passphrase: string | null): Promise<SyncReport | null> {
+async function doSync(folder: string | null, passphrase: string | null, trigger: SyncTrigger): Promise<SyncReport | null> {
   window.clearTimeout(debounce);
   state.syncing = true;
   changed();
@@ -87,6 +94,7 @@ async function doSync(folder: string | null, passphrase: string | null): Promise
     report = await syncNow(folder, passphrase);
     state.error = null;
     state.last = report;
+    if (brought(report) > 0) state.broughtBy = trigger;
   } catch (error) {
     state.error = asCommandError(error).message;
     announce(`Sync failed: ${state.error}`);
@@ -124,7 +132,7 @@ function refreshView(): void {
 export function syncSoon(delay = DEBOUNCE_MS): void {
   if (!state.status?.folder) return;
   window.clearTimeout(debounce);
-  debounce = window.setTimeout(() => void runSync(), delay);
+  debounce = window.setTimeout(() => void runSync(null, null, "edit"), delay);
 }
 
 /** Starts syncing: at once if a folder is set, after local edits, when other
@@ -134,13 +142,13 @@ export async function startSync(): Promise<void> {
   await refreshStatus();
   window.addEventListener(LOCAL_CHANGE_EVENT, () => syncSoon());
   void onSyncFolderChanged(() => {
-    if (state.status?.folder) void runSync();
+    if (state.status?.folder) void runSync(null, null, "folder");
   });
-  if (state.status?.folder) void runSync();
+  if (state.status?.folder) void runSync(null, null, "start");
   const poll = await syncPollMs().catch(() => POLL_MS);
   window.setInterval(() => {
     if (staleView) refreshView();
-    if (state.status?.folder && !state.syncing) void runSync();
+    if (state.status?.folder && !state.syncing) void runSync(null, null, "poll");
     else changed();
   }, poll);
 }
@@ -175,6 +183,7 @@ export function syncFooter(openConflicts: () => void): HTMLElement {
     status.textContent = text;
     status.title = text;
     status.dataset.state = state.syncing ? "syncing" : state.error ? "error" : state.status?.folder ? "on" : "off";
+    if (state.broughtBy) status.dataset.broughtBy = state.broughtBy;
     const open = state.status?.conflictsOpen ?? 0;
     conflicts.hidden = open === 0;
     conflicts.textContent = count(open, "conflict");
