@@ -1,10 +1,13 @@
 //! Sync benchmarks (issue 16): applying the changes of 10,000 highlights (about
 //! 50,000 field changes) from a folder into a new library file (target ≤ 1 s), and
-//! a sync with nothing to do of a library of 1,000 threads (target ≤ 100 ms).
+//! a sync with nothing to do of a library of 1,000 threads (target ≤ 100 ms);
+//! both again with a passphrase-encrypted folder (the apply includes deriving the
+//! key once with the default Argon2id cost, 64 MiB and 3 passes).
 //!
 //! `cargo bench -p threadmark-core --bench sync`; figures go in BENCHMARKS.md.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use threadmark_core::sync::{crypt, KdfParams, Passphrase, SyncOptions};
 use threadmark_core::synthetic::text_dump;
 use threadmark_core::{Library, SourceFormat};
 
@@ -73,6 +76,39 @@ fn bench(c: &mut Criterion) {
         },
     );
 
+    // The same changes in an encrypted folder, applied with the passphrase.
+    let secret = Passphrase("bench passphrase".into());
+    let with_pass = SyncOptions {
+        passphrase: Some(secret.clone()),
+        ..Default::default()
+    };
+    let sealed = dir.path().join("sealed");
+    std::fs::create_dir(&sealed).expect("folder");
+    crypt::create(&sealed, &secret, KdfParams::default()).expect("encrypt the folder");
+    let mut a2 = with_highlights(&dir.path().join("a2.sqlite3"), 10_000);
+    a2.sync_with_folder_opts(&sealed, &with_pass)
+        .expect("sync a2");
+    group.bench_function(
+        "apply 10,000 highlights from an encrypted folder (passphrase given: one Argon2id)",
+        |b| {
+            b.iter_batched(
+                || {
+                    let d = tempfile::tempdir().expect("tempdir");
+                    let lib = Library::open(&d.path().join("b.sqlite3")).expect("open");
+                    (d, lib)
+                },
+                |(d, mut lib)| {
+                    let r = lib
+                        .sync_with_folder_opts(&sealed, &with_pass)
+                        .expect("sync b");
+                    assert_eq!(r.highlights, 10_000);
+                    (d, lib)
+                },
+                BatchSize::PerIteration,
+            )
+        },
+    );
+
     // 1,000 threads of 20 posts each, with 5 highlights each, synced once.
     let mut big = Library::open(&dir.path().join("big.sqlite3")).expect("open");
     let dump = text_dump(20);
@@ -96,6 +132,19 @@ fn bench(c: &mut Criterion) {
     group.bench_function("no-op sync of a library of 1,000 threads", |b| {
         b.iter(|| {
             let r = big.sync_with_folder(&folder2).expect("sync");
+            assert_eq!((r.sent, r.received), (0, 0));
+        })
+    });
+    // The same library with an encrypted folder (the key remembered).
+    let folder3 = dir.path().join("folder3");
+    std::fs::create_dir(&folder3).expect("folder");
+    crypt::create(&folder3, &secret, KdfParams::default()).expect("encrypt the folder");
+    big.sync_with_folder_opts(&folder3, &with_pass)
+        .expect("first encrypted sync");
+    group.bench_function("no-op sync of a library of 1,000 threads, encrypted folder", |b| {
+        b.iter(|| {
+            let r = big.sync_with_folder(&folder3).expect("sync");
+            assert!(r.encrypted);
             assert_eq!((r.sent, r.received), (0, 0));
         })
     });

@@ -193,6 +193,13 @@ pub fn create(folder: &Path, passphrase: &Passphrase, kdf: KdfParams) -> Result<
             Err(wrong(folder))
         };
     }
+    if let Some(sealed) = first_file(folder, true) {
+        return Err(Error::bad_input(format!(
+            "the sync folder holds encrypted files (e.g. {}) but no threadmark/{FILE} (still being copied?)",
+            sealed.display()
+        ))
+        .in_file(folder));
+    }
     if let Some(plain) = first_file(folder, false) {
         return Err(Error::bad_input(format!(
             "the sync folder already holds unencrypted files (e.g. {}): a passphrase needs a new, empty folder (see README, sync)",
