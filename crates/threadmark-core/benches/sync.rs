@@ -141,13 +141,16 @@ fn bench(c: &mut Criterion) {
     crypt::create(&folder3, &secret, KdfParams::default()).expect("encrypt the folder");
     big.sync_with_folder_opts(&folder3, &with_pass)
         .expect("first encrypted sync");
-    group.bench_function("no-op sync of a library of 1,000 threads, encrypted folder", |b| {
-        b.iter(|| {
-            let r = big.sync_with_folder(&folder3).expect("sync");
-            assert!(r.encrypted);
-            assert_eq!((r.sent, r.received), (0, 0));
-        })
-    });
+    group.bench_function(
+        "no-op sync of a library of 1,000 threads, encrypted folder",
+        |b| {
+            b.iter(|| {
+                let r = big.sync_with_folder(&folder3).expect("sync");
+                assert!(r.encrypted);
+                assert_eq!((r.sent, r.received), (0, 0));
+            })
+        },
+    );
     group.finish();
 }
 

@@ -7,8 +7,10 @@
 //!
 //! `THREADMARK_SYNC_CASES=N` runs N cases (default 20, under ten seconds);
 //! `THREADMARK_SYNC_SEED=HEX` (32 bytes) replays a run; `scripts/sync-soak.sh`
-//! runs many.
+//! runs many. `three_encrypted_folders_converge` runs a few cases with every
+//! folder encrypted (sync/crypt.rs).
 
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -16,12 +18,20 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
 use serde_json::{json, Value};
-use threadmark_core::sync::SyncOptions;
+use threadmark_core::sync::{Passphrase, SyncOptions};
 use threadmark_core::{HighlightEdit, LabelSpec, Library, LinkKind};
 
 use super::{canonical, import_lines};
 
 const DEVICES: usize = 3;
+
+thread_local! {
+    /// The encrypted variant: the key-check file every device's folder starts with
+    /// (its passphrase is `crypt::PASSPHRASE`), and the encrypted syncs made.
+    static KEY_FILE: RefCell<Option<Vec<u8>>> = const { RefCell::new(None) };
+    static SEALED_SYNCS: Cell<usize> = const { Cell::new(0) };
+}
+const PASSPHRASE: &str = "convergence passphrase";
 
 /// Over all cases: lost values checked, records received, faults injected (a
 /// run that checks nothing fails).
@@ -432,10 +442,17 @@ fn sync(d: &mut Device, ms: i64, crash: bool) -> usize {
             &SyncOptions {
                 now_ms: Some(ms),
                 crash_before_rename: crash,
+                passphrase: KEY_FILE
+                    .with(|k| k.borrow().is_some())
+                    .then(|| Passphrase(PASSPHRASE.into())),
                 ..Default::default()
             },
         )
         .unwrap();
+    if r.encrypted {
+        assert!(r.tampered.is_empty(), "{r:?}");
+        SEALED_SYNCS.with(|n| n.set(n.get() + 1));
+    }
     RECEIVED.fetch_add(r.received, Ordering::Relaxed);
     if std::env::var_os("THREADMARK_SYNC_DEBUG").is_some() {
         eprintln!("{r:?}");
@@ -485,6 +502,15 @@ fn run(rounds: &[Round]) -> Result<(), TestCaseError> {
             cut: vec![],
         })
         .collect();
+    KEY_FILE.with(|k| {
+        if let Some(bytes) = &*k.borrow() {
+            for d in &devs {
+                let dir = d.dir.path().join("threadmark");
+                std::fs::create_dir_all(&dir).unwrap();
+                std::fs::write(dir.join("encryption.json"), bytes).unwrap();
+            }
+        }
+    });
     // Every device starts with one thread and four highlights on it.
     let t = import_lines(&mut devs[0].lib, 0, 12, "first");
     for (i, p) in devs[0].lib.posts(t).unwrap().iter().take(4).enumerate() {
@@ -681,4 +707,33 @@ fn three_libraries_converge_and_lose_nothing() {
         checked > 0 && received > 0 && faults > 0,
         "the cases exercised nothing"
     );
+}
+
+#[test]
+fn three_encrypted_folders_converge() {
+    let made = tempfile::tempdir().unwrap();
+    threadmark_core::sync::crypt::create(
+        made.path(),
+        &Passphrase(PASSPHRASE.into()),
+        super::crypt::CHEAP,
+    )
+    .unwrap();
+    let bytes = std::fs::read(made.path().join("threadmark/encryption.json")).unwrap();
+    KEY_FILE.with(|k| *k.borrow_mut() = Some(bytes));
+    let config = Config {
+        cases: 4,
+        failure_persistence: None,
+        ..Config::default()
+    };
+    let seed = *b"threadmark encrypted sync 000001";
+    let mut runner =
+        TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &seed));
+    let result = runner.run(&proptest::collection::vec(round(), 1..3), |rounds| {
+        run(&rounds)
+    });
+    KEY_FILE.with(|k| *k.borrow_mut() = None);
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+    assert!(SEALED_SYNCS.with(Cell::get) > 0, "no encrypted sync ran");
 }
