@@ -300,12 +300,19 @@ pub fn resolve(
                 set_setting(conn, "crypt_key", &hex(&key.0))?;
                 return Ok(Some(key));
             }
-            if let Some(sealed) = first_file(folder, true) {
-                return Err(Error::bad_input(format!(
-                    "the sync folder holds encrypted files (e.g. {}) but no threadmark/{FILE} (still being copied?)",
-                    sealed.display()
-                ))
-                .in_file(folder));
+            // A folder synced with before in plain needs no look (a passphrase is
+            // refused for a folder holding plain files); a new one might be an
+            // encrypted folder whose key-check file is still being copied.
+            let synced_before =
+                setting(conn, "folder")?.as_deref() == Some(&*folder.to_string_lossy());
+            if !synced_before {
+                if let Some(sealed) = first_file(folder, true) {
+                    return Err(Error::bad_input(format!(
+                        "the sync folder holds encrypted files (e.g. {}) but no threadmark/{FILE} (still being copied?)",
+                        sealed.display()
+                    ))
+                    .in_file(folder));
+                }
             }
             return Ok(None);
         }

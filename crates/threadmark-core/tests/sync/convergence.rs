@@ -445,7 +445,6 @@ fn sync(d: &mut Device, ms: i64, crash: bool) -> usize {
                 passphrase: KEY_FILE
                     .with(|k| k.borrow().is_some())
                     .then(|| Passphrase(PASSPHRASE.into())),
-                ..Default::default()
             },
         )
         .unwrap();

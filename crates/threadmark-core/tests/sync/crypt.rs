@@ -195,6 +195,18 @@ fn a_wrong_or_missing_passphrase_stops_before_anything_is_written() {
     );
     let enc = c.sync_encryption(Some(folder.path())).unwrap().unwrap();
     assert!(enc.encrypted && !enc.key_here);
+    // The key-check file not there yet (a sync tool still copying it): neither a
+    // library without the passphrase nor one with it writes anything.
+    std::fs::remove_file(folder.path().join("threadmark/encryption.json")).unwrap();
+    let before = tree(folder.path());
+    for p in [None, pass("correct horse")] {
+        let e = sync(&mut c, folder.path(), 1_800_000_002_000, p).unwrap_err();
+        assert!(
+            e.to_string().contains("but no threadmark/encryption.json"),
+            "{e}"
+        );
+        assert_eq!(tree(folder.path()), before, "the folder changed");
+    }
 }
 
 #[test]
