@@ -4,11 +4,14 @@
 // it without anyone pressing anything. The window's fallback poll is set to ten
 // minutes (--sync-poll-ms), the window is left alone until its own edits (read
 // marks) have synced, and the sync that brought the highlight must be one the
-// folder's watch started (the footer status's data-brought-by).
+// folder's watch started (the footer status's data-brought-by). The folder is
+// encrypted (the encrypted fixture's key-check file, its known passphrase, given to
+// both libraries once through the CLI): the window syncs with the key its library
+// remembers, and its Sync dialog says the folder is encrypted.
 
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
@@ -21,6 +24,8 @@ const cli = path.join(path.dirname(application ?? ""), "threadmark");
 /** A passage of post 13, marked on device A. */
 const POST = "13";
 const EXACT = "greater performance";
+const KEY_FILE = path.resolve(import.meta.dirname, "../../crates/threadmark-core/tests/fixtures/sync-encrypted/folder/threadmark/encryption.json");
+const PASSPHRASE = "threadmark fixture passphrase";
 
 let work;
 let folder;
@@ -33,12 +38,15 @@ before(async () => {
   }
   work = mkdtempSync(path.join(tmpdir(), "threadmark-e2e-watch-"));
   folder = path.join(work, "Sync");
-  mkdirSync(folder);
+  mkdirSync(path.join(folder, "threadmark"), { recursive: true });
+  copyFileSync(KEY_FILE, path.join(folder, "threadmark", "encryption.json"));
+  const passFile = path.join(work, "passphrase.txt");
+  writeFileSync(passFile, `${PASSPHRASE}\n`);
   dbA = path.join(work, "a.sqlite3");
   const dbB = path.join(work, "b.sqlite3");
   execFileSync(cli, ["--db", dbA, "import", seed]);
-  execFileSync(cli, ["--db", dbA, "sync", "--folder", folder]);
-  execFileSync(cli, ["--db", dbB, "sync", "--folder", folder]);
+  execFileSync(cli, ["--db", dbA, "sync", "--folder", folder, "--passphrase-file", passFile]);
+  execFileSync(cli, ["--db", dbB, "sync", "--folder", folder, "--passphrase-file", passFile]);
   b = await appSession(application, { args: ["--db", dbB, "--sync-poll-ms", "600000"] });
 });
 
@@ -97,9 +105,16 @@ test("a highlight another device writes into the folder shows in the open window
   assert.equal(await mark.getText(), EXACT);
   assert.equal(await b.execute(() => document.querySelector(".statusbar .sync-status")?.dataset.broughtBy), "folder", "brought by the folder's watch");
   assert.equal(await b.execute(() => window.__localChanges), 0, "no local edit meanwhile");
+  // The Sync dialog says the folder is encrypted and the key is here.
+  await b.keys("S");
+  const dialog = await b.$("dialog.dialog--sync");
+  await dialog.waitForDisplayed({ timeout: 5_000 });
+  await b.waitUntil(async () => /Encryption\s*On: the folder holds no readable notes/.test(await dialog.$(".sync-facts").getText()), { timeout: 10_000, timeoutMsg: "the dialog does not say the folder is encrypted" });
+  assert.equal(await dialog.$("#sync-passphrase").getAttribute("type"), "password");
   try {
     await b.saveScreenshot(screenshot.replace(/\.png$/, "-sync-watch.png"));
   } catch {
     // A missing screenshot is not a failure of the app.
   }
+  await b.keys("Escape");
 });
