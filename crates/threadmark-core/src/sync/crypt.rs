@@ -235,10 +235,21 @@ pub fn create(folder: &Path, passphrase: &Passphrase, kdf: KdfParams) -> Result<
     std::fs::create_dir_all(&dir).map_err(|e| Error::from(e).in_file(&dir))?;
     let text = serde_json::to_string_pretty(&file)? + "\n";
     super::folder::write_new(&key_file_path(folder), text.as_bytes())?;
-    // Another device may have made the file first: its salt holds.
+    // Another device may have made the file first: its salt and cost hold.
     match read_key_file(folder)? {
         Some(f) if opens(&f, &key) => Ok(key),
-        _ => create(folder, passphrase, kdf),
+        Some(f) => {
+            let theirs = derive(passphrase, &f.argon2, &unhex(&f.salt).unwrap_or_default())?;
+            if opens(&f, &theirs) {
+                Ok(theirs)
+            } else {
+                Err(wrong(folder))
+            }
+        }
+        None => Err(
+            Error::not_found("the key-check file vanished after it was written")
+                .in_file(key_file_path(folder)),
+        ),
     }
 }
 
