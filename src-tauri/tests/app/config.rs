@@ -123,11 +123,12 @@ fn the_only_capability_grants_exactly_the_app_commands() {
         "allow-mark-all-read",
         "allow-news",
         "allow-changed-highlights",
-        // Sync through a folder: status, sync now, conflicts, restore.
+        // Sync through a folder: status, sync now, conflicts, restore, the poll interval.
         "allow-sync-status",
         "allow-sync-now",
         "allow-sync-conflicts",
         "allow-restore-conflict",
+        "allow-sync-poll-ms",
         // threadmark:// links waiting for the window, and the About's version.
         "allow-take-links",
         "allow-about",

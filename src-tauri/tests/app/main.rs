@@ -6,3 +6,4 @@ mod commands;
 mod config;
 mod highlights;
 mod sync;
+mod sync_crypt;

@@ -10,13 +10,13 @@ use tauri::webview::InvokeRequest;
 use tauri::{App, Manager, WebviewWindow, WebviewWindowBuilder};
 use threadmark_app::LibraryState;
 
-struct Side {
+pub struct Side {
     app: App<MockRuntime>,
     _dir: tempfile::TempDir,
 }
 
 impl Side {
-    fn new() -> Self {
+    pub fn new() -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let library = LibraryState::open(dir.path().join("library.sqlite3")).expect("library");
         let app = threadmark_app::app(mock_builder(), library)
@@ -25,7 +25,7 @@ impl Side {
         Side { app, _dir: dir }
     }
 
-    fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+    pub fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
         let window: WebviewWindow<MockRuntime> =
             self.app.get_webview_window("main").unwrap_or_else(|| {
                 WebviewWindowBuilder::new(&self.app, "main", Default::default())
@@ -45,7 +45,7 @@ impl Side {
             .map(|body| body.deserialize::<Value>().expect("json response"))
     }
 
-    fn ok(&self, cmd: &str, args: Value) -> Value {
+    pub fn ok(&self, cmd: &str, args: Value) -> Value {
         self.call(cmd, args)
             .unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
     }
