@@ -69,6 +69,12 @@ export async function refreshStatus(): Promise<void> {
  *  more after it. Resolves to the report, or null if it failed (the error is in the
  *  state and the footer). */
 export function runSync(folder: string | null = null, passphrase: string | null = null, trigger: SyncTrigger = "manual"): Promise<SyncReport | null> {
+  // An encrypted folder whose key this library lacks: syncing on its own would only
+  // fail again (and hide a wrong passphrase's error); the footer says what is needed.
+  if (trigger !== "manual" && folder === null && !passphrase && state.status?.needsPassphrase) {
+    changed();
+    return Promise.resolve(null);
+  }
   if (running && folder === null && !passphrase) {
     again = trigger;
     return running;
@@ -158,6 +164,7 @@ export function statusText(s: Readonly<SyncState>, nowMs = Date.now()): string {
   if (s.syncing) return "Syncing…";
   if (s.error) return `Sync failed: ${s.error}`;
   if (!s.status?.folder) return "Sync off";
+  if (s.status.needsPassphrase) return "Sync paused: the folder needs its passphrase (S)";
   if (s.status.lastSyncMs === null) return "Not synced yet";
   const synced = `Synced ${relativeTime(s.status.lastSyncMs / 1000, nowMs)}`;
   // Encrypted files that did not authenticate: someone or something altered them.
@@ -182,7 +189,7 @@ export function syncFooter(openConflicts: () => void): HTMLElement {
     const text = statusText(state);
     status.textContent = text;
     status.title = text;
-    status.dataset.state = state.syncing ? "syncing" : state.error ? "error" : state.status?.folder ? "on" : "off";
+    status.dataset.state = state.syncing ? "syncing" : state.error || state.status?.needsPassphrase ? "error" : state.status?.folder ? "on" : "off";
     if (state.broughtBy) status.dataset.broughtBy = state.broughtBy;
     const open = state.status?.conflictsOpen ?? 0;
     conflicts.hidden = open === 0;
