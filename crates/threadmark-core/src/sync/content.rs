@@ -56,7 +56,7 @@ pub fn file_name(hash: &str) -> String {
 pub fn read(path: &Path, hash: &str) -> Result<Value> {
     let bytes = std::fs::read(path).map_err(|e| Error::from(e).in_file(path))?;
     // An encrypted folder's contents are opened first (sync/crypt.rs).
-    let bytes = super::crypt::content_bytes(path, bytes, hash)?;
+    let bytes = super::envelope::content_bytes(path, bytes, hash)?;
     let mut text = Vec::new();
     GzDecoder::new(bytes.as_slice())
         .take(MAX_BYTES)

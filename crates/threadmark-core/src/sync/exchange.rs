@@ -9,7 +9,8 @@ use rusqlite::params;
 use serde::Serialize;
 
 use super::clock::{now_ms, Clock};
-use super::crypt::{self, Key, Unopened};
+use super::crypt::Key;
+use super::envelope;
 use super::folder::{self, Layout};
 use super::materialize::{self, Folder, Outcome};
 use super::merge::{self, Local};
@@ -168,7 +169,7 @@ impl Library {
             return Ok(report);
         }
         {
-            let scope = super::crypt::Scope::enter(key.as_ref());
+            let scope = super::envelope::Scope::enter(key.as_ref());
             read_in(self, &layout, key.as_ref(), &mut clock, &mut report)?;
             report.tampered.extend(scope.tampered());
         }
@@ -204,7 +205,9 @@ fn write_out(
             .join("threads")
             .join(super::content::file_name(hash));
         match key {
-            Some(k) => folder::write_new(&path, &crypt::seal(k, "thread", device, hash, bytes)?)?,
+            Some(k) => {
+                folder::write_new(&path, &envelope::seal(k, "thread", device, hash, bytes)?)?
+            }
             None => folder::write_new(&path, bytes)?,
         }
     }
@@ -226,7 +229,7 @@ fn write_out(
         let lines: Vec<String> = outbox.iter().map(|(_, r)| r.clone()).collect();
         let mut bytes = record::write_file(device, seq, &lines);
         if let Some(k) = key {
-            bytes = crypt::seal(k, "changes", device, &format!("{seq:010}"), &bytes)?;
+            bytes = envelope::seal(k, "changes", device, &format!("{seq:010}"), &bytes)?;
         }
         let path = layout.change_file(seq);
         if opts.crash_before_rename {
@@ -277,10 +280,10 @@ fn read_in(
         }
         let bytes = std::fs::read(&path).map_err(|e| Error::from(e).in_file(&path))?;
         let size = bytes.len();
-        let bytes = match crypt_open(&path, &rel, bytes, key, report)? {
-            Opened::Bytes(b) => b,
-            Opened::Later => continue,
-            Opened::Never => {
+        let bytes = match envelope::open_change_file(&path, &rel, bytes, key, report)? {
+            envelope::Opened::Bytes(b) => b,
+            envelope::Opened::Later => continue,
+            envelope::Opened::Never => {
                 files.push((rel, size, Vec::new()));
                 continue;
             }
@@ -380,63 +383,4 @@ fn read_in(
     set_setting(&tx, "clock", &clock.last())?;
     tx.commit()?;
     Ok(())
-}
-
-/// A change file as the unencrypted format holds it, or why not.
-enum Opened {
-    Bytes(Vec<u8>),
-    /// Cut short or altered: read again next time.
-    Later,
-    /// A plaintext file in an encrypted folder: ignored for good.
-    Never,
-}
-
-/// A change file's bytes, opened in an encrypted folder.
-fn crypt_open(
-    path: &Path,
-    rel: &str,
-    bytes: Vec<u8>,
-    key: Option<&Key>,
-    report: &mut SyncReport,
-) -> Result<Opened> {
-    let Some(key) = key else {
-        if crypt::is_envelope(&bytes) {
-            return Err(Error::bad_input(
-                "an encrypted change file in a sync folder without encryption (threadmark/encryption.json missing?)",
-            )
-            .in_file(path));
-        }
-        return Ok(Opened::Bytes(bytes));
-    };
-    if crypt::sniff(&bytes) == crypt::Sniff::Unsure {
-        report.incomplete.push(format!("{rel}: cut short"));
-        return Ok(Opened::Later);
-    }
-    if !crypt::is_envelope(&bytes) {
-        report
-            .ignored
-            .push(format!("{rel}: not encrypted, in an encrypted folder"));
-        return Ok(Opened::Never);
-    }
-    let device = path
-        .parent()
-        .and_then(Path::parent)
-        .and_then(Path::file_name)
-        .map(|d| d.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    match crypt::open(key, &bytes, "changes", &device, &name) {
-        Ok(plain) => Ok(Opened::Bytes(plain)),
-        Err(Unopened::Incomplete(why)) => {
-            report.incomplete.push(format!("{rel}: {why}"));
-            Ok(Opened::Later)
-        }
-        Err(Unopened::Tampered(why)) => {
-            report.tampered.push(format!("{rel}: {why}"));
-            Ok(Opened::Later)
-        }
-    }
 }

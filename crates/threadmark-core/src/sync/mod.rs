@@ -11,7 +11,8 @@
 //!   conflict history; `materialize.rs` — winners written into the library;
 //! - `content.rs` — threads' contents, compressed, once per version;
 //! - `folder.rs` — the folder: atomic writes, what to read; `crypt.rs` — the
-//!   folder's optional passphrase encryption;
+//!   folder's optional passphrase encryption (its key), `envelope.rs` — its
+//!   encrypted files;
 //! - `exchange.rs` — one sync, both ways; `history.rs` — conflicts, restoring
 //!   them, the status; `canonical.rs` — the synced state as canonical JSON.
 
@@ -20,6 +21,7 @@ mod capture;
 pub mod clock;
 mod content;
 pub mod crypt;
+mod envelope;
 mod exchange;
 mod folder;
 mod history;
