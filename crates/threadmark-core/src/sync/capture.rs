@@ -170,25 +170,32 @@ fn emit(tx: &Transaction<'_>, local: &mut Local<'_>, d: Diff) -> Result<()> {
     Ok(())
 }
 
-/// Whether a label field holds the value every new library starts with
-/// (migrations/01-init).
+/// The labels every new library starts with (migrations/01-init): name, colour,
+/// shortcut, position.
+const DEFAULT_LABELS: [(&str, &str, &str, i64); 5] = [
+    ("Claim", "#e0a100", "1", 0),
+    ("Evidence", "#2f9e44", "2", 1),
+    ("Rebuttal", "#e03131", "3", 2),
+    ("Question", "#1c7ed6", "4", 3),
+    ("Concession", "#9c36b5", "5", 4),
+];
+
+/// A built-in label by key (its name in lower case).
+pub(super) fn default_label(key: &str) -> Option<(&'static str, &'static str, &'static str, i64)> {
+    DEFAULT_LABELS
+        .iter()
+        .find(|(name, ..)| name.to_lowercase() == key)
+        .copied()
+}
+
+/// Whether a label field holds the value every new library starts with.
 fn is_default_label(key: &str, f: &str, value: &Value) -> bool {
-    const DEFAULTS: [(&str, &str, &str, i64); 5] = [
-        ("Claim", "#e0a100", "1", 0),
-        ("Evidence", "#2f9e44", "2", 1),
-        ("Rebuttal", "#e03131", "3", 2),
-        ("Question", "#1c7ed6", "4", 3),
-        ("Concession", "#9c36b5", "5", 4),
-    ];
-    DEFAULTS.iter().any(|(name, color, key_, position)| {
-        name.to_lowercase() == key
-            && match f {
-                "name" => value == name,
-                "color" => value == color,
-                "shortcut" => value == key_,
-                "position" => value == position,
-                _ => false,
-            }
+    default_label(key).is_some_and(|(name, color, shortcut, position)| match f {
+        "name" => value == name,
+        "color" => value == color,
+        "shortcut" => value == shortcut,
+        "position" => value == position,
+        _ => false,
     })
 }
 

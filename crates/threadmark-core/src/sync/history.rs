@@ -1,5 +1,13 @@
 //! The conflict history (every value that lost to a concurrent edit or delete),
 //! restoring a value from it, and the sync status.
+//!
+//! Reasons: `edit` (a concurrent edit of the same field won), `delete` (the entity
+//! was deleted by a device that had not seen this edit), `thread` (a highlight
+//! made or edited on a thread another device deleted meanwhile), `label` (a
+//! highlight given a label another device deleted meanwhile), `remove` (a tag or
+//! link removal that lost to a concurrent add). Restoring makes the lost value
+//! current again: it undeletes what was deleted (the highlight, its thread, the
+//! label), and for `remove` removes the element again.
 
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
@@ -7,7 +15,7 @@ use serde_json::Value;
 
 use super::clock::{device_of, now_ms, Clock};
 use super::materialize::{self, Folder};
-use super::merge::{tombstone, Local};
+use super::merge::{field, tombstone, Local};
 use super::{capture, device_id, set_setting, setting, state};
 use crate::error::{Error, Result};
 use crate::store::Library;
@@ -25,7 +33,7 @@ pub struct Conflict {
     pub value: Value,
     /// What it lost to (None: a delete).
     pub lost_to: Option<Value>,
-    /// `edit` or `delete`.
+    /// `edit`, `delete`, `thread`, `label` or `remove` (see the module header).
     pub reason: String,
     /// The device that wrote the value that lost, and the one that won.
     pub device: String,
@@ -36,6 +44,10 @@ pub struct Conflict {
     pub restored: bool,
     /// One line for people.
     pub summary: String,
+    /// For a highlight: the words it marks, as last synced.
+    pub quote: Option<String>,
+    /// For a highlight or a thread: the thread's title, as last synced.
+    pub thread_title: Option<String>,
 }
 
 /// Where sync stands.
@@ -57,6 +69,50 @@ pub struct SyncStatus {
 
 fn short(s: &str) -> String {
     s.chars().take(8).collect()
+}
+
+/// A field's winning value as last synced (also for a deleted entity).
+fn synced(conn: &rusqlite::Connection, kind: &str, entity: &str, field: &str) -> Option<Value> {
+    conn.query_row(
+        "SELECT value FROM sync_fields WHERE kind = ?1 AND entity = ?2 AND field = ?3",
+        params![kind, entity, field],
+        |r| r.get::<_, String>(0),
+    )
+    .optional()
+    .ok()
+    .flatten()
+    .and_then(|v| serde_json::from_str(&v).ok())
+}
+
+/// The one-line summary of a conflict.
+fn summary(c: &Conflict, stamp_device: &str, winner_device: &str) -> String {
+    let what = format!("{} {} {}", c.kind, short(&c.entity), c.field);
+    match (c.reason.as_str(), &c.lost_to) {
+        ("thread", _) => format!(
+            "highlight {}{}: made or edited on device {stamp_device} while device {winner_device} deleted its thread{}",
+            short(&c.entity),
+            c.quote.as_deref().map(|q| format!(" {}", shown(&Value::String(q.to_string())))).unwrap_or_default(),
+            c.thread_title.as_deref().map(|t| format!(" {}", shown(&Value::String(t.to_string())))).unwrap_or_default(),
+        ),
+        ("label", _) => format!(
+            "{what}: {} was given on device {stamp_device} while device {winner_device} deleted the label",
+            shown(&c.value)
+        ),
+        ("remove", _) => format!(
+            "{what}: removing {} on device {stamp_device} lost to a concurrent add on device {winner_device}",
+            shown(&c.value)
+        ),
+        (_, Some(w)) => format!(
+            "{what}: {} lost to {} (device {winner_device})",
+            shown(&c.value),
+            shown(w),
+        ),
+        (_, None) => format!(
+            "{what}: {} was changed on device {stamp_device} while device {winner_device} deleted the {}",
+            shown(&c.value),
+            c.kind
+        ),
+    }
 }
 
 fn shown(v: &Value) -> String {
@@ -96,22 +152,21 @@ impl Library {
                 row?;
             let value: Value = serde_json::from_str(&value).unwrap_or(Value::Null);
             let lost_to = winner_value.map(|w| serde_json::from_str(&w).unwrap_or(Value::Null));
-            let what = format!("{kind} {} {field}", short(&entity));
-            let summary = match &lost_to {
-                Some(w) => format!(
-                    "{what}: {} lost to {} (device {})",
-                    shown(&value),
-                    shown(w),
-                    device_of(&winner)
-                ),
-                None => format!(
-                    "{what}: {} was changed on device {} while device {} deleted the {kind}",
-                    shown(&value),
-                    device_of(&stamp),
-                    device_of(&winner)
-                ),
+            let conn = self.connection();
+            let quote = (kind == "highlight")
+                .then(|| synced(conn, "highlight", &entity, "span"))
+                .flatten()
+                .and_then(|s| s.get("exact").and_then(Value::as_str).map(str::to_string));
+            let thread = match kind.as_str() {
+                "thread" => Some(entity.clone()),
+                "highlight" => synced(conn, "highlight", &entity, "thread")
+                    .and_then(|t| t.as_str().map(str::to_string)),
+                _ => None,
             };
-            out.push(Conflict {
+            let thread_title = thread.and_then(|t| {
+                synced(conn, "thread", &t, "title").and_then(|v| v.as_str().map(str::to_string))
+            });
+            let mut c = Conflict {
                 id,
                 kind,
                 entity,
@@ -123,8 +178,12 @@ impl Library {
                 winner_device: device_of(&winner).to_string(),
                 written_ms: super::clock::Stamp::parse(&stamp).map_or(0, |s| s.wall),
                 restored: restored.is_some(),
-                summary,
-            });
+                summary: String::new(),
+                quote,
+                thread_title,
+            };
+            c.summary = summary(&c, device_of(&stamp), device_of(&winner));
+            out.push(c);
         }
         Ok(out)
     }
@@ -147,28 +206,56 @@ impl Library {
             .map(|f| f.join("threadmark").join("devices"))
             .unwrap_or_default();
         let tx = self.conn_mut().transaction()?;
+        let mut touched: Vec<(String, String)>;
         {
             let mut local = Local {
                 clock: &mut clock,
                 now_ms: now_ms(),
                 made: 0,
             };
-            if tombstone(&tx, &c.kind, &c.entity)?.is_some() {
-                local.set(&tx, &c.kind, &c.entity, "deleted", Value::Null)?;
+            // What the value needs alive: a highlight's thread, the label it names.
+            let mut also: Vec<(String, String)> = Vec::new();
+            if c.kind == "highlight" {
+                if let Some(thread) = field(&tx, "highlight", &c.entity, "thread")?
+                    .and_then(|f| f.value.as_str().map(str::to_string))
+                {
+                    also.push(("thread".into(), thread));
+                }
+                if c.field == "label" {
+                    if let Some(name) = c.value.as_str() {
+                        also.push(("label".into(), name.to_lowercase()));
+                    }
+                }
             }
-            if state::set_fields(&c.kind).contains(&c.field.as_str()) {
-                let element = c.value.as_str().unwrap_or_default().to_string();
-                local.add(&tx, &c.kind, &c.entity, &c.field, &element)?;
-            } else {
-                local.set(&tx, &c.kind, &c.entity, &c.field, c.value.clone())?;
+            also.push((c.kind.clone(), c.entity.clone()));
+            for (kind, key) in &also {
+                if tombstone(&tx, kind, key)?.is_some() {
+                    local.set(&tx, kind, key, "deleted", Value::Null)?;
+                }
             }
+            let element = c.value.as_str().unwrap_or_default().to_string();
+            match c.reason.as_str() {
+                // The highlight is whole in the sync tables: back with its thread.
+                "thread" => {}
+                // The removal again: every add seen here.
+                "remove" => local.remove(&tx, &c.kind, &c.entity, &c.field, &element)?,
+                _ if state::set_fields(&c.kind).contains(&c.field.as_str()) => {
+                    local.add(&tx, &c.kind, &c.entity, &c.field, &element)?
+                }
+                _ => local.set(&tx, &c.kind, &c.entity, &c.field, c.value.clone())?,
+            }
+            touched = also;
         }
         let folder = Folder { devices: &devices };
-        if materialize::entity(&tx, &c.kind, &c.entity, &folder)? == materialize::Outcome::Pending {
-            tx.execute(
-                "INSERT OR IGNORE INTO sync_pending (kind, entity) VALUES (?1, ?2)",
-                params![c.kind, c.entity],
-            )?;
+        // Labels and threads first (they are what highlights need).
+        touched.sort_by_key(|(k, _)| state::KINDS.iter().position(|x| x == k));
+        for (kind, key) in &touched {
+            if materialize::entity(&tx, kind, key, &folder)? == materialize::Outcome::Pending {
+                tx.execute(
+                    "INSERT OR IGNORE INTO sync_pending (kind, entity) VALUES (?1, ?2)",
+                    params![kind, key],
+                )?;
+            }
         }
         materialize::links(&tx)?;
         capture::absorb(&tx)?;

@@ -1,13 +1,20 @@
 //! Writing winning values into the library's own tables. An entity that cannot
 //! be written yet (its thread, or its thread's content file, has not arrived)
 //! stays pending and is tried again at every sync.
+//!
+//! A highlight that cannot be written because another device deleted its thread
+//! (without having seen the highlight: it would have deleted it too), or whose
+//! label another device deleted, is kept in the conflict history here (reasons
+//! `thread` and `label`): the thread's delete wins, nothing goes silently. A
+//! thread that comes back (restored) brings back the highlights and read marks
+//! nobody deleted.
 
 use std::path::Path;
 
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde_json::Value;
 
-use super::merge::{fields, live, Field};
+use super::merge::{conflict, fields, live, tombstone, Field};
 use crate::error::Result;
 
 /// Whether an entity was written.
@@ -24,6 +31,13 @@ pub struct Folder<'a> {
 
 fn get<'a>(f: &'a [(String, Field)], name: &str) -> Option<&'a Value> {
     f.iter().find(|(n, _)| n == name).map(|(_, v)| &v.value)
+}
+
+fn stamp_of(f: &[(String, Field)], name: &str) -> String {
+    f.iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.stamp.clone())
+        .unwrap_or_default()
 }
 
 fn deleted(f: &[(String, Field)]) -> bool {
@@ -65,6 +79,15 @@ fn label(tx: &Transaction<'_>, key: &str, f: &[(String, Field)]) -> Result<Outco
     if deleted(f) {
         tx.execute("DELETE FROM labels WHERE name = ?1 COLLATE NOCASE", [key])?;
         return Ok(Outcome::Done);
+    }
+    // A built-in label comes back (restored) as it was built in: its values were
+    // never sent.
+    if let Some((name, color, shortcut, position)) = super::capture::default_label(key) {
+        tx.execute(
+            "INSERT INTO labels (name, color, shortcut, position) SELECT ?1, ?2, ?3, ?4
+             WHERE NOT EXISTS (SELECT 1 FROM labels WHERE name = ?1 COLLATE NOCASE)",
+            params![name, color, shortcut, position],
+        )?;
     }
     let color = get(f, "color").and_then(Value::as_str).filter(|c| {
         c.len() == 7
@@ -124,8 +147,10 @@ fn thread(
 ) -> Result<Outcome> {
     if deleted(f) {
         tx.execute("DELETE FROM threads WHERE uuid = ?1", [uuid])?;
+        lost_with_thread(tx, uuid)?;
         return Ok(Outcome::Done);
     }
+    let was_here = thread_id(tx, uuid)?.is_some();
     if let Some(hash) = get(f, "content")
         .and_then(|c| c.get("blob"))
         .and_then(Value::as_str)
@@ -157,7 +182,86 @@ fn thread(
             params![title, uuid],
         )?;
     }
+    // Deleted once and back now: so are its highlights and read marks that were
+    // not deleted themselves.
+    if !was_here && get(f, "deleted").is_some() {
+        children(tx, uuid)?;
+    }
     Ok(Outcome::Done)
+}
+
+/// The highlights (by uuid) that name `thread` as theirs, with that field's stamp.
+fn highlights_of(tx: &Transaction<'_>, thread: &str) -> Result<Vec<(String, String)>> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT entity, stamp FROM sync_fields WHERE kind = 'highlight' AND field = 'thread' AND value = ?1",
+    )?;
+    let rows = stmt.query_map([Value::String(thread.to_string()).to_string()], |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// A thread was deleted: every highlight of it that was not deleted itself was
+/// made or edited where the delete was not seen; keep each in the history.
+fn lost_with_thread(tx: &Transaction<'_>, thread: &str) -> Result<usize> {
+    let Some(tomb) = tombstone(tx, "thread", thread)? else {
+        return Ok(0);
+    };
+    let mut n = 0;
+    for (h, stamp) in highlights_of(tx, thread)? {
+        if tombstone(tx, "highlight", &h)?.is_none() {
+            n += lost_to_thread(tx, &h, thread, &stamp, &tomb)?;
+        }
+    }
+    Ok(n)
+}
+
+/// One highlight lost with its thread: field `thread`, value the thread's uuid.
+fn lost_to_thread(
+    tx: &Transaction<'_>,
+    highlight: &str,
+    thread: &str,
+    stamp: &str,
+    tomb: &Field,
+) -> Result<usize> {
+    let v = Value::String(thread.to_string());
+    conflict(
+        tx,
+        "highlight",
+        highlight,
+        "thread",
+        &v,
+        stamp,
+        &tomb.stamp,
+        None,
+        "thread",
+    )
+}
+
+/// Write a thread's highlights and read marks that are not deleted (the thread
+/// came back).
+fn children(tx: &Transaction<'_>, thread: &str) -> Result<()> {
+    let mut wrote = false;
+    for (h, _) in highlights_of(tx, thread)? {
+        let f = fields(tx, "highlight", &h)?;
+        wrote |= highlight(tx, &h, &f)? == Outcome::Done && !deleted(&f);
+    }
+    let reads: Vec<String> = tx
+        .prepare_cached(
+            "SELECT DISTINCT entity FROM sync_fields WHERE kind = 'read' AND entity >= ?1 AND entity < ?2",
+        )?
+        .query_map(params![format!("{thread}/"), format!("{thread}0")], |r| {
+            r.get(0)
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    for key in reads {
+        let f = fields(tx, "read", &key)?;
+        read(tx, &key, &f)?;
+    }
+    if wrote {
+        links(tx)?;
+    }
+    Ok(())
 }
 
 /// A content file by hash from any device's folder (a whole, matching one).
@@ -182,13 +286,40 @@ fn highlight(tx: &Transaction<'_>, uuid: &str, f: &[(String, Field)]) -> Result<
         return Ok(Outcome::Pending);
     };
     let Some(tid) = thread_id(tx, thread)? else {
-        return gone_or_pending(tx, thread);
+        // Deleted by a device that had not seen this highlight: kept.
+        if let Some(tomb) = tombstone(tx, "thread", thread)? {
+            let stamp = stamp_of(f, "thread");
+            lost_to_thread(tx, uuid, thread, &stamp, &tomb)?;
+            return Ok(Outcome::Done);
+        }
+        return Ok(Outcome::Pending);
     };
     let label_id: Option<i64> = match get(f, "label").and_then(Value::as_str) {
-        Some(name) => tx
-            .prepare_cached("SELECT id FROM labels WHERE name = ?1 COLLATE NOCASE")?
-            .query_row([name], |r| r.get(0))
-            .optional()?,
+        Some(name) => {
+            let id = tx
+                .prepare_cached("SELECT id FROM labels WHERE name = ?1 COLLATE NOCASE")?
+                .query_row([name], |r| r.get(0))
+                .optional()?;
+            // Given a label another device deleted meanwhile: kept.
+            if id.is_none() {
+                if let Some(tomb) = tombstone(tx, "label", &name.to_lowercase())? {
+                    let v = Value::String(name.to_string());
+                    let stamp = stamp_of(f, "label");
+                    conflict(
+                        tx,
+                        "highlight",
+                        uuid,
+                        "label",
+                        &v,
+                        &stamp,
+                        &tomb.stamp,
+                        None,
+                        "label",
+                    )?;
+                }
+            }
+            id
+        }
         None => None,
     };
     let s = |k: &str| {

@@ -14,6 +14,12 @@
 //! seen them) are not conflicts. A value overwritten along a chain of devices and
 //! delivered out of order may be listed although it was seen: the history may
 //! hold too much, never too little.
+//!
+//! A remove of a set element that lost to an add it had not seen (and that had
+//! not seen it: an add names the removes its device had seen, in `r`) is kept as
+//! well (reason `remove`), so that the user sees their untag or unlink did not
+//! stick. Highlights lost with a deleted thread or label are noticed where they
+//! fail to be written into the library (materialize.rs).
 
 use std::collections::HashSet;
 
@@ -122,8 +128,11 @@ fn unseen(tomb: &Value, f: &str, stamp: &str, is_add: bool) -> bool {
     }
 }
 
+/// Keep a value that lost in the conflict history (once: the same loss noticed
+/// again is not listed twice). `reason`: `edit`, `delete`, `thread`, `label` or
+/// `remove` (see history.rs). Returns 1 when it was new.
 #[allow(clippy::too_many_arguments)]
-fn conflict(
+pub(super) fn conflict(
     tx: &Transaction<'_>,
     kind: &str,
     entity: &str,
@@ -356,15 +365,24 @@ fn apply_set(tx: &Transaction<'_>, rec: &Record, deleted: &Deleted) -> Result<Ap
         other => other.to_string(),
     };
     if rec.op.as_deref() == Some("add") {
+        let saw = (!rec.r.is_empty()).then(|| serde_json::to_string(&rec.r).unwrap_or_default());
         let n = tx
             .prepare_cached(
-                "INSERT OR IGNORE INTO sync_set (kind, entity, field, element, add_stamp) VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT OR IGNORE INTO sync_set (kind, entity, field, element, add_stamp, saw) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?
-            .execute(params![rec.k, rec.id, rec.f, element, rec.s])?;
+            .execute(params![rec.k, rec.id, rec.f, element, rec.s, saw])?;
         a.new = n > 0;
         a.changed = a.new;
         if a.new {
             a.conflicts += lost_to_tombstone(tx, rec, deleted, true)?;
+            // Removes of this element that this add had not seen lost to it.
+            if deleted.tombstone(tx, &rec.k, &rec.id)?.is_none() {
+                for remove in removes(tx, rec, &element)? {
+                    if !add_saw(&rec.s, &rec.r, &remove) {
+                        a.conflicts += lost_remove(tx, rec, &element, &remove, &rec.s)?;
+                    }
+                }
+            }
         }
     } else {
         let mut stmt = tx.prepare_cached(
@@ -377,8 +395,82 @@ fn apply_set(tx: &Transaction<'_>, rec: &Record, deleted: &Deleted) -> Result<Ap
                 a.changed = true;
             }
         }
+        // Adds this remove had not seen, that had not seen it either, keep the
+        // element: the remove lost (add wins), and is kept in the history. (Looked
+        // at even for a remove whose adds another remove took first: it lost too.)
+        if deleted.tombstone(tx, &rec.k, &rec.id)?.is_none() {
+            for (add, saw) in live_adds(tx, rec, &element)? {
+                if !rec.r.contains(&add) && !add_saw(&add, &saw, &rec.s) {
+                    a.conflicts += lost_remove(tx, rec, &element, &rec.s, &add)?;
+                }
+            }
+        }
     }
     Ok(a)
+}
+
+/// The removes (stamps) of one element of a set seen here.
+fn removes(tx: &Transaction<'_>, rec: &Record, element: &str) -> Result<Vec<String>> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT DISTINCT removed_by FROM sync_set
+         WHERE kind = ?1 AND entity = ?2 AND field = ?3 AND element = ?4 AND removed_by IS NOT NULL",
+    )?;
+    let rows = stmt.query_map(params![rec.k, rec.id, rec.f, element], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The live adds of one element, each with the removes its device had seen.
+fn live_adds(
+    tx: &Transaction<'_>,
+    rec: &Record,
+    element: &str,
+) -> Result<Vec<(String, Vec<String>)>> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT add_stamp, saw FROM sync_set
+         WHERE kind = ?1 AND entity = ?2 AND field = ?3 AND element = ?4 AND removed_by IS NULL",
+    )?;
+    let rows = stmt.query_map(params![rec.k, rec.id, rec.f, element], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (add, saw) = row?;
+        let saw = saw
+            .and_then(|s| serde_json::from_str(&s).ok())
+            .unwrap_or_default();
+        out.push((add, saw));
+    }
+    Ok(out)
+}
+
+/// Whether the add `add` (which names the removes `saw`) was made after its device
+/// had seen `remove`: named, or a later change of the same device. An add from an
+/// older writer names nothing: a remove from another device counts as unseen (the
+/// history may hold too much, never too little).
+fn add_saw(add: &str, saw: &[String], remove: &str) -> bool {
+    saw.iter().any(|s| s == remove) || (device_of(add) == device_of(remove) && add > remove)
+}
+
+/// A remove of `element` (stamp `remove`) that lost to the concurrent add `add`.
+fn lost_remove(
+    tx: &Transaction<'_>,
+    rec: &Record,
+    element: &str,
+    remove: &str,
+    add: &str,
+) -> Result<usize> {
+    let v = Value::String(element.to_string());
+    conflict(
+        tx,
+        &rec.k,
+        &rec.id,
+        &rec.f,
+        &v,
+        remove,
+        add,
+        Some(&v),
+        "remove",
+    )
 }
 
 /// Local edits: records made here, applied and queued for the next change file.
@@ -421,9 +513,14 @@ impl Local<'_> {
         f: &str,
         element: &str,
     ) -> Result<()> {
+        // The removes of this element seen here: a remove among them did not
+        // lose to this add (the user added it again knowingly).
+        let probe = record(kind, entity, f, None, Value::Null, String::new(), None, vec![]);
+        let mut saw = removes(tx, &probe, element)?;
+        saw.sort();
         let s = self.clock.tick(self.now_ms);
         let v = Value::String(element.to_string());
-        self.emit(tx, record(kind, entity, f, Some("add"), v, s, None, vec![]))
+        self.emit(tx, record(kind, entity, f, Some("add"), v, s, None, saw))
     }
 
     /// Remove a set element here (every add of it this device has seen).
