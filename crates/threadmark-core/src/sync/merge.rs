@@ -515,7 +515,16 @@ impl Local<'_> {
     ) -> Result<()> {
         // The removes of this element seen here: a remove among them did not
         // lose to this add (the user added it again knowingly).
-        let probe = record(kind, entity, f, None, Value::Null, String::new(), None, vec![]);
+        let probe = record(
+            kind,
+            entity,
+            f,
+            None,
+            Value::Null,
+            String::new(),
+            None,
+            vec![],
+        );
         let mut saw = removes(tx, &probe, element)?;
         saw.sort();
         let s = self.clock.tick(self.now_ms);

@@ -5,6 +5,7 @@
 mod convergence;
 mod crypt;
 mod fixtures;
+mod lost;
 mod scenario;
 
 use std::path::Path;
