@@ -3,7 +3,10 @@
 //! duplicates, files cut short, sync tools' conflict copies and crashes between
 //! write and rename. Afterwards every library's canonical JSON is the same, and
 //! every value that lost to a concurrent edit or delete is in every library's
-//! conflict history.
+//! conflict history — among them highlights made on a thread another device
+//! deleted, labels given while another device deleted the label, and tag or link
+//! removals that lost to a concurrent add (each kind counted: a run that never
+//! made one fails).
 //!
 //! `THREADMARK_SYNC_CASES=N` runs N cases (default 20, under ten seconds);
 //! `THREADMARK_SYNC_SEED=HEX` (32 bytes) replays a run; `scripts/sync-soak.sh`
@@ -19,7 +22,7 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
 use serde_json::{json, Value};
 use threadmark_core::sync::{Passphrase, SyncOptions};
-use threadmark_core::{HighlightEdit, LabelSpec, Library, LinkKind};
+use threadmark_core::{HighlightEdit, LabelRemoval, LabelSpec, Library, LinkKind};
 
 use super::{canonical, import_lines};
 
@@ -38,6 +41,11 @@ const PASSPHRASE: &str = "convergence passphrase";
 static CHECKED: AtomicUsize = AtomicUsize::new(0);
 static RECEIVED: AtomicUsize = AtomicUsize::new(0);
 static FAULTS: AtomicUsize = AtomicUsize::new(0);
+/// Of the lost values checked: highlights lost with their thread, labels given
+/// while deleted, removals that lost to an add.
+static LOST_THREAD: AtomicUsize = AtomicUsize::new(0);
+static LOST_LABEL: AtomicUsize = AtomicUsize::new(0);
+static LOST_REMOVE: AtomicUsize = AtomicUsize::new(0);
 const TAGS: [&str; 3] = ["red", "green", "blue"];
 const NOTES: [&str; 4] = ["", "yes", "no", "maybe"];
 const LABELS: [Option<&str>; 4] = [None, Some("Claim"), Some("Evidence"), Some("Question")];
@@ -97,6 +105,32 @@ enum Op {
     DeleteThread {
         thread: u8,
     },
+    DeleteLabel {
+        label: u8,
+    },
+    /// Take a tag off the highlight `uuid` (made by a contention, below).
+    UntagUuid {
+        uuid: String,
+        tag: u8,
+    },
+    /// Take the link between two highlights off.
+    UnlinkUuid {
+        from: String,
+        to: String,
+    },
+}
+
+/// Two devices add the same tag or link to one highlight before either has heard
+/// of the other's, and the first takes it off again after its first sync: that
+/// removal loses to the other's add (add wins) and must be in every history.
+#[derive(Debug, Clone)]
+struct Contention {
+    first: u8,
+    other: u8,
+    h: u8,
+    to: u8,
+    tag: u8,
+    link: bool,
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -114,6 +148,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (any::<u8>(), any::<u8>()).prop_map(|(label, color)| Op::Color { label, color }),
         2 => (any::<u8>(), any::<u8>()).prop_map(|(thread, post)| Op::Read { thread, post }),
         1 => any::<u8>().prop_map(|thread| Op::DeleteThread { thread }),
+        2 => any::<u8>().prop_map(|label| Op::DeleteLabel { label }),
     ]
 }
 
@@ -161,7 +196,12 @@ fn delivery() -> impl Strategy<Value = Delivery> {
 
 #[derive(Debug, Clone)]
 struct Round {
+    /// Per device, edits before the round's first sync, and after it (still
+    /// offline from the others: so that one device can tag, sync and untag while
+    /// another tags the same).
     ops: Vec<Vec<Op>>,
+    later: Vec<Vec<Op>>,
+    contention: Option<Contention>,
     deliveries: Vec<Delivery>,
     /// Per device, how far its clock is off (ms).
     skew: Vec<i64>,
@@ -170,11 +210,32 @@ struct Round {
 fn round() -> impl Strategy<Value = Round> {
     (
         proptest::collection::vec(proptest::collection::vec(op(), 0..6), DEVICES),
+        proptest::collection::vec(proptest::collection::vec(op(), 0..3), DEVICES),
+        proptest::option::of(
+            (
+                any::<u8>(),
+                any::<u8>(),
+                any::<u8>(),
+                any::<u8>(),
+                any::<u8>(),
+                any::<bool>(),
+            )
+                .prop_map(|(first, other, h, to, tag, link)| Contention {
+                    first,
+                    other,
+                    h,
+                    to,
+                    tag,
+                    link,
+                }),
+        ),
         proptest::collection::vec(delivery(), 0..12),
         proptest::collection::vec(-3_000i64..3_000, DEVICES),
     )
-        .prop_map(|(ops, deliveries, skew)| Round {
+        .prop_map(|(ops, later, contention, deliveries, skew)| Round {
             ops,
+            later,
+            contention,
             deliveries,
             skew,
         })
@@ -280,8 +341,10 @@ fn apply(
                 label: Some(label.map(str::to_string)),
                 ..Default::default()
             };
-            lib.update_highlight(h.id, &edit).unwrap();
-            w.insert(("highlight".into(), h.uuid, "label".into()), json!(label));
+            // A label deleted here cannot be given.
+            if lib.update_highlight(h.id, &edit).is_ok() {
+                w.insert(("highlight".into(), h.uuid, "label".into()), json!(label));
+            }
         }
         Op::Tag { h, tag } | Op::Untag { h, tag } => {
             let Some(h) = hl(*h) else { return };
@@ -370,6 +433,51 @@ fn apply(
             }
             lib.delete_thread(tid).unwrap();
             deleted.insert(("thread".into(), uuid));
+        }
+        Op::UntagUuid { uuid, tag } => {
+            let Some(i) = hs.iter().position(|h| h.uuid == *uuid) else {
+                return;
+            };
+            apply(
+                lib,
+                &Op::Untag {
+                    h: i as u8,
+                    tag: *tag,
+                },
+                dev,
+                serial,
+                w,
+                tags,
+                deleted,
+            );
+        }
+        Op::UnlinkUuid { from, to } => {
+            let id = |u: &str| hs.iter().find(|h| h.uuid == u).map(|h| h.id);
+            let (Some(from), Some(to)) = (id(from), id(to)) else {
+                return;
+            };
+            let link = ts
+                .iter()
+                .flat_map(|(t, _)| lib.links(*t).unwrap())
+                .find(|l| l.from == from && l.to == to);
+            if let Some(l) = link {
+                lib.delete_link(l.id).unwrap();
+            }
+        }
+        Op::DeleteLabel { label } => {
+            let name = LABELS[1 + *label as usize % (LABELS.len() - 1)].unwrap_or_default();
+            let Some(l) = lib.labels().unwrap().into_iter().find(|l| l.name == name) else {
+                return;
+            };
+            lib.delete_label(l.id, LabelRemoval::Unlabel).unwrap();
+            deleted.insert(("label".into(), name.to_lowercase()));
+            // Its highlights here lose it: this device writes none on each.
+            for h in hs.iter().filter(|h| h.label.as_deref() == Some(name)) {
+                w.insert(
+                    ("highlight".into(), h.uuid.clone(), "label".into()),
+                    Value::Null,
+                );
+            }
         }
     }
 }
@@ -528,19 +636,81 @@ fn run(rounds: &[Round]) -> Result<(), TestCaseError> {
         let mut before: Vec<Value> = Vec::new();
         let mut deletes: Vec<BTreeSet<(String, String)>> = vec![BTreeSet::new(); DEVICES];
         let mut expected: Vec<(String, String, String, Value)> = Vec::new();
-        for (i, ops) in round.ops.iter().enumerate() {
-            before.push(serde_json::from_str(&canonical(&devs[i].lib)).unwrap());
-            for op in ops {
-                apply(
-                    &mut devs[i].lib,
-                    op,
-                    i,
-                    &mut serial,
-                    &mut writes[i],
-                    &mut tag_adds[i],
-                    &mut deletes[i],
-                );
+        // Each device's canonical JSON before the round, after its first edits and
+        // after its later ones.
+        let mut snaps: Vec<Vec<Value>> = vec![Vec::new(); DEVICES];
+        let mut first_writes: Vec<Writes> = Vec::new();
+        let (mut ops, mut later) = (round.ops.clone(), round.later.clone());
+        if let Some(c) = &round.contention {
+            // The same highlights everywhere at the start of a round: indexes agree.
+            let hs = all_highlights(&devs[0].lib);
+            let first = c.first as usize % DEVICES;
+            let other = (first + 1 + c.other as usize % (DEVICES - 1)) % DEVICES;
+            if let (Some(h), Some(to)) = (pick(&hs, c.h), pick(&hs, c.to)) {
+                let (add, undo) = if c.link && h.uuid != to.uuid {
+                    let (a, b) = (
+                        hs.iter().position(|x| x.uuid == h.uuid),
+                        hs.iter().position(|x| x.uuid == to.uuid),
+                    );
+                    (
+                        Op::Link {
+                            a: a.unwrap_or(0) as u8,
+                            b: b.unwrap_or(0) as u8,
+                            kind: c.tag,
+                        },
+                        Op::UnlinkUuid {
+                            from: h.uuid.clone(),
+                            to: to.uuid.clone(),
+                        },
+                    )
+                } else {
+                    let i = hs.iter().position(|x| x.uuid == h.uuid).unwrap_or(0);
+                    (
+                        Op::Tag {
+                            h: i as u8,
+                            tag: c.tag,
+                        },
+                        Op::UntagUuid {
+                            uuid: h.uuid.clone(),
+                            tag: c.tag,
+                        },
+                    )
+                };
+                ops[first].insert(0, add.clone());
+                ops[other].insert(0, add);
+                later[first].insert(0, undo);
             }
+        }
+        for (phase, edits) in [&ops, &later].into_iter().enumerate() {
+            for (i, ops) in edits.iter().enumerate() {
+                if phase == 0 {
+                    snaps[i].push(serde_json::from_str(&canonical(&devs[i].lib)).unwrap());
+                }
+                for op in ops {
+                    apply(
+                        &mut devs[i].lib,
+                        op,
+                        i,
+                        &mut serial,
+                        &mut writes[i],
+                        &mut tag_adds[i],
+                        &mut deletes[i],
+                    );
+                }
+                snaps[i].push(serde_json::from_str(&canonical(&devs[i].lib)).unwrap());
+            }
+            if phase == 0 {
+                first_writes = writes.clone();
+                // Every device writes its first edits to its own folder.
+                for (i, d) in devs.iter_mut().enumerate() {
+                    clock += 500;
+                    sync(d, clock + round.skew[i], false);
+                }
+            }
+        }
+        let mut after: Vec<Value> = Vec::new();
+        for i in 0..DEVICES {
+            before.push(snaps[i][0].clone());
             // A write of the value the field already had changes nothing.
             let unchanged: Vec<_> = writes[i]
                 .iter()
@@ -550,18 +720,102 @@ fn run(rounds: &[Round]) -> Result<(), TestCaseError> {
             for key in unchanged {
                 writes[i].remove(&key);
             }
+            after.push(snaps[i][2].clone());
+        }
+        // Values a device wrote first and replaced itself later: another device's
+        // equal value, written meanwhile, was replaced knowingly, not lost.
+        let replaced = |j: usize, key: &(String, String, String), v: &Value| {
+            first_writes[j].get(key) == Some(v) && writes[j].get(key) != Some(v)
+        };
+        let deleted_elsewhere = |i: usize, kind: &str, key: &str| {
+            (0..DEVICES)
+                .any(|j| j != i && deletes[j].contains(&(kind.to_string(), key.to_string())))
+        };
+        // New kinds of loss, checked by reason: highlights made on a thread another
+        // device deleted; tags and links this device removed (a remove that finds
+        // the element present at the end lost to a concurrent add).
+        let mut lost: Vec<(&'static str, String, String, Value)> = Vec::new();
+        for i in 0..DEVICES {
+            for h in items(&after[i], "highlights") {
+                let uuid = h["uuid"].as_str().unwrap_or_default().to_string();
+                let thread = h["thread"].as_str().unwrap_or_default();
+                if find(&before[i], "highlights", "uuid", &uuid).is_none()
+                    && deleted_elsewhere(i, "thread", thread)
+                {
+                    lost.push(("thread", uuid.clone(), "thread".into(), json!(thread)));
+                }
+                // Removed in either phase and not there at the end of the round.
+                for old in snaps[i][..2]
+                    .iter()
+                    .zip(&snaps[i][1..])
+                    .filter_map(|(was, is)| {
+                        let was = find(was, "highlights", "uuid", &uuid)?;
+                        Some((
+                            strings(&was["tags"]),
+                            find(is, "highlights", "uuid", &uuid)?,
+                        ))
+                    })
+                {
+                    let (was, is) = old;
+                    for tag in was {
+                        if !strings(&is["tags"]).contains(&tag)
+                            && !strings(&h["tags"]).contains(&tag)
+                        {
+                            lost.push(("remove", uuid.clone(), "tags".into(), json!(tag)));
+                        }
+                    }
+                }
+            }
+            let alive = |u: &Value| {
+                find(
+                    &after[i],
+                    "highlights",
+                    "uuid",
+                    u.as_str().unwrap_or_default(),
+                )
+                .is_some()
+            };
+            let links_after = items(&after[i], "links");
+            for p in 0..2 {
+                let next = items(&snaps[i][p + 1], "links");
+                for l in items(&snaps[i][p], "links") {
+                    if !next.contains(&l)
+                        && !links_after.contains(&l)
+                        && alive(&l[0])
+                        && alive(&l[2])
+                    {
+                        let element = format!(
+                            "{} {}",
+                            l[1].as_str().unwrap_or_default(),
+                            l[2].as_str().unwrap_or_default()
+                        );
+                        lost.push((
+                            "remove",
+                            l[0].as_str().unwrap_or_default().into(),
+                            "links".into(),
+                            json!(element),
+                        ));
+                    }
+                }
+            }
         }
         // Values each device wrote, compared later with the outcome.
         for i in 0..DEVICES {
             for ((k, e, f), v) in &writes[i] {
                 let others = (0..DEVICES).filter(|&j| j != i);
+                // (A device that wrote the same value and deleted the entity
+                // deleted it knowing that value.)
                 let concurrent = others.clone().any(|j| {
-                    writes[j]
-                        .get(&(k.clone(), e.clone(), f.clone()))
-                        .is_some_and(|o| o != v)
-                        || deletes[j].contains(&(k.clone(), e.clone()))
-                });
-                if concurrent && !deletes[i].contains(&(k.clone(), e.clone())) {
+                    let theirs = writes[j].get(&(k.clone(), e.clone(), f.clone()));
+                    theirs.is_some_and(|o| o != v)
+                        || (deletes[j].contains(&(k.clone(), e.clone())) && theirs != Some(v))
+                }) || (k == "highlight"
+                    && f == "label"
+                    && v.as_str()
+                        .is_some_and(|l| deleted_elsewhere(i, "label", &l.to_lowercase())));
+                let key = (k.clone(), e.clone(), f.clone());
+                let seen_replaced = (0..DEVICES).any(|j| j != i && replaced(j, &key, v));
+                if concurrent && !seen_replaced && !deletes[i].contains(&(k.clone(), e.clone())) {
                     expected.push((k.clone(), e.clone(), f.clone(), v.clone()));
                 }
             }
@@ -633,9 +887,82 @@ fn run(rounds: &[Round]) -> Result<(), TestCaseError> {
                     f
                 );
             }
+            if k == "highlight"
+                && f == "label"
+                && v.as_str().is_some_and(|l| {
+                    (0..DEVICES)
+                        .any(|j| deletes[j].contains(&("label".to_string(), l.to_lowercase())))
+                })
+            {
+                LOST_LABEL.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        for (reason, e, f, v) in &lost {
+            // A removal that held, or a highlight whose thread is there: no loss.
+            let present = match *reason {
+                "thread" => find(&outcome, "highlights", "uuid", e).is_some(),
+                _ if f == "tags" => find(&outcome, "highlights", "uuid", e)
+                    .is_some_and(|h| h["tags"].as_array().is_some_and(|t| t.contains(v))),
+                _ => {
+                    let (kind, to) = v
+                        .as_str()
+                        .unwrap_or_default()
+                        .split_once(' ')
+                        .unwrap_or_default();
+                    items(&outcome, "links").contains(&json!([e, kind, to]))
+                }
+            };
+            if (*reason == "thread") == present {
+                continue;
+            }
+            CHECKED.fetch_add(1, Ordering::Relaxed);
+            if *reason == "thread" {
+                &LOST_THREAD
+            } else {
+                &LOST_REMOVE
+            }
+            .fetch_add(1, Ordering::Relaxed);
+            for (i, d) in devs.iter().enumerate() {
+                let found = d.lib.conflicts().unwrap().iter().any(|c| {
+                    c.reason == *reason
+                        && c.kind == "highlight"
+                        && c.entity == *e
+                        && c.field == *f
+                        && c.value == *v
+                });
+                prop_assert!(
+                    found,
+                    "device {}: the lost {} of highlight {} {} {} is not in the conflict history",
+                    i,
+                    reason,
+                    e,
+                    f,
+                    v
+                );
+            }
         }
     }
     Ok(())
+}
+
+/// The array `list` of the canonical JSON.
+fn items(c: &Value, list: &str) -> Vec<Value> {
+    c[list].as_array().cloned().unwrap_or_default()
+}
+
+/// The item of `list` whose `key` is `id`.
+fn find(c: &Value, list: &str, key: &str, id: &str) -> Option<Value> {
+    items(c, list).into_iter().find(|x| x[key] == id)
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// A field's value in the canonical JSON (None: the entity is gone).
@@ -701,11 +1028,22 @@ fn three_libraries_converge_and_lose_nothing() {
         RECEIVED.load(Ordering::Relaxed),
         FAULTS.load(Ordering::Relaxed),
     );
-    eprintln!("{cases} cases: {received} records received, {faults} faults injected, {checked} lost values found in every history");
+    let (thread, label, remove) = (
+        LOST_THREAD.load(Ordering::Relaxed),
+        LOST_LABEL.load(Ordering::Relaxed),
+        LOST_REMOVE.load(Ordering::Relaxed),
+    );
+    eprintln!("{cases} cases: {received} records received, {faults} faults injected, {checked} lost values found in every history ({thread} highlights lost with their thread, {label} labels given while deleted, {remove} removals that lost to an add)");
     assert!(
         checked > 0 && received > 0 && faults > 0,
         "the cases exercised nothing"
     );
+    if std::env::var_os("THREADMARK_SYNC_SEED").is_none() {
+        assert!(
+            thread > 0 && label > 0 && remove > 0,
+            "the default cases exercised no highlight lost with its thread, label given while deleted or removal lost to an add"
+        );
+    }
 }
 
 #[test]
