@@ -156,3 +156,104 @@ fn sync_without_a_folder_says_how_to_set_one() {
         .failure()
         .stderr(predicates::str::contains("the sync folder does not exist"));
 }
+
+/// A highlight made on a thread the other device deleted, and an untag that lost to
+/// the other device's tag: `sync --status` lists both (plain and JSON), and
+/// `sync --restore` brings the highlight back with its thread on both devices.
+#[test]
+fn a_highlight_on_a_deleted_thread_and_a_lost_untag_are_listed_and_restored() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("Sync");
+    std::fs::create_dir(&folder).unwrap();
+    let (a, b) = (dir.path().join("a.sqlite3"), dir.path().join("b.sqlite3"));
+    tm(&a).arg("import").arg(seed()).assert().success();
+    let h1 = stdout(tm(&a).args([
+        "highlight",
+        "add",
+        "1",
+        "7",
+        "--exact",
+        "solid background",
+        "--label",
+        "Claim",
+    ]))
+    .trim()
+    .to_string();
+    stdout(tm(&a).args(["sync", "--folder"]).arg(&folder));
+    stdout(tm(&b).args(["sync", "--folder"]).arg(&folder));
+
+    // A tags h1 and syncs; B tags it too before it hears of that; A takes the tag
+    // off again. Add wins: the tag stays, A's untag is listed.
+    stdout(tm(&a).args(["highlight", "edit", &h1, "--tag", "evidence"]));
+    stdout(tm(&a).arg("sync"));
+    stdout(tm(&b).args(["highlight", "edit", &h1, "--tag", "evidence"]));
+    stdout(tm(&a).args(["highlight", "edit", &h1, "--untag", "evidence"]));
+    for db in [&a, &b, &a] {
+        stdout(tm(db).arg("sync"));
+    }
+    assert_eq!(highlights(&a)[0]["tags"], serde_json::json!(["evidence"]));
+    // Then A deletes the thread while B marks a new passage on it.
+    let h2 = stdout(tm(&b).args([
+        "highlight",
+        "add",
+        "1",
+        "7",
+        "--exact",
+        "Electronics and Information",
+        "--note",
+        "mine",
+    ]))
+    .trim()
+    .to_string();
+    stdout(tm(&a).args(["delete", "1"]));
+    stdout(tm(&a).arg("sync"));
+    let out_b = stdout(tm(&b).arg("sync"));
+    assert!(out_b.contains("conflicts: "), "{out_b}");
+    stdout(tm(&a).arg("sync"));
+
+    for db in [&a, &b] {
+        let status = json(tm(db).args(["sync", "--status", "--json"]));
+        let conflicts = status["conflicts"].as_array().unwrap();
+        let lost = conflicts
+            .iter()
+            .find(|c| c["reason"] == "thread")
+            .unwrap_or_else(|| panic!("no highlight lost with its thread: {status}"));
+        assert_eq!(lost["entity"], h2.as_str());
+        assert_eq!(lost["quote"], "Electronics and Information");
+        let untag = conflicts
+            .iter()
+            .find(|c| c["reason"] == "remove")
+            .unwrap_or_else(|| panic!("no lost untag: {status}"));
+        assert_eq!(
+            (untag["entity"].as_str(), untag["field"].as_str()),
+            (Some(h1.as_str()), Some("tags"))
+        );
+        assert_eq!(untag["value"], "evidence");
+        let plain = stdout(tm(db).args(["sync", "--status"]));
+        assert!(plain.contains("deleted its thread"), "{plain}");
+        assert!(
+            plain.contains("removing \"evidence\" on device")
+                && plain.contains("lost to a concurrent add"),
+            "{plain}"
+        );
+    }
+    // Restored on A, which deleted the thread: the thread and h2 come back on both.
+    let id = json(tm(&a).args(["sync", "--status", "--json"]))["conflicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["reason"] == "thread")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    stdout(tm(&a).args(["sync", "--restore", &id.to_string()]));
+    stdout(tm(&a).arg("sync"));
+    stdout(tm(&b).arg("sync"));
+    let (ha, hb) = (highlights(&a), highlights(&b));
+    assert_eq!(ha, hb);
+    let back = ha
+        .iter()
+        .find(|h| h["id"] == h2.as_str())
+        .expect("h2 restored");
+    assert_eq!(back["note"], "mine");
+}

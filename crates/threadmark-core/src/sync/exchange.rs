@@ -306,6 +306,10 @@ fn read_in(
         return Ok(());
     }
     let tx = lib.conn_mut().transaction()?;
+    // Conflicts are also found while writing into the library (a highlight lost
+    // with its thread): counted as the history's growth.
+    let conflicts_before: i64 =
+        tx.query_row("SELECT count(*) FROM sync_conflicts", [], |r| r.get(0))?;
     let mut touched: BTreeSet<(String, String)> = pending.into_iter().collect();
     let mut wrote = false;
     let mut deleted = merge::Deleted::load(&tx)?;
@@ -317,7 +321,6 @@ fn read_in(
             } else {
                 report.duplicates += 1;
             }
-            report.new_conflicts += a.conflicts;
             if a.changed {
                 touched.insert((rec.k.clone(), rec.id.clone()));
             }
@@ -380,6 +383,9 @@ fn read_in(
     if wrote {
         capture::absorb(&tx)?;
     }
+    let conflicts_after: i64 =
+        tx.query_row("SELECT count(*) FROM sync_conflicts", [], |r| r.get(0))?;
+    report.new_conflicts += (conflicts_after - conflicts_before).max(0) as usize;
     set_setting(&tx, "clock", &clock.last())?;
     tx.commit()?;
     Ok(())
