@@ -122,7 +122,8 @@ enum Op {
 
 /// Two devices add the same tag or link to one highlight before either has heard
 /// of the other's, and the first takes it off again after its first sync: that
-/// removal loses to the other's add (add wins) and must be in every history.
+/// removal loses to the other's add (add wins) and must be in every history. Or
+/// (`what` 2) the first deletes a label the other gives to a highlight.
 #[derive(Debug, Clone)]
 struct Contention {
     first: u8,
@@ -130,7 +131,7 @@ struct Contention {
     h: u8,
     to: u8,
     tag: u8,
-    link: bool,
+    what: u8,
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -218,15 +219,15 @@ fn round() -> impl Strategy<Value = Round> {
                 any::<u8>(),
                 any::<u8>(),
                 any::<u8>(),
-                any::<bool>(),
+                0..3u8,
             )
-                .prop_map(|(first, other, h, to, tag, link)| Contention {
+                .prop_map(|(first, other, h, to, tag, what)| Contention {
                     first,
                     other,
                     h,
                     to,
                     tag,
-                    link,
+                    what,
                 }),
         ),
         proptest::collection::vec(delivery(), 0..12),
@@ -647,7 +648,13 @@ fn run(rounds: &[Round]) -> Result<(), TestCaseError> {
             let first = c.first as usize % DEVICES;
             let other = (first + 1 + c.other as usize % (DEVICES - 1)) % DEVICES;
             if let (Some(h), Some(to)) = (pick(&hs, c.h), pick(&hs, c.to)) {
-                let (add, undo) = if c.link && h.uuid != to.uuid {
+                let i = hs.iter().position(|x| x.uuid == h.uuid).unwrap_or(0);
+                if c.what == 2 {
+                    ops[first].insert(0, Op::DeleteLabel { label: c.tag });
+                    let label = 1 + c.tag % (LABELS.len() as u8 - 1);
+                    ops[other].insert(0, Op::Label { h: i as u8, label });
+                }
+                let (add, undo) = if c.what == 1 && h.uuid != to.uuid {
                     let (a, b) = (
                         hs.iter().position(|x| x.uuid == h.uuid),
                         hs.iter().position(|x| x.uuid == to.uuid),
@@ -664,7 +671,6 @@ fn run(rounds: &[Round]) -> Result<(), TestCaseError> {
                         },
                     )
                 } else {
-                    let i = hs.iter().position(|x| x.uuid == h.uuid).unwrap_or(0);
                     (
                         Op::Tag {
                             h: i as u8,
@@ -676,9 +682,11 @@ fn run(rounds: &[Round]) -> Result<(), TestCaseError> {
                         },
                     )
                 };
-                ops[first].insert(0, add.clone());
-                ops[other].insert(0, add);
-                later[first].insert(0, undo);
+                if c.what < 2 {
+                    ops[first].insert(0, add.clone());
+                    ops[other].insert(0, add);
+                    later[first].insert(0, undo);
+                }
             }
         }
         for (phase, edits) in [&ops, &later].into_iter().enumerate() {
