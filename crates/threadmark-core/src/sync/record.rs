@@ -12,8 +12,9 @@ use serde_json::{Map, Value};
 /// The format name in a change file's header.
 pub const FORMAT: &str = "threadmark-changes";
 /// The version this build writes. Readers apply files of any version, keeping
-/// what they do not understand.
-pub const VERSION: u32 = 1;
+/// what they do not understand. Version 2: an `add` names in `r` the removes of
+/// its element its device had seen (version 1 wrote `r` on removes only).
+pub const VERSION: u32 = 2;
 
 /// How every header this version writes begins.
 const FORMAT_START: &str = "{\"format\":\"threadmark-changes\"";
@@ -38,7 +39,8 @@ pub struct Record {
     /// For a field: the stamp of the value this device replaced (None: none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub p: Option<String>,
-    /// For a remove: the add stamps it saw.
+    /// For a remove: the add stamps it saw; for an add (version 2): the remove
+    /// stamps of its element it saw.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub r: Vec<String>,
     /// Keys from a newer version: kept and written on.

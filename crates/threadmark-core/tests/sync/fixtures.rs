@@ -4,8 +4,9 @@
 //! "newer version" whose records name a field and a kind this version does not
 //! know: they are kept and passed on.
 //!
-//! `cargo test -p threadmark-core --test tests sync::fixtures::write -- --ignored`
-//! writes the fixtures again (only when the format changes on purpose).
+//! These are version 1 files (the first format); version 2's are in
+//! fixtures_v2.rs. `write` below made them, and would now write version 2 files:
+//! it is kept to show how they were made, not to be run again.
 
 use std::path::{Path, PathBuf};
 

@@ -5,6 +5,7 @@
 mod convergence;
 mod crypt;
 mod fixtures;
+mod fixtures_v2;
 mod lost;
 mod scenario;
 
