@@ -58,31 +58,15 @@ pub async fn sync_now<R: Runtime>(
 }
 
 /// The conflict history, newest first; highlights' conflicts carry the words the
-/// highlight marks.
+/// highlight marks and its thread's title.
 #[tauri::command]
 pub async fn sync_conflicts(state: State<'_, LibraryState>) -> Result<Vec<Conflict>> {
-    let library = state.library()?;
-    let mut out = Vec::new();
-    for c in library.conflicts()? {
-        let quote = if c.kind == "highlight" {
-            library.sync_highlight_quote(&c.entity)?
-        } else {
-            None
-        };
-        out.push(Conflict::new(c, quote));
-    }
-    Ok(out)
+    let conflicts = state.library()?.conflicts()?;
+    Ok(conflicts.into_iter().map(Conflict::from).collect())
 }
 
 /// Makes a lost value current again (a new local change, sent at the next sync).
 #[tauri::command]
 pub async fn restore_conflict(state: State<'_, LibraryState>, id: i64) -> Result<Conflict> {
-    let mut library = state.library()?;
-    let c = library.restore_conflict(id)?;
-    let quote = if c.kind == "highlight" {
-        library.sync_highlight_quote(&c.entity)?
-    } else {
-        None
-    };
-    Ok(Conflict::new(c, quote))
+    Ok(state.library()?.restore_conflict(id)?.into())
 }

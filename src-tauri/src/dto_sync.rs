@@ -122,7 +122,11 @@ pub struct Conflict {
     pub value: String,
     /// What it lost to, as JSON text; null: a delete.
     pub lost_to: Option<String>,
-    /// "edit" or "delete".
+    /// Why it lost: "edit" (a concurrent edit of the same field), "delete" (what it
+    /// was written to was deleted), "thread" (a highlight made or edited on a
+    /// thread another device deleted), "label" (a label given while another
+    /// device deleted it), "remove" (an untag or unlink that a concurrent add
+    /// undid: restoring removes again).
     pub reason: String,
     /// The device that wrote the value that lost, and the one that won.
     pub device: String,
@@ -135,10 +139,12 @@ pub struct Conflict {
     pub summary: String,
     /// For a highlight: the words it marks, as last synced.
     pub quote: Option<String>,
+    /// For a highlight or a thread: the thread's title, as last synced.
+    pub thread_title: Option<String>,
 }
 
-impl Conflict {
-    pub fn new(c: threadmark_core::sync::Conflict, quote: Option<String>) -> Self {
+impl From<threadmark_core::sync::Conflict> for Conflict {
+    fn from(c: threadmark_core::sync::Conflict) -> Self {
         Conflict {
             id: c.id,
             kind: c.kind,
@@ -152,7 +158,8 @@ impl Conflict {
             written_ms: c.written_ms,
             restored: c.restored,
             summary: c.summary,
-            quote,
+            quote: c.quote,
+            thread_title: c.thread_title,
         }
     }
 }

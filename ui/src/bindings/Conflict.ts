@@ -17,7 +17,11 @@ value: string,
  */
 lostTo: string | null, 
 /**
- * "edit" or "delete".
+ * Why it lost: "edit" (a concurrent edit of the same field), "delete" (what it
+ * was written to was deleted), "thread" (a highlight made or edited on a
+ * thread another device deleted), "label" (a label given while another
+ * device deleted it), "remove" (an untag or unlink that a concurrent add
+ * undid: restoring removes again).
  */
 reason: string, 
 /**
@@ -35,4 +39,8 @@ summary: string,
 /**
  * For a highlight: the words it marks, as last synced.
  */
-quote: string | null, };
+quote: string | null, 
+/**
+ * For a highlight or a thread: the thread's title, as last synced.
+ */
+threadTitle: string | null, };

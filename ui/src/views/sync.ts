@@ -9,6 +9,7 @@ import { el } from "../dom";
 import { count, formatDateTime, isoDate, relativeTime } from "../format";
 import { type Conflict, type SyncReport, asCommandError, pickFolder, restoreConflict, syncConflicts } from "../ipc";
 import { brought, onSyncChange, refreshStatus, runSync, syncState } from "../sync";
+import { conflictText, shown } from "./conflict-text";
 
 /** One line on what a sync did. */
 export function reportText(r: SyncReport): string {
@@ -29,18 +30,7 @@ export function reportText(r: SyncReport): string {
   return `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
 }
 
-/** A value as people read it: a text without its JSON quotes; else its JSON. */
-export function shown(json: string | null): string {
-  if (json === null) return "(none)";
-  try {
-    const value: unknown = JSON.parse(json);
-    if (typeof value === "string") return value;
-    if (value === null) return "(none)";
-  } catch {
-    // Shown as it came.
-  }
-  return json;
-}
+export { shown } from "./conflict-text";
 
 function row(term: string, value: Node | string): HTMLElement[] {
   return [el("dt", {}, term), el("dd", {}, value)];
@@ -166,28 +156,33 @@ export function openSyncDialog(): void {
 
 function conflictItem(c: Conflict, restored: (c: Conflict) => void): HTMLElement {
   const when = c.writtenMs / 1000;
-  const restore = el("button", { type: "button", class: "button button--plain sync-restore" }, c.restored ? "Restored" : "Restore");
+  const relative = relativeTime(when);
+  const text = conflictText(c, syncState().status?.device ?? "", relative);
+  const at = text.when.indexOf(relative);
+  const restore = el("button", { type: "button", class: "button button--plain sync-restore" }, c.restored ? text.done : text.action);
   restore.disabled = c.restored;
-  const what = c.kind === "highlight" && c.quote ? `Highlight “${c.quote.length > 80 ? `${c.quote.slice(0, 77)}…` : c.quote}”` : `${c.kind.charAt(0).toUpperCase()}${c.kind.slice(1)} ${c.entity.slice(0, 8)}`;
-  const heading = `${what}: ${c.field}`;
-  restore.setAttribute("aria-label", c.restored ? `${heading}: restored` : `Restore ${c.field} “${shown(c.value)}” of ${what}`);
+  restore.setAttribute("aria-label", c.restored ? `${text.heading}: ${text.done.toLowerCase()}` : text.label);
+  const values =
+    text.sentence !== null
+      ? el("p", { class: "sync-conflict-values" }, text.sentence)
+      : el(
+          "p",
+          { class: "sync-conflict-values" },
+          el("span", { class: "sync-lost" }, "Lost: ", el("code", {}, shown(c.value))),
+          " ",
+          el("span", { class: "sync-kept" }, c.lostTo === null ? `(the ${c.kind} was deleted)` : el("span", {}, "kept: ", el("code", {}, shown(c.lostTo)))),
+        );
   const item = el(
     "li",
-    { class: `sync-conflict${c.restored ? " sync-conflict--restored" : ""}`, "data-conflict": c.id },
-    el("h3", { class: "sync-conflict-what" }, heading),
-    el(
-      "p",
-      { class: "sync-conflict-values" },
-      el("span", { class: "sync-lost" }, "Lost: ", el("code", {}, shown(c.value))),
-      " ",
-      el("span", { class: "sync-kept" }, c.lostTo === null ? `(the ${c.kind} was deleted)` : el("span", {}, "kept: ", el("code", {}, shown(c.lostTo)))),
-    ),
+    { class: `sync-conflict${c.restored ? " sync-conflict--restored" : ""}`, "data-conflict": c.id, "data-reason": c.reason },
+    el("h3", { class: "sync-conflict-what" }, text.heading),
+    values,
     el(
       "p",
       { class: "sync-conflict-when" },
-      "Written ",
-      el("time", { datetime: isoDate(when), title: formatDateTime(when) }, relativeTime(when)),
-      ` on device ${c.device.slice(0, 8)}; ${c.reason === "delete" ? "deleted" : "overwritten"} by device ${c.winnerDevice.slice(0, 8)}.`,
+      text.when.slice(0, at),
+      el("time", { datetime: isoDate(when), title: formatDateTime(when) }, relative),
+      text.when.slice(at + relative.length),
     ),
     el("p", { class: "sr-only" }, c.summary),
     restore,
@@ -215,7 +210,7 @@ export function openConflicts(): void {
     list.replaceChildren(
       ...conflicts.map((c) =>
         conflictItem(c, (done) => {
-          note.textContent = `Restored ${done.field} “${shown(done.value)}”; it goes to your other devices at the next sync.`;
+          note.textContent = conflictText(done, syncState().status?.device ?? "", "").restoredNote;
           void refreshStatus();
           window.dispatchEvent(new CustomEvent("threadmark:reload"));
           void load(done.id);
@@ -238,7 +233,11 @@ export function openConflicts(): void {
     title: "Sync conflicts",
     className: "dialog--conflicts",
     body: [
-      el("p", { class: "dialog-hint" }, "When two devices changed the same thing before syncing, the later change is kept and the other is listed here. Restore makes a lost value the current one again, on every device."),
+      el(
+        "p",
+        { class: "dialog-hint" },
+        "When two devices changed the same thing before syncing, the later change is kept and the other is listed here; so is work on something another device deleted meanwhile, and an untag or unlink that another device’s tag or link undid. Restore makes a lost value the current one again (Re-apply takes the tag or link off again), on every device.",
+      ),
       list,
       note,
     ],

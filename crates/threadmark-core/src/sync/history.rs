@@ -287,19 +287,4 @@ impl Library {
             files_read: count("SELECT count(*) FROM sync_files")?,
         })
     }
-
-    /// A highlight's quote by uuid, as last synced (for describing conflicts).
-    pub fn sync_highlight_quote(&self, uuid: &str) -> Result<Option<String>> {
-        let span: Option<String> = self
-            .connection()
-            .query_row(
-                "SELECT value FROM sync_fields WHERE kind = 'highlight' AND entity = ?1 AND field = 'span'",
-                [uuid],
-                |r| r.get(0),
-            )
-            .optional()?;
-        Ok(span
-            .and_then(|s| serde_json::from_str::<Value>(&s).ok())
-            .and_then(|v| v.get("exact").and_then(Value::as_str).map(str::to_string)))
-    }
 }
