@@ -3,9 +3,11 @@
 // read" (key z) folds. Until the library keeps read state (the follow work), a post
 // counts as read once its body has been on screen.
 
+import { libraryKey } from "./prefs";
 import type { Tree } from "./tree";
 
-const KEY = (thread: number): string => `threadmark.folds.${thread}`;
+/** Per thread of this window's library (thread ids differ between libraries). */
+const KEY = (thread: number): string => libraryKey(`threadmark.folds.${thread}`);
 
 /** The collapsed posts of `thread` kept from last time (source ids). */
 export function loadFolds(thread: number): string[] {

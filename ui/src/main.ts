@@ -23,7 +23,7 @@ import {
   openThread,
   search,
 } from "./ipc";
-import { type Reading, loadReading, saveReading } from "./prefs";
+import { type Reading, loadReading, saveReading, setLibrary } from "./prefs";
 import { showReadOnlyBanner } from "./readonly";
 import { LIBRARY_HREF, NEWS_HREF, type Route, parseRoute, searchHref, threadHref } from "./route";
 import { cycleTheme, initTheme } from "./theme";
@@ -172,9 +172,15 @@ async function render(): Promise<void> {
   } catch (error) {
     if (mine !== generation) return;
     const failure = asCommandError(error);
-    // A remembered thread that is gone: start from the library instead.
-    if (route.view === "thread" && failure.kind === "not_found" && loadReading()?.thread === route.id) {
+    // A remembered thread that is gone (deleted, or another library's): the
+    // library instead, never "Not found".
+    if (route.view === "thread" && failure.kind === "not_found" && (restoring?.thread === route.id || loadReading()?.thread === route.id)) {
       saveReading(null);
+      restoring = null;
+      if (lastThreadId === route.id) lastThreadId = null;
+      history.replaceState(null, "", LIBRARY_HREF);
+      void render();
+      return;
     }
     show(errorView(failure, route.view !== "library"), route);
   } finally {
@@ -296,15 +302,21 @@ window.addEventListener("hashchange", () => void render());
 // After a refresh: the same screen again, with what changed.
 window.addEventListener("threadmark:reload", () => void render());
 
-// At start, back where the reader was if a thread was open when the app closed.
-const reading = loadReading();
-if ((location.hash === "" || location.hash === LIBRARY_HREF) && reading) {
-  lastThreadId = reading.thread;
-  if (reading.open) {
-    history.replaceState(null, "", threadHref(reading.thread, reading.post));
-    restoring = reading;
+// At start, back where the reader was in this library if a thread was open when the
+// app closed (what was remembered is the library's own: see prefs.ts).
+async function start(): Promise<void> {
+  const info = await libraryInfo().catch(() => null);
+  if (info) setLibrary(info.path);
+  const reading = loadReading();
+  if ((location.hash === "" || location.hash === LIBRARY_HREF) && reading) {
+    lastThreadId = reading.thread;
+    if (reading.open) {
+      history.replaceState(null, "", threadHref(reading.thread, reading.post));
+      restoring = reading;
+    }
   }
+  await render();
 }
-void render();
+void start();
 void startLinks();
 void startSync();
