@@ -129,8 +129,8 @@ function state({ folder = null } = {}) {
     sync: { device: folder ? "3f2a9c01d4e5b6a7" : "", folder, lastSyncMs: folder ? now - 2 * HOUR : null, outgoing: 4, pending: 1 },
     conflicts: folder
       ? [
-          { id: 2, kind: "highlight", entity: "0b4e6f1c-aaaa-4bbb-8ccc-123456789abc", field: "note", value: "\"Check the WAL numbers\"", lostTo: "\"WAL is fine\"", reason: "edit", device: "77aa00ccddeeff11", winnerDevice: "3f2a9c01d4e5b6a7", writtenMs: now - 3 * HOUR, restored: false, summary: "highlight 0b4e6f1c note: \"Check the WAL numbers\" lost to \"WAL is fine\" (device 3f2a9c01d4e5b6a7)", quote: "One file, easy to back up." },
-          { id: 1, kind: "highlight", entity: "9c9d1e2f-aaaa-4bbb-8ccc-123456789abc", field: "tags", value: "\"todo\"", lostTo: null, reason: "delete", device: "3f2a9c01d4e5b6a7", winnerDevice: "77aa00ccddeeff11", writtenMs: now - 26 * HOUR, restored: false, summary: "highlight 9c9d1e2f tags: \"todo\" was changed on device 3f2a9c01 while device 77aa00cc deleted the highlight", quote: "Until two processes write at once" },
+          { id: 2, kind: "highlight", entity: "0b4e6f1c-aaaa-4bbb-8ccc-123456789abc", field: "note", value: "\"Check the WAL numbers\"", lostTo: "\"WAL is fine\"", reason: "edit", device: "77aa00ccddeeff11", winnerDevice: "3f2a9c01d4e5b6a7", writtenMs: now - 3 * HOUR, restored: false, summary: "highlight 0b4e6f1c note: \"Check the WAL numbers\" lost to \"WAL is fine\" (device 3f2a9c01d4e5b6a7)", quote: "One file, easy to back up.", threadTitle: "Why SQLite is enough for a local-first app" },
+          { id: 1, kind: "highlight", entity: "9c9d1e2f-aaaa-4bbb-8ccc-123456789abc", field: "tags", value: "\"todo\"", lostTo: null, reason: "delete", device: "3f2a9c01d4e5b6a7", winnerDevice: "77aa00ccddeeff11", writtenMs: now - 26 * HOUR, restored: false, summary: "highlight 9c9d1e2f tags: \"todo\" was changed on device 3f2a9c01 while device 77aa00cc deleted the highlight", quote: "Until two processes write at once", threadTitle: "Why SQLite is enough for a local-first app" },
         ]
       : [],
     received: null,
@@ -342,8 +342,8 @@ describe("conflicts", () => {
           li.map((x) => [x.querySelector(".sync-conflict-what")?.textContent, x.querySelector(".sync-conflict-values")?.textContent, x.querySelector(".sync-conflict-when")?.textContent]),
         );
         assert.deepEqual(items, [
-          ["Highlight “One file, easy to back up.”: note", "Lost: Check the WAL numbers kept: WAL is fine", "Written 3 hours ago on device 77aa00cc; overwritten by device 3f2a9c01."],
-          ["Highlight “Until two processes write at once”: tags", "Lost: todo (the highlight was deleted)", "Written yesterday on device 3f2a9c01; deleted by device 77aa00cc."],
+          ["Highlight “One file, easy to back up.”: note", "Lost: Check the WAL numbers kept: WAL is fine", "Written 3 hours ago on device 77aa00cc; overwritten by this device."],
+          ["Highlight “Until two processes write at once”: tags", "Lost: todo (the highlight was deleted)", "Written yesterday on this device; deleted by device 77aa00cc."],
         ]);
         // The first Restore has the focus.
         assert.equal(await page.evaluate(() => document.activeElement?.closest(".sync-conflict")?.dataset.conflict), "2");
@@ -356,6 +356,75 @@ describe("conflicts", () => {
         assert.match(await page.textContent(".dialog--conflicts .sync-result"), /^Restored note “Check the WAL numbers”; it goes to your other devices at the next sync\.$/);
         await page.waitForFunction(() => document.querySelector(".statusbar .sync-conflicts")?.textContent === "1 conflict");
         await assertAccessible(page, `conflicts view after a restore (${colorScheme})`);
+        assert.deepEqual(problems, []);
+      } finally {
+        await close();
+      }
+    });
+  }
+
+  for (const colorScheme of ["light", "dark"]) {
+    test(`a highlight lost with its thread, a label deleted while given, an untag and an unlink that lost: said in words; Re-apply; in ${colorScheme}`, async () => {
+      const data = state({ folder: "/home/reader/Sync/notes" });
+      const now = Date.now();
+      const me = "3f2a9c01d4e5b6a7";
+      const other = "77aa00ccddeeff11";
+      const h = "5564f8a5-aaaa-4bbb-8ccc-123456789abc";
+      data.conflicts = [
+        { id: 14, kind: "highlight", entity: h, field: "thread", value: "\"3f7ac402-49f0-4fb4-8a47-c93662ecce3a\"", lostTo: null, reason: "thread", device: me, winnerDevice: other, writtenMs: now - 2 * HOUR, restored: false, summary: `highlight 5564f8a5 "Electronics and Information": made or edited on device ${me} while device ${other} deleted its thread "DeepSeek founder"`, quote: "Electronics and Information", threadTitle: "DeepSeek founder" },
+        { id: 13, kind: "highlight", entity: h, field: "label", value: "\"Question\"", lostTo: null, reason: "label", device: other, winnerDevice: me, writtenMs: now - 3 * HOUR, restored: false, summary: `highlight 5564f8a5 label: "Question" was given on device ${other} while device ${me} deleted the label`, quote: "Electronics and Information", threadTitle: "DeepSeek founder" },
+        { id: 12, kind: "highlight", entity: h, field: "tags", value: "\"evidence\"", lostTo: "\"evidence\"", reason: "remove", device: me, winnerDevice: other, writtenMs: now - 4 * HOUR, restored: false, summary: `highlight 5564f8a5 tags: removing "evidence" on device ${me} lost to a concurrent add on device ${other}`, quote: "Electronics and Information", threadTitle: "DeepSeek founder" },
+        { id: 11, kind: "highlight", entity: h, field: "links", value: "\"supports 9c9d1e2f-aaaa-4bbb-8ccc-123456789abc\"", lostTo: "\"supports 9c9d1e2f-aaaa-4bbb-8ccc-123456789abc\"", reason: "remove", device: other, winnerDevice: me, writtenMs: now - 5 * HOUR, restored: false, summary: `highlight 5564f8a5 links: removing "supports 9c9d1e2f" on device ${other} lost to a concurrent add on device ${me}`, quote: "Electronics and Information", threadTitle: "DeepSeek founder" },
+      ];
+      const { page, problems, close } = await openApp(data, { colorScheme });
+      try {
+        await page.waitForSelector(".thread-row");
+        await page.waitForFunction(() => document.querySelector(".statusbar .sync-conflicts:not([hidden])")?.textContent === "4 conflicts");
+        await page.click(".statusbar .sync-conflicts");
+        await page.waitForSelector("dialog.dialog--conflicts[open] .sync-conflict");
+        const items = await page.$$eval(".sync-conflict", (li) =>
+          li.map((x) => [x.querySelector(".sync-conflict-what")?.textContent, x.querySelector(".sync-conflict-values")?.textContent, x.querySelector(".sync-conflict-when")?.textContent, x.querySelector(".sync-restore")?.textContent]),
+        );
+        assert.deepEqual(items, [
+          [
+            "Highlight “Electronics and Information”: lost with its thread",
+            "Your highlight on “DeepSeek founder”, a thread deleted on device 77aa00cc meanwhile.",
+            "Made or edited 2 hours ago on this device; the thread deleted by device 77aa00cc.",
+            "Restore",
+          ],
+          [
+            "Highlight “Electronics and Information”: label",
+            "Device 77aa00cc’s label “Question” lost: the label was deleted on this device meanwhile.",
+            "Given 3 hours ago on device 77aa00cc; the label deleted by this device.",
+            "Restore",
+          ],
+          [
+            "Highlight “Electronics and Information”: untag “evidence”",
+            "Your untag of “evidence” lost to a concurrent tag on device 77aa00cc: it is still there.",
+            "Untagged 4 hours ago on this device; tagged again by device 77aa00cc before it heard.",
+            "Re-apply",
+          ],
+          [
+            "Highlight “Electronics and Information”: unlink “supports” link to 9c9d1e2f",
+            "Device 77aa00cc’s unlink of the “supports” link to 9c9d1e2f lost to a concurrent link on this device: it is still there.",
+            "Unlinked 5 hours ago on device 77aa00cc; linked again by this device before it heard.",
+            "Re-apply",
+          ],
+        ]);
+        assert.equal(await page.getAttribute("[data-conflict='14'] .sync-restore", "aria-label"), "Restore the highlight “Electronics and Information” and its thread");
+        assert.equal(await page.getAttribute("[data-conflict='12'] .sync-restore", "aria-label"), "Re-apply the untag of “evidence” on Highlight “Electronics and Information”");
+        await assertAccessible(page, `conflicts view, new kinds (${colorScheme})`);
+        await page.screenshot({ path: path.join(screenshots, `threadmark-ui-sync-conflict-kinds-${colorScheme}.png`) });
+        // Re-apply the untag.
+        await page.click("[data-conflict='12'] .sync-restore");
+        await page.waitForFunction(() => document.querySelector("[data-conflict='12'] .sync-restore")?.textContent === "Re-applied");
+        assert.deepEqual(await calls(page, "restore_conflict"), [{ id: 12 }]);
+        assert.equal(await page.textContent(".dialog--conflicts .sync-result"), "Re-applied the untag of “evidence”; it goes to your other devices at the next sync.");
+        // Restore the highlight lost with its thread.
+        await page.click("[data-conflict='14'] .sync-restore");
+        await page.waitForFunction(() => document.querySelector("[data-conflict='14'] .sync-restore")?.textContent === "Restored");
+        assert.equal(await page.textContent(".dialog--conflicts .sync-result"), "Restored the highlight and its thread; they go to your other devices at the next sync.");
+        await page.waitForFunction(() => document.querySelector(".statusbar .sync-conflicts")?.textContent === "2 conflicts");
         assert.deepEqual(problems, []);
       } finally {
         await close();

@@ -46,13 +46,16 @@ function subject(c: Conflict): string {
   return `${c.kind.charAt(0).toUpperCase()}${c.kind.slice(1)} ${c.entity.slice(0, 8)}`;
 }
 
-/** A set element for people: a tag as it is, a link as its kind and target. */
+/** A set element for people: a tag as it is, a link as its kind and the start of
+ *  the target highlight's id. */
 function element(c: Conflict): string {
   const value = shown(c.value);
   if (c.field !== "links") return `“${value}”`;
   const [kind, to] = value.split(" ");
-  return `(${kind ?? "?"} → ${(to ?? "").slice(0, 8)})`;
+  return `the “${kind ?? "?"}” link to ${(to ?? "").slice(0, 8)}`;
 }
+
+const lowerFirst = (s: string): string => `${s.charAt(0).toLowerCase()}${s.slice(1)}`;
 
 export function conflictText(c: Conflict, ownDevice: string, relative: string): ConflictText {
   const who = (device: string, capital = false): string =>
@@ -68,7 +71,7 @@ export function conflictText(c: Conflict, ownDevice: string, relative: string): 
         heading: `${what}: lost with its thread`,
         sentence: `${whose} highlight on ${thread}, a thread deleted on ${who(c.winnerDevice)} meanwhile.`,
         when: `Made or edited ${relative} on ${who(c.device)}; the thread deleted by ${who(c.winnerDevice)}.`,
-        label: `Restore ${what.toLowerCase()} and its thread`,
+        label: `Restore the ${lowerFirst(what)} and its thread`,
         restoredNote: `Restored the highlight and its thread; they go to your other devices at the next sync.`,
       };
     }
@@ -87,7 +90,7 @@ export function conflictText(c: Conflict, ownDevice: string, relative: string): 
       return {
         action: "Re-apply",
         done: "Re-applied",
-        heading: `${what}: ${verb} ${element(c)}`,
+        heading: `${what}: ${verb} ${c.field === "links" ? element(c).replace(/^the /, "") : element(c)}`,
         sentence: `${whose} ${verb} of ${element(c)} lost to a concurrent ${add} on ${who(c.winnerDevice)}: it is still there.`,
         when: `${verb === "untag" ? "Untagged" : "Unlinked"} ${relative} on ${who(c.device)}; ${add === "tag" ? "tagged" : "linked"} again by ${who(c.winnerDevice)} before it heard.`,
         label: `Re-apply the ${verb} of ${element(c)} on ${what}`,
