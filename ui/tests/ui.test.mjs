@@ -789,12 +789,15 @@ describe("import", () => {
   });
 });
 
+/** Where the reading position of the fixture's library is kept (prefs.ts). */
+const READING = `threadmark.reading:${fixture.library.path}`;
+
 describe("reading position", () => {
   test("the thread open at the last start comes back at the same post", async () => {
     const { page, close } = await openApp();
     try {
       await page.locator(".thread-row").first().waitFor();
-      await page.evaluate(() => localStorage.setItem("threadmark.reading", JSON.stringify({ thread: 9, post: "6", open: true })));
+      await page.evaluate((key) => localStorage.setItem(key, JSON.stringify({ thread: 9, post: "6", open: true })), READING);
       await page.goto(baseUrl);
       await page.locator(".post").first().waitFor();
       assert.equal(new URL(page.url()).hash, "#/thread/9?post=6");
@@ -814,7 +817,7 @@ describe("reading position", () => {
 describe("reading position within a post", () => {
   /** Where post `id`'s top is in the window (px; negative: above its top edge). */
   const topOf = (page, id) => page.evaluate((id) => document.querySelector(`.post[data-post-id="${id}"]`)?.getBoundingClientRect().top ?? null, id);
-  const saved = (page) => page.evaluate(() => JSON.parse(localStorage.getItem("threadmark.reading") ?? "null"));
+  const saved = (page) => page.evaluate((key) => JSON.parse(localStorage.getItem(key) ?? "null"), READING);
 
   test("the window comes back at the same pixel within the post, deep in a 10,000-post thread", async () => {
     const { page, problems, close } = await openApp({ hash: "#/thread/42?post=5000", big: true });
@@ -825,7 +828,7 @@ describe("reading position within a post", () => {
         const post = document.querySelector('.post[data-post-id="5000"]');
         window.scrollBy(0, post.getBoundingClientRect().top + 23);
       });
-      await page.waitForFunction(() => JSON.parse(localStorage.getItem("threadmark.reading") ?? "null")?.offset === 23);
+      await page.waitForFunction((key) => JSON.parse(localStorage.getItem(key) ?? "null")?.offset === 23, READING);
       assert.deepEqual(await saved(page), { thread: 42, post: "5000", offset: 23, open: true });
 
       // A new start: the same post, its top 23 px above the window's.
