@@ -97,8 +97,13 @@ function shot(step) {
   }
 }
 
-/** The reading position the app keeps (localStorage, see ui/src/prefs.ts). */
-const reading = () => browser.execute(() => JSON.parse(localStorage.getItem("threadmark.reading") ?? "null"));
+/** The reading position the app keeps (localStorage under its library's file, see
+ *  ui/src/prefs.ts). */
+const reading = () =>
+  browser.execute(async () => {
+    const info = await window.__TAURI_INTERNALS__.invoke("library_info");
+    return JSON.parse(localStorage.getItem(`threadmark.reading:${info.path}`) ?? "null");
+  });
 
 /** Where post `id` starts relative to the top of the window (px), if rendered. */
 const topOf = (id) => browser.execute((id) => document.querySelector(`li.post[data-post-id="${id}"]`)?.getBoundingClientRect().top ?? null, id);
