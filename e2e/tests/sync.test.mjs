@@ -4,6 +4,9 @@
 // A appears in window B after "Sync now" in A and then in B, and one made in B
 // appears in A. Both windows run at once: the app is a single instance only on the
 // default library. Window B goes through the second tauri-driver (E2E_DRIVER2_PORT).
+// Then A deletes the thread (through the CLI, as another program may) while B marks a
+// passage on it: the delete wins, B's conflicts view says its highlight was lost with
+// the thread, and Restore brings both back in both windows.
 
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -20,8 +23,11 @@ const cli = path.join(path.dirname(application ?? ""), "threadmark");
 /** A passage of post 13 (marked in A) and one of post 19 (marked in B). */
 const FROM_A = ["13", "greater performance"];
 const FROM_B = ["19", "long waits for H1B visas"];
+/** A passage of post 22, marked in B while A deletes the thread. */
+const LOST = ["22", "tech worker visas"];
 
 let work;
+let dbA;
 let a;
 let b;
 
@@ -32,7 +38,7 @@ before(async () => {
   work = mkdtempSync(path.join(tmpdir(), "threadmark-e2e-sync-"));
   const folder = path.join(work, "Sync");
   mkdirSync(folder);
-  const dbA = path.join(work, "a.sqlite3");
+  dbA = path.join(work, "a.sqlite3");
   const dbB = path.join(work, "b.sqlite3");
   execFileSync(cli, ["--db", dbA, "import", seed]);
   execFileSync(cli, ["--db", dbA, "sync", "--folder", folder]);
@@ -58,10 +64,11 @@ async function shot(browser, step) {
 /** Opens the library's one thread at post `id` (its source id), which must hold
  *  `text`; returns the post. */
 async function openAt(browser, id, text) {
-  // At start the app reopens the thread last read, kept in the webview's storage,
-  // which the windows (and the tests before) share: another library's thread is
-  // "not found" here, and Escape leads to the library from that too.
+  // At start the app reopens the thread last read in this library (the windows, and
+  // the tests before, share the webview's storage, which keys it by library: never
+  // another library's thread, never "not found").
   await browser.waitUntil(async () => (await browser.$$(".thread-row, .post, .screen--error")).length > 0, { timeout: 30_000 });
+  assert.equal(await browser.$(".screen--error").isExisting(), false, "no error screen at start");
   for (let i = 0; i < 3 && !(await browser.$(".thread-row").isDisplayed()); i++) {
     await browser.keys("Escape");
     await browser.pause(300);
@@ -168,4 +175,51 @@ test("a highlight made in window A shows in window B after a sync, and the other
   assert.equal(await back.getText(), FROM_B[1]);
   await closeDialog(a);
   await shot(a, "sync-a");
+});
+
+test("a highlight made in B on the thread A deleted is in B's conflicts view; Restore brings both back", async () => {
+  const post = await openAt(b, ...LOST);
+  await highlight(b, post, LOST[1]);
+  // A deletes the thread (its window is not told: its next sync finds the delete).
+  execFileSync(cli, ["--db", dbA, "delete", "1"]);
+  await openAt(a, ...FROM_A).catch(() => null);
+  await a.keys("S");
+  const dialogA = await a.$("dialog.dialog--sync");
+  await dialogA.waitForDisplayed({ timeout: 5_000 });
+  await dialogA.$("button.button--primary").click();
+  await a.waitUntil(async () => /^Sent \d+ changes?; received/.test(await dialogA.$(".sync-result").getText()), { timeout: 30_000 });
+  await closeDialog(a);
+  await syncNow(b);
+  await closeDialog(b);
+  // B's footer counts the conflict; the view says what was lost and to what.
+  const conflicts = await b.$(".statusbar .sync-conflicts");
+  await conflicts.waitForDisplayed({ timeout: 10_000 });
+  await conflicts.click();
+  const item = await b.$("dialog.dialog--conflicts .sync-conflict[data-reason='thread']");
+  await item.waitForExist({ timeout: 10_000 });
+  assert.equal(await item.$(".sync-conflict-what").getText(), `Highlight “${LOST[1]}”: lost with its thread`);
+  assert.match(await item.$(".sync-conflict-values").getText(), /^Your highlight on “.+”, a thread deleted on device [0-9a-f]{8} meanwhile\.$/);
+  await shot(b, "sync-conflict-thread");
+  await item.$(".sync-restore").click();
+  await b.waitUntil(async () => (await item.$(".sync-restore").getText()) === "Restored", { timeout: 10_000 });
+  await b.keys("Escape");
+  await b.$("dialog.dialog--conflicts").waitForExist({ reverse: true, timeout: 5_000 });
+  // Restored in B, sent, and taken by A: the thread with B's highlight in both.
+  const back = await openAt(b, ...LOST);
+  assert.equal(await (await back.$("mark.hl")).getText(), LOST[1]);
+  await syncNow(b);
+  await closeDialog(b);
+  await a.execute(() => {
+    location.hash = "#/";
+  });
+  await a.keys("S");
+  await dialogA.waitForDisplayed({ timeout: 5_000 });
+  await dialogA.$("button.button--primary").click();
+  await a.waitUntil(async () => /^Sent \d+ changes?; received/.test(await dialogA.$(".sync-result").getText()), { timeout: 30_000 });
+  await closeDialog(a);
+  const inA = await openAt(a, ...LOST);
+  const mark = await inA.$("mark.hl");
+  await mark.waitForExist({ timeout: 10_000 });
+  assert.equal(await mark.getText(), LOST[1]);
+  await shot(a, "sync-restored");
 });
