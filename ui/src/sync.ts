@@ -11,6 +11,7 @@ import { el } from "./dom";
 import { count, relativeTime } from "./format";
 import { currentSession } from "./highlighting";
 import { LOCAL_CHANGE_EVENT, type SyncReport, type SyncStatus, asCommandError, onSyncFolderChanged, syncNow, syncPollMs, syncStatus } from "./ipc";
+import { listThreads } from "./ipc";
 import { parseRoute } from "./route";
 
 /** A local edit is sent this long after the last one of a burst. */
@@ -108,6 +109,7 @@ async function doSync(folder: string | null, passphrase: string | null, trigger:
   state.syncing = false;
   await refreshStatus();
   if (report && brought(report) > 0) {
+    threadsChanged ||= report.threads > 0;
     announce(`Sync: ${count(brought(report), "change")} received.`);
     refreshView();
   }
@@ -119,8 +121,12 @@ export function brought(r: SyncReport): number {
   return r.threads + r.highlights + r.labels + r.reads;
 }
 
-/** Shows what a sync brought: the thread's highlights again, or the screen again.
- *  Not while the reader types or a dialog other than Sync is open: then later. */
+/** A sync brought threads (new, changed or deleted): the open one may be gone. */
+let threadsChanged = false;
+
+/** Shows what a sync brought: the thread's highlights again, or the screen again
+ *  (the library, when another device deleted the open thread). Not while the reader
+ *  types or a dialog other than Sync is open: then later. */
 function refreshView(): void {
   const busy = document.querySelector("dialog[open]:not(.dialog--sync):not(.dialog--conflicts)") || document.activeElement?.matches("input, textarea, [contenteditable]");
   if (busy) {
@@ -130,8 +136,14 @@ function refreshView(): void {
   staleView = false;
   const route = parseRoute(location.hash);
   const session = currentSession();
-  if (route.view === "thread" && session?.threadId === route.id) void session.reload();
-  else if (route.view !== "search") window.dispatchEvent(new CustomEvent("threadmark:reload"));
+  if (route.view === "thread" && session?.threadId === route.id) {
+    const gone = threadsChanged ? listThreads().then((ts) => !ts.some((t) => t.id === route.id), () => false) : Promise.resolve(false);
+    threadsChanged = false;
+    void gone.then((g) => {
+      if (g) window.dispatchEvent(new CustomEvent("threadmark:reload"));
+      else return session.reload();
+    });
+  } else if (route.view !== "search") window.dispatchEvent(new CustomEvent("threadmark:reload"));
 }
 
 /** A sync a few seconds from now (a burst of edits makes one sync). */

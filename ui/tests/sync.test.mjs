@@ -60,6 +60,7 @@ function mockTauri(data) {
         return [];
       case "open_thread": {
         const t = data.threads.find((x) => x.id === args.id);
+        if (!t) throw { kind: "not_found", message: `library: thread ${args.id}: no such thread` };
         return { thread: t, outline: data.posts[args.id].map(({ sourceId, parent, depth, author, deleted }) => ({ sourceId, parent, depth, author, deleted })) };
       }
       case "thread_posts":
@@ -95,7 +96,8 @@ function mockTauri(data) {
         const got = data.received ?? {};
         data.received = null;
         if (got.highlight) data.highlights.push(got.highlight);
-        return { folder: data.sync.folder, sent, received: got.highlight ? 3 : 0, threads: 0, highlights: got.highlight ? 1 : 0, labels: 0, reads: 0, pending: 0, newConflicts: 0, incomplete: 0, encrypted: Boolean(data.passphrase), tampered: data.tampered ?? 0 };
+        if (got.deleteThread) data.threads = data.threads.filter((t) => t.id !== got.deleteThread);
+        return { folder: data.sync.folder, sent, received: got.highlight ? 3 : got.deleteThread ? 1 : 0, threads: got.deleteThread ? 1 : 0, highlights: got.highlight ? 1 : 0, labels: 0, reads: 0, pending: 0, newConflicts: 0, incomplete: 0, encrypted: Boolean(data.passphrase), tampered: data.tampered ?? 0 };
       }
       case "sync_conflicts":
         return data.conflicts;
@@ -320,6 +322,31 @@ describe("syncing", () => {
       await page.waitForFunction(() => /received 3 changes; updated 1 highlight\.$/.test(document.querySelector(".sync-result")?.textContent ?? ""));
       await page.waitForSelector("#post-1 mark.hl[data-hl='31']");
       assert.equal(await page.textContent("#post-1 mark.hl"), "SQLite");
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe("a thread deleted on another device", () => {
+  test("while open: a sync that brings the delete shows the library, not 'Not found'", async () => {
+    const data = state({ folder: "/home/reader/Sync/notes" });
+    const { page, problems, close } = await openApp(data, { hash: "#/thread/7" });
+    try {
+      await page.waitForSelector("#post-1 .post-body");
+      await page.waitForFunction(() => document.querySelector(".statusbar .sync-status")?.textContent === "Synced just now");
+      await page.evaluate(() => {
+        window.__data.received = { deleteThread: 7 };
+      });
+      await page.keyboard.press("Shift+S");
+      await page.click("dialog.dialog--sync button.button--primary");
+      await page.waitForFunction(() => /received 1 change; updated 1 thread\.$/.test(document.querySelector(".sync-result")?.textContent ?? ""));
+      await page.keyboard.press("Escape");
+      await page.waitForSelector(".thread-row");
+      assert.deepEqual(await page.$$eval(".thread-row", (rows) => rows.map((r) => r.getAttribute("data-thread-id"))).then((ids) => ids.includes("7")), false);
+      assert.equal(await page.locator(".error").count(), 0, "no error screen");
+      assert.equal(new URL(page.url()).hash, "#/");
       assert.deepEqual(problems, []);
     } finally {
       await close();
