@@ -30,8 +30,6 @@ export function reportText(r: SyncReport): string {
   return `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
 }
 
-export { shown } from "./conflict-text";
-
 function row(term: string, value: Node | string): HTMLElement[] {
   return [el("dt", {}, term), el("dd", {}, value)];
 }
