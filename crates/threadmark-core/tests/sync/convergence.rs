@@ -46,6 +46,8 @@ static FAULTS: AtomicUsize = AtomicUsize::new(0);
 static LOST_THREAD: AtomicUsize = AtomicUsize::new(0);
 static LOST_LABEL: AtomicUsize = AtomicUsize::new(0);
 static LOST_REMOVE: AtomicUsize = AtomicUsize::new(0);
+/// Values restored from a history (then all must converge again).
+static RESTORED: AtomicUsize = AtomicUsize::new(0);
 const TAGS: [&str; 3] = ["red", "green", "blue"];
 const NOTES: [&str; 4] = ["", "yes", "no", "maybe"];
 const LABELS: [Option<&str>; 4] = [None, Some("Claim"), Some("Evidence"), Some("Question")];
@@ -108,6 +110,11 @@ enum Op {
     DeleteLabel {
         label: u8,
     },
+    /// Restore a value from this device's conflict history (open ones, in a
+    /// stable order).
+    Restore {
+        c: u8,
+    },
     /// Take a tag off the highlight `uuid` (made by a contention, below).
     UntagUuid {
         uuid: String,
@@ -150,6 +157,7 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (any::<u8>(), any::<u8>()).prop_map(|(thread, post)| Op::Read { thread, post }),
         1 => any::<u8>().prop_map(|thread| Op::DeleteThread { thread }),
         2 => any::<u8>().prop_map(|label| Op::DeleteLabel { label }),
+        1 => any::<u8>().prop_map(|c| Op::Restore { c }),
     ]
 }
 
@@ -434,6 +442,27 @@ fn apply(
             }
             lib.delete_thread(tid).unwrap();
             deleted.insert(("thread".into(), uuid));
+        }
+        Op::Restore { c } => {
+            let mut open: Vec<_> = lib
+                .conflicts()
+                .unwrap()
+                .into_iter()
+                .filter(|c| !c.restored)
+                .collect();
+            open.sort_by_key(|c| {
+                (
+                    c.kind.clone(),
+                    c.entity.clone(),
+                    c.field.clone(),
+                    c.value.to_string(),
+                    c.reason.clone(),
+                )
+            });
+            if let Some(c) = pick(&open, *c) {
+                lib.restore_conflict(c.id).unwrap();
+                RESTORED.fetch_add(1, Ordering::Relaxed);
+            }
         }
         Op::UntagUuid { uuid, tag } => {
             let Some(i) = hs.iter().position(|h| h.uuid == *uuid) else {
@@ -1045,7 +1074,7 @@ fn three_libraries_converge_and_lose_nothing() {
         LOST_LABEL.load(Ordering::Relaxed),
         LOST_REMOVE.load(Ordering::Relaxed),
     );
-    eprintln!("{cases} cases: {received} records received, {faults} faults injected, {checked} lost values found in every history ({thread} highlights lost with their thread, {label} labels given while deleted, {remove} removals that lost to an add)");
+    eprintln!("{cases} cases: {received} records received, {faults} faults injected, {checked} lost values found in every history ({thread} highlights lost with their thread, {label} labels given while deleted, {remove} removals that lost to an add; {} values restored)", RESTORED.load(Ordering::Relaxed));
     assert!(
         checked > 0 && received > 0 && faults > 0,
         "the cases exercised nothing"
