@@ -107,6 +107,11 @@ fn emit(tx: &Transaction<'_>, local: &mut Local<'_>, d: Diff) -> Result<()> {
     };
     if d.old.is_none() && tombstone(tx, kind, key)?.is_some() {
         local.set(tx, kind, key, "deleted", Value::Null)?;
+        // A label made again under a deleted one's name: the highlights that name
+        // it show it here too, as they will where this undelete arrives.
+        if kind == "label" {
+            super::materialize::label_back(tx, key)?;
+        }
     }
     let sets = set_fields(kind);
     for (f, v) in &new {

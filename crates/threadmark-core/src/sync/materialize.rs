@@ -80,6 +80,7 @@ fn label(tx: &Transaction<'_>, key: &str, f: &[(String, Field)]) -> Result<Outco
         tx.execute("DELETE FROM labels WHERE name = ?1 COLLATE NOCASE", [key])?;
         return Ok(Outcome::Done);
     }
+    let was_here = label_exists(tx, key)?;
     // A built-in label comes back (restored) as it was built in: its values were
     // never sent.
     if let Some((name, color, shortcut, position)) = super::capture::default_label(key) {
@@ -96,15 +97,7 @@ fn label(tx: &Transaction<'_>, key: &str, f: &[(String, Field)]) -> Result<Outco
                 .chars()
                 .all(|ch| ch.is_ascii_hexdigit() && !ch.is_ascii_uppercase())
     });
-    let exists: bool = tx
-        .query_row(
-            "SELECT 1 FROM labels WHERE name = ?1 COLLATE NOCASE",
-            [key],
-            |_| Ok(()),
-        )
-        .optional()?
-        .is_some();
-    if !exists {
+    if !label_exists(tx, key)? {
         tx.execute(
             "INSERT INTO labels (name, color, position) VALUES (?1, '#868e96', 0)",
             [get(f, "name").and_then(Value::as_str).unwrap_or(key)],
@@ -136,7 +129,35 @@ fn label(tx: &Transaction<'_>, key: &str, f: &[(String, Field)]) -> Result<Outco
             params![position, key],
         )?;
     }
+    // Deleted once and back now: so is the label on the highlights that name it.
+    if !was_here && get(f, "deleted").is_some() {
+        label_back(tx, key)?;
+    }
     Ok(Outcome::Done)
+}
+
+fn label_exists(tx: &Transaction<'_>, key: &str) -> Result<bool> {
+    Ok(tx
+        .prepare_cached("SELECT 1 FROM labels WHERE name = ?1 COLLATE NOCASE")?
+        .query_row([key], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+/// A label (by key) is in the library again: write again every highlight whose
+/// winning label names it (they were written without it while it was deleted).
+pub fn label_back(tx: &Transaction<'_>, key: &str) -> Result<()> {
+    let named: Vec<String> = tx
+        .prepare_cached(
+            "SELECT entity FROM sync_fields WHERE kind = 'highlight' AND field = 'label' AND lower(value) = ?1",
+        )?
+        .query_map([Value::String(key.to_string()).to_string()], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for h in named {
+        let f = fields(tx, "highlight", &h)?;
+        highlight(tx, &h, &f)?;
+    }
+    Ok(())
 }
 
 fn thread(

@@ -462,6 +462,15 @@ fn apply(
             if let Some(c) = pick(&open, *c) {
                 lib.restore_conflict(c.id).unwrap();
                 RESTORED.fetch_add(1, Ordering::Relaxed);
+                // What this device wrote last is now the restored value, and
+                // what it brought back is not deleted.
+                if !matches!(c.field.as_str(), "tags" | "links" | "thread") {
+                    w.insert(
+                        (c.kind.clone(), c.entity.clone(), c.field.clone()),
+                        c.value.clone(),
+                    );
+                }
+                deleted.remove(&(c.kind.clone(), c.entity.clone()));
             }
         }
         Op::UntagUuid { uuid, tag } => {
@@ -851,7 +860,11 @@ fn run(rounds: &[Round]) -> Result<(), TestCaseError> {
                     && v.as_str()
                         .is_some_and(|l| deleted_elsewhere(i, "label", &l.to_lowercase())));
                 let key = (k.clone(), e.clone(), f.clone());
-                let seen_replaced = (0..DEVICES).any(|j| j != i && replaced(j, &key, v));
+                // Another device wrote the same value, or wrote it and replaced it
+                // itself: the two agreed, and the value is not lost on its own (a
+                // delete by a device that wrote it too saw it).
+                let seen_replaced = (0..DEVICES)
+                    .any(|j| j != i && (replaced(j, &key, v) || writes[j].get(&key) == Some(v)));
                 if concurrent && !seen_replaced && !deletes[i].contains(&(k.clone(), e.clone())) {
                     expected.push((k.clone(), e.clone(), f.clone(), v.clone()));
                 }
