@@ -1,5 +1,7 @@
 //! Randomized convergence (proptest, seeded and replayable): three libraries make
-//! random offline edits, then exchange their folders' files in random order with
+//! random offline edits (among them restoring a value from the conflict history),
+//! in two batches around a first sync of their own, then exchange their folders'
+//! files in random order with
 //! duplicates, files cut short, sync tools' conflict copies and crashes between
 //! write and rename. Afterwards every library's canonical JSON is the same, and
 //! every value that lost to a concurrent edit or delete is in every library's
