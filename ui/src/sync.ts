@@ -10,8 +10,7 @@ import { announce } from "./announce";
 import { el } from "./dom";
 import { count, relativeTime } from "./format";
 import { currentSession } from "./highlighting";
-import { LOCAL_CHANGE_EVENT, type SyncReport, type SyncStatus, asCommandError, onSyncFolderChanged, syncNow, syncPollMs, syncStatus } from "./ipc";
-import { listThreads } from "./ipc";
+import { LOCAL_CHANGE_EVENT, type SyncReport, type SyncStatus, asCommandError, listThreads, onSyncFolderChanged, syncNow, syncPollMs, syncStatus } from "./ipc";
 import { parseRoute } from "./route";
 
 /** A local edit is sent this long after the last one of a burst. */
