@@ -30,6 +30,7 @@ pub fn tm(db: &Path) -> Command {
         .env_remove("THREADMARK_DB")
         .env_remove("THREADMARK_MAX_BYTES")
         .env_remove("THREADMARK_FETCH_BASE")
+        .env_remove("THREADMARK_SYNC_PASSPHRASE")
         .env_remove("NO_COLOR");
     c
 }

@@ -12,6 +12,8 @@ mod follow;
 mod hostile;
 mod identity;
 mod svg;
+mod sync;
+mod sync_crypt;
 
 #[path = "../../../threadmark-core/tests/http_server.rs"]
 mod http_server;

@@ -4,43 +4,19 @@
 //! The folder starts from the encrypted fixture's key-check file (a cheap
 //! Argon2id cost, known passphrase), as a folder made by another device would.
 
-#![allow(clippy::unwrap_used)] // tests fail loudly on purpose
-
 use std::path::{Path, PathBuf};
 
+use crate::common::{seed, stdout, tm};
 use assert_cmd::Command;
 
 const PASSPHRASE: &str = "threadmark fixture passphrase";
 const NOTE: &str = "Compare with the Bell Labs hiring memo";
-
-fn seed() -> PathBuf {
-    let p = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/corpus/seed/000_e97962a6dbc2b620.txt"
-    ));
-    assert!(p.is_file(), "the seed {} is missing", p.display());
-    p
-}
 
 fn key_file() -> PathBuf {
     PathBuf::from(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../threadmark-core/tests/fixtures/sync-encrypted/folder/threadmark/encryption.json"
     ))
-}
-
-fn tm(db: &Path) -> Command {
-    let mut c = Command::cargo_bin("threadmark").unwrap();
-    c.arg("--db")
-        .arg(db)
-        .env_remove("THREADMARK_DB")
-        .env_remove("THREADMARK_SYNC_PASSPHRASE");
-    c
-}
-
-fn stdout(cmd: &mut Command) -> String {
-    let out = cmd.assert().success().get_output().stdout.clone();
-    String::from_utf8(out).unwrap()
 }
 
 fn stderr_of_failure(cmd: &mut Command) -> String {

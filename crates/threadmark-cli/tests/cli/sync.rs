@@ -2,36 +2,10 @@
 //! issue 16 — two devices edit the same highlight offline (one the label, the
 //! other the note), and one deletes another highlight that the other tags.
 
-#![allow(clippy::unwrap_used)] // tests fail loudly on purpose
+use std::path::Path;
 
-use std::path::{Path, PathBuf};
-
-use assert_cmd::Command;
+use crate::common::{json, seed, stdout, tm};
 use serde_json::Value;
-
-fn seed() -> PathBuf {
-    let p = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/corpus/seed/000_e97962a6dbc2b620.txt"
-    ));
-    assert!(p.is_file(), "the seed {} is missing", p.display());
-    p
-}
-
-fn tm(db: &Path) -> Command {
-    let mut c = Command::cargo_bin("threadmark").unwrap();
-    c.arg("--db").arg(db).env_remove("THREADMARK_DB");
-    c
-}
-
-fn stdout(cmd: &mut Command) -> String {
-    let out = cmd.assert().success().get_output().stdout.clone();
-    String::from_utf8(out).unwrap()
-}
-
-fn json(cmd: &mut Command) -> Value {
-    serde_json::from_str(&stdout(cmd)).expect("one JSON document on stdout")
-}
 
 /// The thread's highlights by uuid on one library.
 fn highlights(db: &Path) -> Vec<Value> {
