@@ -12,6 +12,7 @@ import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { startApp, stopApp } from "./serve.mjs";
 import * as fixture from "./fixture.mjs";
+import { mockIpc } from "./ipc-mock.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const snapshots = path.resolve(here, "../../crates/threadmark-core/tests/snapshots");
@@ -29,52 +30,31 @@ after(() => stopApp(server, browser));
 
 /** Tauri's IPC bridge, mocked: the library commands the screens need, the export
  *  and restore commands, and the dialog plugin answering with `picks`. */
-function mockTauri(data) {
-  const calls = [];
-  window.__threadmarkCalls = calls;
-  let nextCallback = 1;
-  window.__TAURI_INTERNALS__ = {
-    metadata: { currentWindow: { label: "main" }, currentWebview: { windowLabel: "main", label: "main" } },
-    transformCallback(callback, once) {
-      const id = nextCallback++;
-      window[`_${id}`] = (result) => {
-        if (once) delete window[`_${id}`];
-        return callback?.(result);
-      };
-      return id;
-    },
-    unregisterCallback(id) {
-      delete window[`_${id}`];
-    },
-    convertFileSrc: (file) => file,
-    async invoke(cmd, args) {
-      calls.push({ cmd, args });
-      switch (cmd) {
-        case "list_threads":
-          return data.threads;
-        case "library_info":
-          return data.library;
-        case "open_thread": {
-          const thread = data.threads.find((t) => t.id === args.id);
-          const outline = data.posts[args.id].map(({ sourceId, parent, depth, author, deleted }) => ({ sourceId, parent, depth, author, deleted }));
-          return { thread, outline };
-        }
-        case "thread_posts":
-          return data.posts[args.id].slice(args.offset, args.offset + args.limit);
-        case "plugin:dialog|save":
-        case "plugin:dialog|open":
-          return data.picks.shift() ?? null;
-        case "export_threads":
-          if (args.path.includes("readonly")) throw { kind: "io", message: `${args.path}: permission denied` };
-          return args.folder ? data.threads.map((t) => `${args.path}/${t.id}.${args.format}`) : [args.path];
-        case "restore_backup":
-          return { threadsCreated: 1, threadsMerged: 2, postsAdded: 10, highlightsAdded: 4, highlightsUpdated: 1, labelsAdded: 0, linksAdded: 2 };
-        case "plugin:event|listen":
-          return 1;
-        default:
-          return [];
+function setup(data, ipc) {
+  return async (cmd, args) => {
+    switch (cmd) {
+      case "list_threads":
+        return data.threads;
+      case "library_info":
+        return data.library;
+      case "open_thread": {
+        const thread = data.threads.find((t) => t.id === args.id);
+        const outline = data.posts[args.id].map(({ sourceId, parent, depth, author, deleted }) => ({ sourceId, parent, depth, author, deleted }));
+        return { thread, outline };
       }
-    },
+      case "thread_posts":
+        return data.posts[args.id].slice(args.offset, args.offset + args.limit);
+      case "plugin:dialog|save":
+      case "plugin:dialog|open":
+        return data.picks.shift() ?? null;
+      case "export_threads":
+        if (args.path.includes("readonly")) throw { kind: "io", message: `${args.path}: permission denied` };
+        return args.folder ? data.threads.map((t) => `${args.path}/${t.id}.${args.format}`) : [args.path];
+      case "restore_backup":
+        return { threadsCreated: 1, threadsMerged: 2, postsAdded: 10, highlightsAdded: 4, highlightsUpdated: 1, labelsAdded: 0, linksAdded: 2 };
+      default:
+        return [];
+    }
   };
 }
 
@@ -83,10 +63,10 @@ async function openApp({ hash = "", picks = [] } = {}) {
   const page = await context.newPage();
   const problems = [];
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-  await page.addInitScript(mockTauri, { threads: fixture.threads, posts: fixture.posts, library: fixture.library, picks });
+  await mockIpc(page, setup, { threads: fixture.threads, posts: fixture.posts, library: fixture.library, picks });
   await page.goto(baseUrl + hash);
   await page.locator(".topbar").first().waitFor();
-  const calls = (cmd) => page.evaluate((c) => window.__threadmarkCalls.filter((x) => x.cmd === c), cmd);
+  const calls = (cmd) => page.evaluate((c) => window.__calls.filter((x) => x.cmd === c), cmd);
   return { page, problems, calls, close: () => context.close() };
 }
 
@@ -130,7 +110,7 @@ describe("export dialog", () => {
       assert.match((await page.locator(".export-where").textContent()) ?? "", /choose a folder; each thread becomes one \.md file/);
       const go = dialog.getByRole("button", { name: "Export…" });
       await go.click(); // picker cancelled
-      await page.waitForFunction(() => window.__threadmarkCalls.filter((c) => c.cmd === "plugin:dialog|open").length === 1);
+      await page.waitForFunction(() => window.__calls.filter((c) => c.cmd === "plugin:dialog|open").length === 1);
       assert.equal(await dialog.isVisible(), true);
       assert.equal((await calls("export_threads")).length, 0);
       await go.click(); // a folder the export cannot write

@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { startApp, stopApp } from "./serve.mjs";
+import { callsOf, mockIpc } from "./ipc-mock.mjs";
 
 const screenshots = process.env.THREADMARK_SCREENSHOTS ?? "/tmp";
 
@@ -64,31 +65,7 @@ function library() {
   };
 }
 
-function mockTauri(data) {
-  const calls = [];
-  window.__calls = calls;
-  const listeners = {};
-  let next = 1;
-  window.__TAURI_EVENT_PLUGIN_INTERNALS__ = { unregisterListener() {} };
-  const emit = (event, payload) => {
-    for (const id of listeners[event] ?? []) window[`_${id}`]?.({ event, id: 0, payload });
-  };
-  window.__TAURI_INTERNALS__ = {
-    metadata: { currentWindow: { label: "main" }, currentWebview: { windowLabel: "main", label: "main" } },
-    transformCallback(callback) {
-      const id = next++;
-      window[`_${id}`] = callback;
-      return id;
-    },
-    unregisterCallback(id) {
-      delete window[`_${id}`];
-    },
-    convertFileSrc: (f) => f,
-    async invoke(cmd, args) {
-      calls.push({ cmd, args: structuredClone(args ?? {}) });
-      return structuredClone(await answer(cmd, args ?? {}));
-    },
-  };
+function setup(data, ipc) {
   const newsOf = (id) => data.news.filter((n) => id === null || n.threadId === id);
   async function answer(cmd, args) {
     switch (cmd) {
@@ -130,18 +107,14 @@ function mockTauri(data) {
       }
       case "refresh_thread": {
         if (data.offline) throw { kind: "network", message: "http://127.0.0.1:9/item?id=1: cannot connect (connection refused) after 4 tries" };
-        emit("import-progress", { stage: "storing", done: 1, total: 2, threads: 1 });
+        ipc.emit("import-progress", { stage: "storing", done: 1, total: 2, threads: 1 });
         return { threadId: args.id, new: 1, edited: 2, removed: 0 };
       }
-      case "plugin:event|listen":
-        (listeners[args.event] ??= []).push(args.handler);
-        return args.handler;
-      case "plugin:event|unlisten":
-        return null;
       default:
         throw { kind: "internal", message: `unmocked command ${cmd}` };
     }
   }
+  return answer;
 }
 
 let server;
@@ -162,12 +135,12 @@ async function openApp({ colorScheme = "light", hash = "", offline = false } = {
   page.on("console", (m) => {
     if (m.type() === "error") problems.push(`console: ${m.text()}`);
   });
-  await page.addInitScript(mockTauri, { ...library(), offline });
+  await mockIpc(page, setup, { ...library(), offline });
   await page.goto(baseUrl + hash);
   return { page, problems, close: () => context.close() };
 }
 
-const calls = (page, cmd) => page.evaluate((c) => window.__calls.filter((x) => x.cmd === c).map((x) => x.args), cmd);
+const calls = callsOf;
 
 describe("library", () => {
   test("+N new per thread, News first, and c opens the catch-up queue", async () => {

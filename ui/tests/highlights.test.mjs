@@ -9,6 +9,7 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { startApp, stopApp } from "./serve.mjs";
 import { assertAccessible } from "./axe.mjs";
+import { callsOf, mockIpc } from "./ipc-mock.mjs";
 
 const screenshots = process.env.THREADMARK_SCREENSHOTS ?? "/tmp";
 
@@ -32,32 +33,12 @@ const ORPHAN = {
   label: "Question", note: "Was this ever answered?", noteHtml: "<p>Was this ever answered?</p>", tags: ["open"], state: "orphaned", createdAt: 1, updatedAt: 1,
 };
 
-function mockTauri(data) {
-  const calls = [];
-  window.__calls = calls;
+function setup(data, ipc) {
   let next = 100;
   const textOf = (post) => new DOMParser().parseFromString(post.html, "text/html").body.textContent ?? "";
   const cps = (s) => [...s];
   const state = { labels: data.labels, highlights: data.highlights, links: [] };
   const stored = (h) => ({ ...h, noteHtml: h.note ? `<p>${h.note.replace(/[<>&]/g, "")}</p>` : "" });
-  window.__TAURI_EVENT_PLUGIN_INTERNALS__ = { unregisterListener() {} };
-  window.__TAURI_INTERNALS__ = {
-    metadata: { currentWindow: { label: "main" }, currentWebview: { windowLabel: "main", label: "main" } },
-    transformCallback(callback) {
-      const id = next++;
-      window[`_${id}`] = callback;
-      return id;
-    },
-    unregisterCallback(id) {
-      delete window[`_${id}`];
-    },
-    convertFileSrc: (f) => f,
-    async invoke(cmd, args) {
-      calls.push({ cmd, args: structuredClone(args) });
-      // Across the real IPC everything is copied: no shared objects.
-      return structuredClone(await answer(cmd, structuredClone(args)));
-    },
-  };
   async function answer(cmd, args) {
     {
       const find = (id) => {
@@ -160,6 +141,7 @@ function mockTauri(data) {
       }
     }
   }
+  return answer;
 }
 
 let server;
@@ -182,7 +164,7 @@ async function openThread({ colorScheme = "light", highlights = [], links = [], 
   page.on("console", (m) => {
     if (m.type() === "error") problems.push(`console: ${m.text()}`);
   });
-  await page.addInitScript(mockTauri, { labels: structuredClone(LABELS), posts: POSTS, highlights: structuredClone(highlights), links });
+  await mockIpc(page, setup, { labels: structuredClone(LABELS), posts: POSTS, highlights: structuredClone(highlights), links });
   await page.goto(`${baseUrl}#/thread/7`);
   await page.locator('.post[data-post-id="2"] .post-body').waitFor();
   return { page, problems, close: () => context.close() };
@@ -216,7 +198,7 @@ async function select(page, post, text, endPost = null, endText = null) {
   );
 }
 
-const calls = (page, cmd) => page.evaluate((cmd) => window.__calls.filter((c) => c.cmd === cmd).map((c) => c.args), cmd);
+const calls = callsOf;
 
 describe("highlighting", () => {
   test("a selection shows the toolbar; a label key marks it at once, in code points", async () => {

@@ -9,60 +9,43 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { posts, threads } from "./fixture.mjs";
 import { startApp, stopApp } from "./serve.mjs";
+import { mockIpc } from "./ipc-mock.mjs";
 
 /** The page's stand-in for the app on the library `data.path` holding `data.threads`. */
-function mockTauri(data) {
-  let next = 1;
-  window.__TAURI_EVENT_PLUGIN_INTERNALS__ = { unregisterListener() {} };
-  window.__TAURI_INTERNALS__ = {
-    metadata: { currentWindow: { label: "main" }, currentWebview: { windowLabel: "main", label: "main" } },
-    transformCallback(callback) {
-      const id = next++;
-      window[`_${id}`] = callback;
-      return id;
-    },
-    unregisterCallback(id) {
-      delete window[`_${id}`];
-    },
-    convertFileSrc: (f) => f,
-    async invoke(cmd, args = {}) {
-      const missing = () => ({ kind: "not_found", message: `library: thread ${args.id}: no such thread` });
-      switch (cmd) {
-        case "list_threads":
-          return data.threads;
-        case "library_info":
-          return { path: data.path, readOnly: false };
-        case "open_thread": {
-          const thread = data.threads.find((t) => t.id === args.id);
-          if (!thread) throw missing();
-          return { thread, outline: data.posts[args.id].map(({ sourceId, parent, depth, author, deleted }) => ({ sourceId, parent, depth, author, deleted })) };
-        }
-        case "thread_posts":
-          if (!data.threads.some((t) => t.id === args.id)) throw missing();
-          return data.posts[args.id].slice(args.offset, args.offset + args.limit);
-        case "labels":
-          return [];
-        case "thread_highlights":
-          return { highlights: [], links: [] };
-        case "sync_status":
-          return { device: "", folder: null, lastSyncMs: null, outgoing: 0, pending: 0, conflictsOpen: 0, conflicts: 0 };
-        case "follow_state":
-        case "news":
-        case "thread_quotes":
-        case "quoted_by":
-        case "changed_highlights":
-        case "take_links":
-          return [];
-        case "mark_read":
-          return 0;
-        case "plugin:event|listen":
-          return args.handler;
-        case "plugin:event|unlisten":
-          return null;
-        default:
-          throw { kind: "internal", message: `unmocked command ${cmd}` };
+function setup(data, ipc) {
+  return async (cmd, args) => {
+    const missing = () => ({ kind: "not_found", message: `library: thread ${args.id}: no such thread` });
+    switch (cmd) {
+      case "list_threads":
+        return data.threads;
+      case "library_info":
+        return { path: data.path, readOnly: false };
+      case "open_thread": {
+        const thread = data.threads.find((t) => t.id === args.id);
+        if (!thread) throw missing();
+        return { thread, outline: data.posts[args.id].map(({ sourceId, parent, depth, author, deleted }) => ({ sourceId, parent, depth, author, deleted })) };
       }
-    },
+      case "thread_posts":
+        if (!data.threads.some((t) => t.id === args.id)) throw missing();
+        return data.posts[args.id].slice(args.offset, args.offset + args.limit);
+      case "labels":
+        return [];
+      case "thread_highlights":
+        return { highlights: [], links: [] };
+      case "sync_status":
+        return { device: "", folder: null, lastSyncMs: null, outgoing: 0, pending: 0, conflictsOpen: 0, conflicts: 0 };
+      case "follow_state":
+      case "news":
+      case "thread_quotes":
+      case "quoted_by":
+      case "changed_highlights":
+      case "take_links":
+        return [];
+      case "mark_read":
+        return 0;
+      default:
+        throw { kind: "internal", message: `unmocked command ${cmd}` };
+    }
   };
 }
 
@@ -88,7 +71,7 @@ async function openWindow(context, library, hash = "") {
   page.on("console", (m) => {
     if (m.type() === "error") problems.push(`console: ${m.text()}`);
   });
-  await page.addInitScript(mockTauri, library);
+  await mockIpc(page, setup, library);
   await page.goto(baseUrl + hash);
   return { page, problems };
 }

@@ -3,6 +3,8 @@
 // highlights, and the Tauri IPC answered in the page (the argument graph laid out as
 // the core would, or as given in `data.graph`).
 
+import { mockIpc } from "./ipc-mock.mjs";
+
 export const LABELS = [
   { id: 1, name: "Claim", color: "#e0a100", shortcut: "1", position: 0 },
   { id: 2, name: "Evidence", color: "#2f9e44", shortcut: "2", position: 1 },
@@ -45,27 +47,7 @@ export const LINKS = [
   { id: 14, uuid: "link-14", from: 5, to: 4, kind: "answers", createdAt: 1 },
 ];
 
-export function mockTauri(data) {
-  const calls = [];
-  window.__calls = calls;
-  let next = 100;
-  window.__TAURI_EVENT_PLUGIN_INTERNALS__ = { unregisterListener() {} };
-  window.__TAURI_INTERNALS__ = {
-    metadata: { currentWindow: { label: "main" }, currentWebview: { windowLabel: "main", label: "main" } },
-    transformCallback(callback) {
-      const id = next++;
-      window[`_${id}`] = callback;
-      return id;
-    },
-    unregisterCallback(id) {
-      delete window[`_${id}`];
-    },
-    convertFileSrc: (f) => f,
-    async invoke(cmd, args) {
-      calls.push({ cmd, args: structuredClone(args) });
-      return structuredClone(answer(cmd, structuredClone(args)));
-    },
-  };
+export function setup(data, ipc) {
   const thread = { id: 7, title: "Local-first storage, argued", source: "hn", url: "https://news.ycombinator.com/item?id=1", posts: data.posts.length, highlights: data.highlights.length, importedAt: 1_730_000_000, lastOpenedAt: null };
   // A layered layout as the core gives it: what is answered above what answers it.
   function graph() {
@@ -136,6 +118,7 @@ export function mockTauri(data) {
         return null;
     }
   }
+  return answer;
 }
 
 /** A page of `browser` showing thread 7 of the mocked app served at `baseUrl`. */
@@ -148,7 +131,7 @@ export async function openThread(browser, baseUrl, { colorScheme = "light", widt
   page.on("console", (m) => {
     if (m.type() === "error") problems.push(`console: ${m.text()}`);
   });
-  await page.addInitScript(mockTauri, { labels: LABELS, posts: POSTS, highlights: HIGHLIGHTS, links: LINKS, news: NEWS, quotes: QUOTES, ...data });
+  await mockIpc(page, setup, { labels: LABELS, posts: POSTS, highlights: HIGHLIGHTS, links: LINKS, news: NEWS, quotes: QUOTES, ...data });
   await page.goto(`${baseUrl}#/thread/7`);
   await page.locator('.post[data-post-id="1"] .post-body').waitFor();
   return { page, problems, close: () => context.close() };

@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { startApp, stopApp } from "./serve.mjs";
+import { callsOf } from "./ipc-mock.mjs";
 import { assertAccessible } from "./axe.mjs";
 import { T0, hl, openThread as openPage } from "./seeing-mock.mjs";
 
@@ -28,7 +29,7 @@ after(() => stopApp(server, browser));
 const openThread = (options) => openPage(browser, baseUrl, options);
 
 const focusedNode = (page) => page.evaluate(() => document.activeElement?.getAttribute("data-highlight") ?? document.activeElement?.className ?? null);
-const calls = (page, cmd) => page.evaluate((cmd) => window.__calls.filter((c) => c.cmd === cmd).map((c) => c.args), cmd);
+const calls = callsOf;
 
 describe("argument graph", () => {
   for (const scheme of ["light", "dark"]) {

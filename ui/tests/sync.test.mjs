@@ -16,34 +16,15 @@ import { after, before, describe, test } from "node:test";
 import { assertAccessible } from "./axe.mjs";
 import { posts, threads } from "./fixture.mjs";
 import { startApp, stopApp } from "./serve.mjs";
+import { callsOf, mockIpc } from "./ipc-mock.mjs";
 
 const screenshots = process.env.THREADMARK_SCREENSHOTS ?? "/tmp";
 const HOUR = 3_600_000;
 
 /** The page's stand-in for the app: `sync` is the status; `conflicts` the history;
  *  `received` what the next sync brings; `failing` an error the next syncs throw. */
-function mockTauri(data) {
-  const calls = [];
-  window.__calls = calls;
+function setup(data, ipc) {
   window.__data = data;
-  let next = 1;
-  window.__TAURI_EVENT_PLUGIN_INTERNALS__ = { unregisterListener() {} };
-  window.__TAURI_INTERNALS__ = {
-    metadata: { currentWindow: { label: "main" }, currentWebview: { windowLabel: "main", label: "main" } },
-    transformCallback(callback) {
-      const id = next++;
-      window[`_${id}`] = callback;
-      return id;
-    },
-    unregisterCallback(id) {
-      delete window[`_${id}`];
-    },
-    convertFileSrc: (f) => f,
-    async invoke(cmd, args) {
-      calls.push({ cmd, args: structuredClone(args ?? {}) });
-      return structuredClone(await answer(cmd, args ?? {}));
-    },
-  };
   const open = () => data.conflicts.filter((c) => !c.restored).length;
   const status = () => ({ ...data.sync, conflictsOpen: open(), conflicts: data.conflicts.length });
   async function answer(cmd, args) {
@@ -111,14 +92,11 @@ function mockTauri(data) {
         return [];
       case "plugin:dialog|open":
         return data.pick;
-      case "plugin:event|listen":
-        return args.handler;
-      case "plugin:event|unlisten":
-        return null;
       default:
         throw { kind: "internal", message: `unmocked command ${cmd}` };
     }
   }
+  return answer;
 }
 
 function state({ folder = null } = {}) {
@@ -158,12 +136,12 @@ async function openApp(data, { colorScheme = "light", hash = "" } = {}) {
   page.on("console", (m) => {
     if (m.type() === "error") problems.push(`console: ${m.text()}`);
   });
-  await page.addInitScript(mockTauri, data);
+  await mockIpc(page, setup, data);
   await page.goto(baseUrl + hash);
   return { page, problems, close: () => context.close() };
 }
 
-const calls = (page, cmd) => page.evaluate((c) => window.__calls.filter((x) => x.cmd === c).map((x) => x.args), cmd);
+const calls = callsOf;
 const footerText = (page) => page.textContent(".statusbar .sync-status");
 
 describe("sync setting", () => {

@@ -9,189 +9,158 @@ import { after, before, describe, test } from "node:test";
 import { assertAccessible } from "./axe.mjs";
 import * as fixture from "./fixture.mjs";
 import { startApp, stopApp } from "./serve.mjs";
+import { callsOf, mockIpc } from "./ipc-mock.mjs";
 
 const screenshots = process.env.THREADMARK_SCREENSHOTS ?? "/tmp";
 /** Runs in the page before its scripts: a stand-in for Tauri's IPC bridge (the
  *  app's commands, the dialog and opener plugins, and event listeners). The data is
  *  the page's own copy, so rename, delete and import change it. */
-function mockTauri(data) {
-  const calls = [];
-  const listeners = {};
-  window.__threadmarkCalls = calls;
-  window.__threadmarkListeners = listeners;
-  // What Tauri injects for the event plugin: unlisten() removes the handler here.
-  window.__TAURI_EVENT_PLUGIN_INTERNALS__ = {
-    unregisterListener(event, id) {
-      listeners[event] = (listeners[event] ?? []).filter((handler) => handler !== id);
-    },
-  };
-  let nextCallback = 1;
+function setup(data, ipc) {
   let nextThread = 100;
   const text = (html) => new DOMParser().parseFromString(html, "text/html").body.textContent ?? "";
-  window.__TAURI_INTERNALS__ = {
-    metadata: { currentWindow: { label: "main" }, currentWebview: { windowLabel: "main", label: "main" } },
-    transformCallback(callback, once) {
-      const id = nextCallback++;
-      window[`_${id}`] = (result) => {
-        if (once) delete window[`_${id}`];
-        return callback?.(result);
-      };
-      return id;
-    },
-    unregisterCallback(id) {
-      delete window[`_${id}`];
-    },
-    convertFileSrc: (file) => file,
-    async invoke(cmd, args) {
-      calls.push({ cmd, args });
-      const addThread = (title, bodies) => {
-        const id = nextThread++;
-        data.threads.unshift({ id, title, source: "text", url: null, posts: bodies.length, highlights: 0, importedAt: 1_733_000_000, lastOpenedAt: null });
-        data.posts[id] = bodies.map((body, i) => ({ id: 1000 + i, sourceId: String(i + 1), parent: null, position: i, depth: 0, author: null, createdAt: null, html: `<p>${body}</p>`, deleted: false }));
-        return [id];
-      };
-      switch (cmd) {
-        case "list_threads":
-          return data.threads;
-        case "library_info":
-          return data.library;
-        case "open_thread": {
-          const thread = data.threads.find((t) => t.id === args.id);
-          if (!thread) throw { kind: "not_found", message: `library: thread ${args.id}: no such thread` };
-          const outline = data.posts[args.id].map(({ sourceId, parent, depth, author, deleted }) => ({ sourceId, parent, depth, author, deleted }));
-          return { thread, outline };
-        }
-        case "thread_posts": {
-          if (!data.threads.some((t) => t.id === args.id)) throw { kind: "not_found", message: `library: thread ${args.id}: no such thread` };
-          if (args.offset < 0 || args.limit < 1 || args.limit > 1000) throw { kind: "bad_input", message: "thread_posts: bad page" };
-          return data.posts[args.id].slice(args.offset, args.offset + args.limit);
-        }
-        // A stand-in for the core's thread filter (tested in the CLI's tests): author:NAME
-        // only; anything else is refused as the core refuses a term it cannot answer.
-        case "filter_thread": {
-          const author = /^author:@?"?([^"\s]+)"?$/.exec(args.query.trim());
-          if (!author) throw { kind: "bad_input", message: `filter term \`${args.query}\`: not understood by the test's stand-in` };
-          return data.posts[args.id].filter((p) => p.author === author[1]).map((p) => p.sourceId);
-        }
-        case "search": {
-          if ((args.query.match(/"/g) ?? []).length % 2 === 1) {
-            throw { kind: "bad_input", message: `cannot understand the search ${JSON.stringify(args.query)} (unterminated string): use words, "a phrase" in double quotes, prefix* or AND/OR/NOT` };
-          }
-          const term = args.query.replace(/["*]/g, "").trim().toLowerCase();
-          const hits = [];
-          for (const thread of data.threads) {
-            if (args.thread !== null && args.thread !== thread.id) continue;
-            for (const post of data.posts[thread.id] ?? []) {
-              const body = text(post.html);
-              const at = body.toLowerCase().indexOf(term);
-              if (at < 0) continue;
-              hits.push({
-                threadId: thread.id,
-                threadTitle: thread.title,
-                post: post.sourceId,
-                author: post.author,
-                snippet: [
-                  { text: body.slice(0, at), hit: false },
-                  { text: body.slice(at, at + term.length), hit: true },
-                  { text: body.slice(at + term.length), hit: false },
-                ].filter((part) => part.text),
-              });
-            }
-          }
-          return hits;
-        }
-        case "rename_thread": {
-          const thread = data.threads.find((t) => t.id === args.id);
-          if (!args.title.trim()) throw { kind: "bad_input", message: "a thread needs a title" };
-          thread.title = args.title.trim();
-          return thread;
-        }
-        case "delete_thread":
-          data.threads = data.threads.filter((t) => t.id !== args.id);
-          return null;
-        case "import_text":
-          if (/^https?:\/\/\S+$/.test(args.text.trim())) {
-            throw { kind: "unsupported", message: "pasted text: fetching a thread from a web address is not available yet: save the page (or its JSON) and open the file, or paste the thread's text" };
-          }
-          return addThread(args.title ?? args.text.trim().split("\n")[0].slice(0, 80), args.text.trim().split(/\n\s*\n/));
-        case "fetch_url":
-          // A download takes a moment; item 404 is missing, other sites are not known.
-          await new Promise((resolve) => setTimeout(resolve, 400));
-          if (args.url.endsWith("item?id=404")) {
-            throw { kind: "not_found", message: "https://hn.algolia.com/api/v1/items/404: HTTP 404 Not Found: no such thread (deleted, private, or a wrong address)" };
-          }
-          if (!/^https:\/\/news\.ycombinator\.com\/item\?id=\d+$/.test(args.url)) {
-            throw { kind: "unsupported", message: `${args.url}: not a thread address Threadmark can fetch` };
-          }
-          return addThread(args.title ?? "Fetched from Hacker News", ["The story.", "A comment."]);
-        case "import_file":
-          if (args.path.endsWith(".slow")) {
-            // A long import: 20 progress reports 40 ms apart, stopped by cancel_import.
-            const emit = (payload) => {
-              for (const id of listeners["import-progress"] ?? []) window[`_${id}`]?.({ event: "import-progress", id: 2, payload });
-            };
-            data.cancel = false;
-            const total = 5_000;
-            for (let step = 1; step <= 20; step++) {
-              await new Promise((resolve) => setTimeout(resolve, 40));
-              if (data.cancel) throw { kind: "cancelled", message: `${args.path}: import cancelled: nothing was saved` };
-              // As the core reports: each chunk of posts is prepared, then stored
-              // while the next one is prepared.
-              const stage = step % 2 ? "preparing" : "storing";
-              emit({ stage, done: (total * Math.ceil(step / 2)) / 10, total, threads: 12 });
-            }
-            // archive.slow stays at its last report until cancelled (up to 20 s), so a
-            // loaded machine cannot let it finish before the test presses Cancel.
-            for (let waited = 0; args.path.endsWith("archive.slow") && waited < 20_000; waited += 40) {
-              await new Promise((resolve) => setTimeout(resolve, 40));
-              if (data.cancel) throw { kind: "cancelled", message: `${args.path}: import cancelled: nothing was saved` };
-            }
-            return addThread(args.path.split("/").pop(), ["From a long file."]);
-          }
-          if (args.path.endsWith(".bad")) throw { kind: "bad_input", message: `${args.path}: line 1, column 1: invalid JSON: expected value` };
-          return addThread(args.path.split("/").pop(), ["From a file."]);
-        case "cancel_import":
-          data.cancel = true;
-          return null;
-        case "thread_quotes":
-        case "quoted_by": {
-          // Offsets of each named passage in the posts' text, as the core stores them.
-          const byId = (id) => (data.posts[args.id] ?? []).find((p) => p.sourceId === id);
-          const links = (data.quotes?.[args.id] ?? []).map((q) => {
-            const start = text(byId(q.post).html).indexOf(q.text);
-            const from = q.source ? text(byId(q.source).html).indexOf(q.text) : null;
-            return {
-              post: q.post,
-              start,
-              end: start + q.text.length,
-              text: q.text,
-              source: q.source,
-              sourceStart: from,
-              sourceEnd: from === null ? null : from + q.text.length,
-              score: q.source ? 1 : null,
-            };
-          });
-          if (cmd === "thread_quotes") return links;
-          if (!byId(args.post)) throw { kind: "not_found", message: `no post ${args.post}` };
-          return links.filter((q) => q.source === args.post);
-        }
-        case "plugin:dialog|open":
-          return data.pick ?? null;
-        case "plugin:opener|open_url":
-          return null;
-        case "plugin:event|listen":
-          (listeners[args.event] ??= []).push(args.handler);
-          return args.handler;
-        case "plugin:event|unlisten":
-          return null;
-        case "take_links":
-          return (data.links ?? []).splice(0);
-        case "about":
-          return { version: "0.1.0", commit: "0123abcdef" };
-        default:
-          throw { kind: "internal", message: `unmocked command ${cmd}` };
+  return async (cmd, args) => {
+    const addThread = (title, bodies) => {
+      const id = nextThread++;
+      data.threads.unshift({ id, title, source: "text", url: null, posts: bodies.length, highlights: 0, importedAt: 1_733_000_000, lastOpenedAt: null });
+      data.posts[id] = bodies.map((body, i) => ({ id: 1000 + i, sourceId: String(i + 1), parent: null, position: i, depth: 0, author: null, createdAt: null, html: `<p>${body}</p>`, deleted: false }));
+      return [id];
+    };
+    switch (cmd) {
+      case "list_threads":
+        return data.threads;
+      case "library_info":
+        return data.library;
+      case "open_thread": {
+        const thread = data.threads.find((t) => t.id === args.id);
+        if (!thread) throw { kind: "not_found", message: `library: thread ${args.id}: no such thread` };
+        const outline = data.posts[args.id].map(({ sourceId, parent, depth, author, deleted }) => ({ sourceId, parent, depth, author, deleted }));
+        return { thread, outline };
       }
-    },
+      case "thread_posts": {
+        if (!data.threads.some((t) => t.id === args.id)) throw { kind: "not_found", message: `library: thread ${args.id}: no such thread` };
+        if (args.offset < 0 || args.limit < 1 || args.limit > 1000) throw { kind: "bad_input", message: "thread_posts: bad page" };
+        return data.posts[args.id].slice(args.offset, args.offset + args.limit);
+      }
+      // A stand-in for the core's thread filter (tested in the CLI's tests): author:NAME
+      // only; anything else is refused as the core refuses a term it cannot answer.
+      case "filter_thread": {
+        const author = /^author:@?"?([^"\s]+)"?$/.exec(args.query.trim());
+        if (!author) throw { kind: "bad_input", message: `filter term \`${args.query}\`: not understood by the test's stand-in` };
+        return data.posts[args.id].filter((p) => p.author === author[1]).map((p) => p.sourceId);
+      }
+      case "search": {
+        if ((args.query.match(/"/g) ?? []).length % 2 === 1) {
+          throw { kind: "bad_input", message: `cannot understand the search ${JSON.stringify(args.query)} (unterminated string): use words, "a phrase" in double quotes, prefix* or AND/OR/NOT` };
+        }
+        const term = args.query.replace(/["*]/g, "").trim().toLowerCase();
+        const hits = [];
+        for (const thread of data.threads) {
+          if (args.thread !== null && args.thread !== thread.id) continue;
+          for (const post of data.posts[thread.id] ?? []) {
+            const body = text(post.html);
+            const at = body.toLowerCase().indexOf(term);
+            if (at < 0) continue;
+            hits.push({
+              threadId: thread.id,
+              threadTitle: thread.title,
+              post: post.sourceId,
+              author: post.author,
+              snippet: [
+                { text: body.slice(0, at), hit: false },
+                { text: body.slice(at, at + term.length), hit: true },
+                { text: body.slice(at + term.length), hit: false },
+              ].filter((part) => part.text),
+            });
+          }
+        }
+        return hits;
+      }
+      case "rename_thread": {
+        const thread = data.threads.find((t) => t.id === args.id);
+        if (!args.title.trim()) throw { kind: "bad_input", message: "a thread needs a title" };
+        thread.title = args.title.trim();
+        return thread;
+      }
+      case "delete_thread":
+        data.threads = data.threads.filter((t) => t.id !== args.id);
+        return null;
+      case "import_text":
+        if (/^https?:\/\/\S+$/.test(args.text.trim())) {
+          throw { kind: "unsupported", message: "pasted text: fetching a thread from a web address is not available yet: save the page (or its JSON) and open the file, or paste the thread's text" };
+        }
+        return addThread(args.title ?? args.text.trim().split("\n")[0].slice(0, 80), args.text.trim().split(/\n\s*\n/));
+      case "fetch_url":
+        // A download takes a moment; item 404 is missing, other sites are not known.
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        if (args.url.endsWith("item?id=404")) {
+          throw { kind: "not_found", message: "https://hn.algolia.com/api/v1/items/404: HTTP 404 Not Found: no such thread (deleted, private, or a wrong address)" };
+        }
+        if (!/^https:\/\/news\.ycombinator\.com\/item\?id=\d+$/.test(args.url)) {
+          throw { kind: "unsupported", message: `${args.url}: not a thread address Threadmark can fetch` };
+        }
+        return addThread(args.title ?? "Fetched from Hacker News", ["The story.", "A comment."]);
+      case "import_file":
+        if (args.path.endsWith(".slow")) {
+          // A long import: 20 progress reports 40 ms apart, stopped by cancel_import.
+          const emit = (payload) => {
+            ipc.emit("import-progress", payload);
+          };
+          data.cancel = false;
+          const total = 5_000;
+          for (let step = 1; step <= 20; step++) {
+            await new Promise((resolve) => setTimeout(resolve, 40));
+            if (data.cancel) throw { kind: "cancelled", message: `${args.path}: import cancelled: nothing was saved` };
+            // As the core reports: each chunk of posts is prepared, then stored
+            // while the next one is prepared.
+            const stage = step % 2 ? "preparing" : "storing";
+            emit({ stage, done: (total * Math.ceil(step / 2)) / 10, total, threads: 12 });
+          }
+          // archive.slow stays at its last report until cancelled (up to 20 s), so a
+          // loaded machine cannot let it finish before the test presses Cancel.
+          for (let waited = 0; args.path.endsWith("archive.slow") && waited < 20_000; waited += 40) {
+            await new Promise((resolve) => setTimeout(resolve, 40));
+            if (data.cancel) throw { kind: "cancelled", message: `${args.path}: import cancelled: nothing was saved` };
+          }
+          return addThread(args.path.split("/").pop(), ["From a long file."]);
+        }
+        if (args.path.endsWith(".bad")) throw { kind: "bad_input", message: `${args.path}: line 1, column 1: invalid JSON: expected value` };
+        return addThread(args.path.split("/").pop(), ["From a file."]);
+      case "cancel_import":
+        data.cancel = true;
+        return null;
+      case "thread_quotes":
+      case "quoted_by": {
+        // Offsets of each named passage in the posts' text, as the core stores them.
+        const byId = (id) => (data.posts[args.id] ?? []).find((p) => p.sourceId === id);
+        const links = (data.quotes?.[args.id] ?? []).map((q) => {
+          const start = text(byId(q.post).html).indexOf(q.text);
+          const from = q.source ? text(byId(q.source).html).indexOf(q.text) : null;
+          return {
+            post: q.post,
+            start,
+            end: start + q.text.length,
+            text: q.text,
+            source: q.source,
+            sourceStart: from,
+            sourceEnd: from === null ? null : from + q.text.length,
+            score: q.source ? 1 : null,
+          };
+        });
+        if (cmd === "thread_quotes") return links;
+        if (!byId(args.post)) throw { kind: "not_found", message: `no post ${args.post}` };
+        return links.filter((q) => q.source === args.post);
+      }
+      case "plugin:dialog|open":
+        return data.pick ?? null;
+      case "plugin:opener|open_url":
+        return null;
+      case "take_links":
+        return (data.links ?? []).splice(0);
+      case "about":
+        return { version: "0.1.0", commit: "0123abcdef" };
+      default:
+        throw { kind: "internal", message: `unmocked command ${cmd}` };
+    }
   };
 }
 
@@ -218,7 +187,7 @@ async function openApp({ colorScheme = "light", hash = "", pick = null, big = fa
   });
   // big: a 10,000-post thread (id 42) for the virtualized list.
   const large = big ? fixture.bigThread() : quoting ? fixture.quoteThread() : null;
-  await page.addInitScript(mockTauri, {
+  await mockIpc(page, setup, {
     threads: large ? [...fixture.threads, large.thread] : fixture.threads,
     posts: large ? { ...fixture.posts, [large.thread.id]: large.posts } : fixture.posts,
     quotes: large?.quotes ? { [large.thread.id]: large.quotes } : {},
@@ -326,7 +295,7 @@ describe("thread", () => {
       await page.locator(".post-body a").click();
       assert.equal(new URL(page.url()).hash, "#/thread/7");
       assert.equal(await page.locator(".post").count(), 4);
-      const opened = await page.evaluate(() => window.__threadmarkCalls.filter((c) => c.cmd === "plugin:opener|open_url"));
+      const opened = await page.evaluate(() => window.__calls.filter((c) => c.cmd === "plugin:opener|open_url"));
       assert.deepEqual(opened.map((c) => c.args.url), ["https://example.invalid/"]);
     } finally {
       await close();
@@ -381,7 +350,7 @@ describe("screenshots", () => {
 
 /** The source id of the focused post. */
 const focusedPost = (page) => page.evaluate(() => document.activeElement?.getAttribute("data-post-id"));
-const calls = (page, cmd) => page.evaluate((name) => window.__threadmarkCalls.filter((c) => c.cmd === name).map((c) => c.args), cmd);
+const calls = callsOf;
 
 describe("thread tree", () => {
   test("rails, OP, times, code, deleted posts", async () => {
@@ -772,7 +741,7 @@ describe("import", () => {
 
       const drop = (paths) =>
         page.evaluate((paths) => {
-          for (const id of window.__threadmarkListeners["tauri://drag-drop"] ?? []) {
+          for (const id of window.__listeners["tauri://drag-drop"] ?? []) {
             window[`_${id}`]({ event: "tauri://drag-drop", id: 1, payload: { paths, position: { x: 10, y: 10 } } });
           }
         }, paths);
@@ -847,7 +816,7 @@ describe("reading position within a post", () => {
 describe("a 10,000-post thread", () => {
   /** The thread_posts calls so far, as [offset, limit]. */
   const pageCalls = (page) =>
-    page.evaluate(() => window.__threadmarkCalls.filter((c) => c.cmd === "thread_posts").map((c) => [c.args.offset, c.args.limit]));
+    page.evaluate(() => window.__calls.filter((c) => c.cmd === "thread_posts").map((c) => [c.args.offset, c.args.limit]));
   const rendered = (page) => page.evaluate(() => [...document.querySelectorAll(".post")].map((p) => Number(p.dataset.index)));
   const focusedIndex = (page) => page.evaluate(() => Number(document.activeElement?.dataset?.index ?? -1));
   const onScreen = (page) =>
@@ -988,7 +957,7 @@ describe("a 10,000-post thread", () => {
 describe("a long import", () => {
   const drop = (page, paths) =>
     page.evaluate((paths) => {
-      for (const id of window.__threadmarkListeners["tauri://drag-drop"] ?? []) {
+      for (const id of window.__listeners["tauri://drag-drop"] ?? []) {
         window[`_${id}`]?.({ event: "tauri://drag-drop", id: 1, payload: { paths, position: { x: 10, y: 10 } } });
       }
     }, paths);
@@ -1029,7 +998,7 @@ describe("a long import", () => {
       assert.equal(await page.locator(".toast-text").textContent(), "Import cancelled: nothing was saved.");
       assert.equal(await page.locator(".toast--error").count(), 0, "a cancel is not an error");
       assert.equal(await page.locator(".thread-row").count(), rows, "nothing was added");
-      const cmds = await page.evaluate(() => window.__threadmarkCalls.map((c) => c.cmd));
+      const cmds = await page.evaluate(() => window.__calls.map((c) => c.cmd));
       assert.ok(cmds.includes("cancel_import"));
       assert.deepEqual(problems, []);
     } finally {
@@ -1131,7 +1100,7 @@ describe("quotes", () => {
       await reply.waitFor();
       assert.equal(await reply.count(), 1);
       assert.match((await reply.textContent()) ?? "", /^@bob #2: “Sync is a feature, not the foundation\.”$/);
-      const calls = await page.evaluate(() => window.__threadmarkCalls.filter((c) => c.cmd === "quoted_by").map((c) => c.args));
+      const calls = await page.evaluate(() => window.__calls.filter((c) => c.cmd === "quoted_by").map((c) => c.args));
       assert.deepEqual(calls, [{ id: 11, post: "1", start: null, end: null }]);
       assert.deepEqual(problems, []);
     } finally {
