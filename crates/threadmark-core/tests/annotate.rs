@@ -31,12 +31,6 @@ fn span(lib: &Library, thread: i64, post: &str, exact: &str) -> (usize, usize) {
     (start, start + exact.chars().count())
 }
 
-fn reimport(lib: &mut Library, thread: i64, text: &str) {
-    let docs = threadmark_core::import::parse_bytes("v2.txt", text.as_bytes(), &Default::default())
-        .unwrap();
-    lib.import_docs(&docs, Some(thread)).unwrap();
-}
-
 #[test]
 fn schema_has_links() {
     let lib = Library::open_in_memory().unwrap();
@@ -487,17 +481,8 @@ fn an_orphan_is_reattached_to_a_new_selection() {
         .map(String::as_str)
         .collect();
     let first_line_of_last: usize = last.parse().unwrap();
-    let v2: String = lines[..first_line_of_last - 1]
-        .iter()
-        .map(|l| {
-            if l.starts_with("That's alway the issue with outsourcing") {
-                format!("{}\n", l.replace("middlemen", "brokers"))
-            } else {
-                format!("{l}\n")
-            }
-        })
-        .collect();
-    reimport(&mut lib, id, &v2);
+    let v2 = crate::without_middlemen(&lines[..first_line_of_last - 1]);
+    crate::reimport_text(&mut lib, id, &v2);
     let orphan = lib.highlight(h.id).unwrap();
     assert_eq!(
         (orphan.state.as_str(), orphan.note.as_str()),
@@ -622,7 +607,7 @@ fn seed_edits_reanchor_as_expected() {
             v2 = v2.replacen(old, new, 1);
         }
     }
-    reimport(&mut lib, id, &v2);
+    crate::reimport_text(&mut lib, id, &v2);
     for (c, hid) in SEED_CASES.iter().zip(&ids) {
         let h = lib.highlight(*hid).unwrap();
         // Where it is found now; an orphan keeps its quote. The highlight keeps the
@@ -662,7 +647,7 @@ fn seed_edits_reanchor_as_expected() {
     }
     // Re-importing the same copy again changes nothing: all are where they are.
     let before: Vec<_> = ids.iter().map(|&i| lib.highlight(i).unwrap()).collect();
-    reimport(&mut lib, id, &v2);
+    crate::reimport_text(&mut lib, id, &v2);
     for (b, &i) in before.iter().zip(&ids) {
         let h = lib.highlight(i).unwrap();
         assert_eq!(
@@ -691,7 +676,7 @@ fn a_line_added_at_the_top_moves_every_highlight() {
         ));
     }
     assert!(made.len() >= 10);
-    reimport(
+    crate::reimport_text(
         &mut lib,
         id,
         &format!("A new first line, added by the editor.\n{}", super::seed()),

@@ -72,8 +72,15 @@ pub fn seed() -> String {
 /// Re-imports the seed into thread `id` with post 18 edited so that "middlemen" is
 /// gone from the thread (a highlight of it is orphaned).
 pub fn reimport_seed_without_middlemen(lib: &mut threadmark_core::Library, id: i64) {
-    let v2: String = seed()
-        .lines()
+    let seed = seed();
+    let lines: Vec<&str> = seed.lines().collect();
+    reimport_text(lib, id, &without_middlemen(&lines));
+}
+
+/// `lines` as one text, with "middlemen" in the outsourcing comment made "brokers".
+pub fn without_middlemen(lines: &[&str]) -> String {
+    lines
+        .iter()
         .map(|l| {
             if l.starts_with("That's alway the issue with outsourcing") {
                 format!("{}\n", l.replace("middlemen", "brokers"))
@@ -81,9 +88,13 @@ pub fn reimport_seed_without_middlemen(lib: &mut threadmark_core::Library, id: i
                 format!("{l}\n")
             }
         })
-        .collect();
-    let docs =
-        threadmark_core::import::parse_bytes("v2.txt", v2.as_bytes(), &Default::default()).unwrap();
+        .collect()
+}
+
+/// Re-import `text` (a plain-text dump) into thread `id`, as a new version of it.
+pub fn reimport_text(lib: &mut threadmark_core::Library, id: i64, text: &str) {
+    let docs = threadmark_core::import::parse_bytes("v2.txt", text.as_bytes(), &Default::default())
+        .unwrap();
     lib.import_docs(&docs, Some(id)).unwrap();
 }
 
