@@ -128,8 +128,8 @@ before(async () => {
 
 after(() => stopApp(server, browser));
 
-async function openApp(data, { colorScheme = "light", hash = "" } = {}) {
-  const context = await browser.newContext({ colorScheme, viewport: { width: 1000, height: 700 } });
+async function openApp(data, { colorScheme = "light", hash = "", viewport = { width: 1000, height: 700 }, deviceScaleFactor = 1 } = {}) {
+  const context = await browser.newContext({ colorScheme, viewport, deviceScaleFactor });
   const page = await context.newPage();
   const problems = [];
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
@@ -430,6 +430,55 @@ describe("conflicts", () => {
         await page.waitForFunction(() => document.querySelector("[data-conflict='14'] .sync-restore")?.textContent === "Restored");
         assert.equal(await page.textContent(".dialog--conflicts .sync-result"), "Restored the highlight and its thread; they go to your other devices at the next sync.");
         await page.waitForFunction(() => document.querySelector(".statusbar .sync-conflicts")?.textContent === "2 conflicts");
+        assert.deepEqual(problems, []);
+      } finally {
+        await close();
+      }
+    });
+  }
+});
+
+describe("at 200% zoom", () => {
+  // A 1280×800 window at 200%: 640×400 CSS pixels. Both dialogs keep to the width
+  // (nothing to scroll sideways) and every control can be reached and seen.
+  for (const colorScheme of ["light", "dark"]) {
+    test(`the Sync dialog and the conflicts view reflow; in ${colorScheme}`, async () => {
+      const data = state({ folder: "/home/reader/Sync/notes" });
+      Object.assign(data.sync, { encrypted: true, needsPassphrase: true });
+      const { page, problems, close } = await openApp(data, { colorScheme, viewport: { width: 640, height: 400 }, deviceScaleFactor: 2 });
+      try {
+        await page.waitForSelector(".thread-row");
+        const fits = (selector) =>
+          page.evaluate((sel) => {
+            const box = document.querySelector(sel).getBoundingClientRect();
+            return { inside: box.left >= 0 && box.right <= innerWidth, sideways: document.documentElement.scrollWidth > innerWidth };
+          }, selector);
+        const reach = async (name) => {
+          const control = page.getByRole("button", { name, exact: true });
+          await control.scrollIntoViewIfNeeded();
+          const box = await control.boundingBox();
+          assert.ok(box && box.y >= 0 && box.y + box.height <= 400 && box.x >= 0 && box.x + box.width <= 640, `${name}: ${JSON.stringify(box)}`);
+        };
+        await page.keyboard.press("Shift+S");
+        await page.waitForSelector("dialog.dialog--sync[open]");
+        assert.deepEqual(await fits("dialog.dialog--sync"), { inside: true, sideways: false });
+        await page.getByLabel("Passphrase (optional)").scrollIntoViewIfNeeded();
+        await reach("Change folder…");
+        await reach("Sync now");
+        await reach("Close");
+        await page.screenshot({ path: path.join(screenshots, `threadmark-ui-sync-dialog-200-${colorScheme}.png`) });
+        await assertAccessible(page, `sync dialog at 200% (${colorScheme})`);
+        await page.keyboard.press("Escape");
+        await page.click(".statusbar .sync-conflicts");
+        await page.waitForSelector("dialog.dialog--conflicts[open] .sync-conflict");
+        assert.deepEqual(await fits("dialog.dialog--conflicts"), { inside: true, sideways: false });
+        await reach("Close");
+        for (const restore of await page.locator(".sync-restore").all()) {
+          await restore.scrollIntoViewIfNeeded();
+          assert.ok(await restore.isVisible());
+        }
+        await page.screenshot({ path: path.join(screenshots, `threadmark-ui-sync-conflicts-200-${colorScheme}.png`) });
+        await assertAccessible(page, `conflicts view at 200% (${colorScheme})`);
         assert.deepEqual(problems, []);
       } finally {
         await close();
