@@ -15,7 +15,7 @@ use super::folder::{self, Layout};
 use super::materialize::{self, Folder, Outcome};
 use super::merge::{self, Local};
 use super::record::{self, Unreadable};
-use super::{capture, device_id, set_setting, setting, state};
+use super::{capture, device_id, set_setting, setting, snapshot, state};
 use crate::error::{Error, Result};
 use crate::store::Library;
 
@@ -68,6 +68,20 @@ pub struct SyncReport {
     /// Encrypted files that do not authenticate (altered, or not what their
     /// place says): not applied, read again next time.
     pub tampered: Vec<String>,
+    /// The folder lacked this device's files (a new folder, or its files went
+    /// missing): everything this library holds was written to it (snapshot.rs).
+    pub full_copy: Option<FullCopy>,
+}
+
+/// What a full copy wrote (sync/snapshot.rs).
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+pub struct FullCopy {
+    /// Records queued with their original stamps.
+    pub records: usize,
+    /// Thread contents.
+    pub threads: usize,
+    /// Whether the folder is another than the one this library synced with last.
+    pub new_folder: bool,
 }
 
 impl Library {
@@ -157,6 +171,24 @@ impl Library {
             ..Default::default()
         };
 
+        // Does the folder hold this device's files? If not, everything goes.
+        let folder_text = folder.to_string_lossy().to_string();
+        let full = snapshot::needed(self.connection(), &layout, &folder_text)?;
+        let new_folder = full
+            && setting(self.connection(), "folder")?.as_deref() != Some(folder_text.as_str());
+        if full {
+            // The files read (another folder's) or written (gone) are not this
+            // folder's: read everything here, and check own files from now on.
+            if new_folder {
+                self.connection().execute("DELETE FROM sync_files", [])?;
+            } else {
+                self.connection().execute(
+                    "DELETE FROM sync_files WHERE path >= ?1 AND path < ?2",
+                    params![format!("{device}/"), format!("{device}0")],
+                )?;
+            }
+        }
+
         let mut local = Local {
             clock: &mut clock,
             now_ms: now,
@@ -164,6 +196,14 @@ impl Library {
         };
         capture::capture(self, &mut local)?;
         set_setting(self.connection(), "clock", &clock.last())?;
+        if full {
+            let q = snapshot::queue(self)?;
+            report.full_copy = Some(FullCopy {
+                records: q.records,
+                threads: q.threads,
+                new_folder,
+            });
+        }
         write_out(self, &layout, &device, key.as_ref(), opts, &mut report)?;
         if opts.crash_before_rename {
             return Ok(report);

@@ -13,6 +13,8 @@
 //! - `folder.rs` — the folder: atomic writes, what to read; `crypt.rs` — the
 //!   folder's optional passphrase encryption (its key), `envelope.rs` — its
 //!   encrypted files;
+//! - `snapshot.rs` — everything, with its original stamps, into a folder that
+//!   lacks this device's files (a new folder, or its files went missing);
 //! - `exchange.rs` — one sync, both ways; `history.rs` — conflicts, restoring
 //!   them, the status; `canonical.rs` — the synced state as canonical JSON.
 
@@ -28,10 +30,11 @@ mod history;
 mod materialize;
 mod merge;
 pub mod record;
+mod snapshot;
 mod state;
 
 pub use crypt::{Encryption, KdfParams, Passphrase};
-pub use exchange::{SyncOptions, SyncReport};
+pub use exchange::{FullCopy, SyncOptions, SyncReport};
 pub use history::{Conflict, SyncStatus};
 
 use rusqlite::{Connection, OptionalExtension};

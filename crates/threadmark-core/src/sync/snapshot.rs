@@ -1,0 +1,320 @@
+//! A full copy: everything this library holds of the synced state, written into
+//! a folder that lacks this device's files — a folder other than the one it
+//! last synced with (the user moved to a new, maybe encrypted, folder), or the
+//! same folder after this device's change files went missing (emptied, pruned
+//! by a sync tool). Without it the devices reading that folder would never get
+//! what this device wrote before, nor what it learned from others.
+//!
+//! Every record keeps its original stamp (never re-stamped: an old value sent
+//! again cannot beat a concurrent newer edit), so applying the copy where some
+//! of it is already known changes nothing (merge.rs is idempotent):
+//! - every winning field (`sync_fields`: value, stamp, `p`, unknown keys),
+//!   tombstones included;
+//! - sets: first the removes (each naming the adds it removed here and every
+//!   other removed add of the element older than it, so that a remove whose
+//!   adds another remove took here does not look, elsewhere, as if it had lost
+//!   to them), then the live adds with the removes their device had seen;
+//! - the values that lost a concurrent edit here (history reason `edit`, not
+//!   restored): their stamps are older than the winner's, so they lose again
+//!   and the reader's history gets the same entry;
+//! - the content of every thread held.
+//!
+//! The test (`needed`) costs one query and one directory listing.
+
+use std::collections::{BTreeMap, HashSet};
+
+use rusqlite::{params, Connection, Transaction};
+use serde_json::{Map, Value};
+
+use super::folder::Layout;
+use super::record::Record;
+use super::setting;
+use crate::error::Result;
+use crate::store::Library;
+
+/// Why a full copy is written, if it is.
+pub fn needed(conn: &Connection, layout: &Layout, folder: &str) -> Result<bool> {
+    let remembered = setting(conn, "folder")?;
+    let has_state: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sync_fields) OR EXISTS (SELECT 1 FROM sync_set)",
+        [],
+        |r| r.get(0),
+    )?;
+    if !has_state {
+        return Ok(false);
+    }
+    match remembered {
+        // Never synced: the first capture sends all there is.
+        None => return Ok(false),
+        Some(f) if f != folder => return Ok(true),
+        Some(_) => {}
+    }
+    // The same folder: every change file this device wrote must still be there.
+    let own = layout
+        .own
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let mut stmt = conn.prepare("SELECT path FROM sync_files WHERE path >= ?1 AND path < ?2")?;
+    let written: Vec<String> = stmt
+        .query_map(params![format!("{own}/"), format!("{own}0")], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    if written.is_empty() {
+        return Ok(false);
+    }
+    let present: HashSet<String> = match std::fs::read_dir(layout.own.join("changes")) {
+        Ok(entries) => entries
+            .flatten()
+            .map(|e| format!("{own}/changes/{}", e.file_name().to_string_lossy()))
+            .collect(),
+        Err(_) => HashSet::new(),
+    };
+    Ok(written.iter().any(|p| !present.contains(p)))
+}
+
+/// What a full copy queued.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Queued {
+    pub records: usize,
+    pub threads: usize,
+}
+
+/// Queue the full copy: its records into the outbox (after what is already
+/// there; a record already queued is not queued twice) and every thread's
+/// content into the contents to write.
+pub fn queue(lib: &mut Library) -> Result<Queued> {
+    let mut q = Queued::default();
+    let threads: Vec<(i64, String)> = lib
+        .connection()
+        .prepare("SELECT id, uuid FROM threads WHERE uuid IS NOT NULL ORDER BY uuid")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut contents = Vec::with_capacity(threads.len());
+    for (id, _) in &threads {
+        contents.push(super::content::make(lib, *id)?);
+    }
+    let tx = lib.conn_mut().transaction()?;
+    for (hash, bytes) in &contents {
+        tx.execute(
+            "INSERT OR IGNORE INTO sync_blobs_out (hash, bytes) VALUES (?1, ?2)",
+            params![hash, bytes],
+        )?;
+    }
+    q.threads = contents.len();
+    let mut queued = queued_keys(&tx)?;
+    let mut push = |tx: &Transaction<'_>, rec: Record| -> Result<()> {
+        if queued.insert(key_of(&rec)) {
+            tx.prepare_cached("INSERT INTO sync_outbox (record) VALUES (?1)")?
+                .execute([serde_json::to_string(&rec)?])?;
+            q.records += 1;
+        }
+        Ok(())
+    };
+    for rec in fields(&tx)? {
+        push(&tx, rec)?;
+    }
+    // After the winners, so that each loses at once where it is read.
+    for rec in losers(&tx)? {
+        push(&tx, rec)?;
+    }
+    for rec in sets(&tx)? {
+        push(&tx, rec)?;
+    }
+    tx.commit()?;
+    Ok(q)
+}
+
+type Key = (String, String, String, Option<String>, String, String);
+
+fn key_of(r: &Record) -> Key {
+    (
+        r.k.clone(),
+        r.id.clone(),
+        r.f.clone(),
+        r.op.clone(),
+        r.s.clone(),
+        r.v.to_string(),
+    )
+}
+
+fn queued_keys(tx: &Transaction<'_>) -> Result<HashSet<Key>> {
+    let mut stmt = tx.prepare("SELECT record FROM sync_outbox")?;
+    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    let mut out = HashSet::new();
+    for line in rows {
+        if let Ok(rec) = serde_json::from_str::<Record>(&line?) {
+            out.insert(key_of(&rec));
+        }
+    }
+    Ok(out)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn record(
+    k: String,
+    id: String,
+    f: String,
+    op: Option<&str>,
+    v: Value,
+    s: String,
+    p: Option<String>,
+    r: Vec<String>,
+    extra: Map<String, Value>,
+) -> Record {
+    Record {
+        k,
+        id,
+        f,
+        op: op.map(str::to_string),
+        v,
+        s,
+        p,
+        r,
+        extra,
+    }
+}
+
+fn json(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or(Value::Null)
+}
+
+/// Every winning field, as it was written.
+fn fields(tx: &Transaction<'_>) -> Result<Vec<Record>> {
+    let mut stmt = tx.prepare(
+        "SELECT kind, entity, field, value, stamp, prev, extra FROM sync_fields
+         ORDER BY kind, entity, field",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, Option<String>>(5)?,
+            r.get::<_, Option<String>>(6)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (k, id, f, v, s, p, extra) = row?;
+        let extra = extra
+            .and_then(|e| serde_json::from_str(&e).ok())
+            .unwrap_or_default();
+        out.push(record(k, id, f, None, json(&v), s, p, vec![], extra));
+    }
+    Ok(out)
+}
+
+/// The values that lost a concurrent edit of a plain field here (not deletes
+/// and undeletes, nor edits of an entity deleted now: sent again those would
+/// also count as lost to the delete where they are read).
+fn losers(tx: &Transaction<'_>) -> Result<Vec<Record>> {
+    let mut stmt = tx.prepare(
+        "SELECT c.kind, c.entity, c.field, c.value, c.stamp FROM sync_conflicts c
+         WHERE c.reason = 'edit' AND c.restored_at IS NULL AND c.field != 'deleted'
+           AND NOT EXISTS (SELECT 1 FROM sync_fields d WHERE d.kind = c.kind
+                 AND d.entity = c.entity AND d.field = 'deleted' AND d.value != 'null')
+         ORDER BY c.id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (k, id, f, v, s) = row?;
+        if super::state::set_fields(&k).contains(&f.as_str()) {
+            continue;
+        }
+        out.push(record(k, id, f, None, json(&v), s, None, vec![], Map::new()));
+    }
+    Ok(out)
+}
+
+/// One set element's adds here: (add stamp, removed by, saw).
+type Adds = Vec<(String, Option<String>, Option<String>)>;
+
+/// The sets: every remove, then every live add.
+fn sets(tx: &Transaction<'_>) -> Result<Vec<Record>> {
+    let mut stmt = tx.prepare(
+        "SELECT kind, entity, field, element, add_stamp, removed_by, saw FROM sync_set
+         ORDER BY kind, entity, field, element, add_stamp",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            (
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ),
+            (
+                r.get::<_, String>(4)?,
+                r.get::<_, Option<String>>(5)?,
+                r.get::<_, Option<String>>(6)?,
+            ),
+        ))
+    })?;
+    let mut by_element: BTreeMap<(String, String, String, String), Adds> = BTreeMap::new();
+    for row in rows {
+        let (key, add) = row?;
+        by_element.entry(key).or_default().push(add);
+    }
+    let (mut removes, mut adds) = (Vec::new(), Vec::new());
+    for ((k, id, f, element), rows) in by_element {
+        let removed: Vec<&str> = rows
+            .iter()
+            .filter(|(_, by, _)| by.is_some())
+            .map(|(s, ..)| s.as_str())
+            .collect();
+        let mut removers: Vec<&str> = rows.iter().filter_map(|(_, by, _)| by.as_deref()).collect();
+        removers.sort();
+        removers.dedup();
+        for remove in removers {
+            let r: Vec<String> = rows
+                .iter()
+                .filter(|(s, by, _)| {
+                    by.as_deref() == Some(remove) || (by.is_some() && s.as_str() < remove)
+                })
+                .map(|(s, ..)| s.clone())
+                .collect();
+            debug_assert!(r.iter().all(|s| removed.contains(&s.as_str())));
+            removes.push(record(
+                k.clone(),
+                id.clone(),
+                f.clone(),
+                Some("remove"),
+                Value::String(element.clone()),
+                remove.to_string(),
+                None,
+                r,
+                Map::new(),
+            ));
+        }
+        for (s, _, saw) in rows.iter().filter(|(_, by, _)| by.is_none()) {
+            let saw: Vec<String> = saw
+                .as_deref()
+                .and_then(|t| serde_json::from_str(t).ok())
+                .unwrap_or_default();
+            adds.push(record(
+                k.clone(),
+                id.clone(),
+                f.clone(),
+                Some("add"),
+                Value::String(element.clone()),
+                s.clone(),
+                None,
+                saw,
+                Map::new(),
+            ));
+        }
+    }
+    removes.extend(adds);
+    Ok(removes)
+}
