@@ -54,6 +54,17 @@ pub fn file_name(hash: &str) -> String {
 /// Read a content file: its thread, if the file is whole and is the content
 /// named `hash` (a file still being copied fails the check and is tried again).
 pub fn read(path: &Path, hash: &str) -> Result<Value> {
+    let (_, text) = open(path, hash)?;
+    let doc: Value = serde_json::from_slice(&text).map_err(|e| Error::from(e).in_file(path))?;
+    if doc.get("format").and_then(Value::as_str) != Some(FORMAT) {
+        return Err(Error::bad_input(format!("not a {FORMAT} file")).in_file(path));
+    }
+    Ok(doc["thread"].clone())
+}
+
+/// A content file's compressed bytes (opened, if the folder is encrypted) and
+/// its JSON, if the file is whole and is the content named `hash`.
+pub fn open(path: &Path, hash: &str) -> Result<(Vec<u8>, Vec<u8>)> {
     let bytes = std::fs::read(path).map_err(|e| Error::from(e).in_file(path))?;
     // An encrypted folder's contents are opened first (sync/crypt.rs).
     let bytes = super::envelope::content_bytes(path, bytes, hash)?;
@@ -67,11 +78,7 @@ pub fn read(path: &Path, hash: &str) -> Result<Value> {
             Error::bad_input("the content does not match its name (cut short?)").in_file(path),
         );
     }
-    let doc: Value = serde_json::from_slice(&text).map_err(|e| Error::from(e).in_file(path))?;
-    if doc.get("format").and_then(Value::as_str) != Some(FORMAT) {
-        return Err(Error::bad_input(format!("not a {FORMAT} file")).in_file(path));
-    }
-    Ok(doc["thread"].clone())
+    Ok((bytes, text))
 }
 
 /// Create or complete a thread from its content. A thread with the same source

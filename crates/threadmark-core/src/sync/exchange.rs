@@ -80,6 +80,9 @@ pub struct FullCopy {
     pub records: usize,
     /// Thread contents.
     pub threads: usize,
+    /// Of those, contents that were neither in a folder nor could be made again
+    /// as last synced (the thread was renamed since): sent as new versions.
+    pub new_contents: usize,
     /// Whether the folder is another than the one this library synced with last.
     pub new_folder: bool,
 }
@@ -195,15 +198,23 @@ impl Library {
             made: 0,
         };
         capture::capture(self, &mut local)?;
-        set_setting(self.connection(), "clock", &clock.last())?;
         if full {
-            let q = snapshot::queue(self)?;
+            let sources = snapshot::Sources {
+                devices: &layout.devices,
+                key: key.as_ref(),
+                old_folder: new_folder
+                    .then(|| self.sync_folder().ok().flatten())
+                    .flatten(),
+            };
+            let q = snapshot::queue(self, &sources, &mut local)?;
             report.full_copy = Some(FullCopy {
                 records: q.records,
                 threads: q.threads,
+                new_contents: q.new_versions,
                 new_folder,
             });
         }
+        set_setting(self.connection(), "clock", &clock.last())?;
         write_out(self, &layout, &device, key.as_ref(), opts, &mut report)?;
         if opts.crash_before_rename {
             return Ok(report);

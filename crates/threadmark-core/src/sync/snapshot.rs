@@ -17,16 +17,22 @@
 //! - the values that lost a concurrent edit here (history reason `edit`, not
 //!   restored): their stamps are older than the winner's, so they lose again
 //!   and the reader's history gets the same entry;
-//! - the content of every thread held.
+//! - the content of every thread held, as its winning `content` field names it
+//!   (made again, or found in this folder or the one synced before; failing
+//!   both — the thread was renamed since, and its title is in the content — a
+//!   new version of the content is sent, the one record stamped anew).
 //!
 //! The test (`needed`) costs one query and one directory listing.
 
 use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
 
 use rusqlite::{params, Connection, Transaction};
 use serde_json::{Map, Value};
 
+use super::crypt::Key;
 use super::folder::Layout;
+use super::merge::Local;
 use super::record::Record;
 use super::setting;
 use crate::error::Result;
@@ -77,21 +83,54 @@ pub fn needed(conn: &Connection, layout: &Layout, folder: &str) -> Result<bool> 
 pub struct Queued {
     pub records: usize,
     pub threads: usize,
+    /// Threads whose content as last synced was neither in a folder nor could be
+    /// made again (renamed since: the title is in it): sent as a new version.
+    pub new_versions: usize,
+}
+
+/// Where a content file sent before may still be: the folder synced now (read
+/// with its key), and the one synced last, if it was another, unencrypted one.
+pub struct Sources<'a> {
+    pub devices: &'a Path,
+    pub key: Option<&'a Key>,
+    pub old_folder: Option<PathBuf>,
 }
 
 /// Queue the full copy: its records into the outbox (after what is already
 /// there; a record already queued is not queued twice) and every thread's
 /// content into the contents to write.
-pub fn queue(lib: &mut Library) -> Result<Queued> {
+pub fn queue(lib: &mut Library, from: &Sources<'_>, local: &mut Local<'_>) -> Result<Queued> {
     let mut q = Queued::default();
-    let threads: Vec<(i64, String)> = lib
+    let threads: Vec<(i64, String, Option<String>)> = lib
         .connection()
-        .prepare("SELECT id, uuid FROM threads WHERE uuid IS NOT NULL ORDER BY uuid")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .prepare(
+            "SELECT t.id, t.uuid, f.value FROM threads t LEFT JOIN sync_fields f
+               ON f.kind = 'thread' AND f.entity = t.uuid AND f.field = 'content'
+             WHERE t.uuid IS NOT NULL ORDER BY t.uuid",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<rusqlite::Result<_>>()?;
+    // Each thread's content as its winning `content` field names it: made again
+    // here when that gives the same bytes, else found in a folder, else a new
+    // version of it.
     let mut contents = Vec::with_capacity(threads.len());
-    for (id, _) in &threads {
-        contents.push(super::content::make(lib, *id)?);
+    let mut new_versions = Vec::new();
+    for (id, uuid, winning) in &threads {
+        let winning = winning
+            .as_deref()
+            .map(json)
+            .and_then(|v| v.get("blob").and_then(Value::as_str).map(str::to_string));
+        let (hash, bytes) = super::content::make(lib, *id)?;
+        if winning.as_deref() == Some(hash.as_str()) {
+            contents.push((hash, bytes));
+            continue;
+        }
+        if let Some(found) = winning.as_deref().and_then(|w| find(from, w)) {
+            contents.push(found);
+            continue;
+        }
+        new_versions.push((uuid.clone(), hash.clone()));
+        contents.push((hash, bytes));
     }
     let tx = lib.conn_mut().transaction()?;
     for (hash, bytes) in &contents {
@@ -100,7 +139,15 @@ pub fn queue(lib: &mut Library) -> Result<Queued> {
             params![hash, bytes],
         )?;
     }
+    for (uuid, hash) in &new_versions {
+        tx.execute(
+            "INSERT OR REPLACE INTO sync_thread_content (thread, blob) VALUES (?1, ?2)",
+            params![uuid, hash],
+        )?;
+        local.set(&tx, "thread", uuid, "content", serde_json::json!({"blob": hash}))?;
+    }
     q.threads = contents.len();
+    q.new_versions = new_versions.len();
     let mut queued = queued_keys(&tx)?;
     let mut push = |tx: &Transaction<'_>, rec: Record| -> Result<()> {
         if queued.insert(key_of(&rec)) {
@@ -121,12 +168,40 @@ pub fn queue(lib: &mut Library) -> Result<Queued> {
         push(&tx, rec)?;
     }
     tx.commit()?;
+    // The new versions' records were queued by `local` itself.
+    q.records += new_versions.len();
     Ok(q)
 }
 
-type Key = (String, String, String, Option<String>, String, String);
+/// A content file named `hash`, whole, in any device's directory of the
+/// folders in `from`: its compressed bytes.
+fn find(from: &Sources<'_>, hash: &str) -> Option<(String, Vec<u8>)> {
+    let look = |devices: &Path| -> Option<Vec<u8>> {
+        let name = super::content::file_name(hash);
+        std::fs::read_dir(devices)
+            .ok()?
+            .flatten()
+            .map(|d| d.path().join("threads").join(&name))
+            .filter(|p| p.is_file())
+            .find_map(|p| super::content::open(&p, hash).ok().map(|(gz, _)| gz))
+    };
+    {
+        let _scope = super::envelope::Scope::enter(from.key);
+        if let Some(gz) = look(from.devices) {
+            return Some((hash.to_string(), gz));
+        }
+    }
+    let old = from.old_folder.as_deref()?;
+    if old.join("threadmark").join("encryption.json").exists() {
+        return None;
+    }
+    let _scope = super::envelope::Scope::enter(None);
+    look(&old.join("threadmark").join("devices")).map(|gz| (hash.to_string(), gz))
+}
 
-fn key_of(r: &Record) -> Key {
+type RecordKey = (String, String, String, Option<String>, String, String);
+
+fn key_of(r: &Record) -> RecordKey {
     (
         r.k.clone(),
         r.id.clone(),
@@ -137,7 +212,7 @@ fn key_of(r: &Record) -> Key {
     )
 }
 
-fn queued_keys(tx: &Transaction<'_>) -> Result<HashSet<Key>> {
+fn queued_keys(tx: &Transaction<'_>) -> Result<HashSet<RecordKey>> {
     let mut stmt = tx.prepare("SELECT record FROM sync_outbox")?;
     let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
     let mut out = HashSet::new();

@@ -7,6 +7,7 @@ mod crypt;
 mod fixtures;
 mod fixtures_v2;
 mod lost;
+mod moved;
 mod scenario;
 
 use std::path::Path;
