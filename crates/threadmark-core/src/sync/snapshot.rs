@@ -167,6 +167,10 @@ pub fn queue(lib: &mut Library, from: &Sources<'_>, local: &mut Local<'_>) -> Re
     for rec in sets(&tx)? {
         push(&tx, rec)?;
     }
+    // After the adds they lost to, so that they lose again where they are read.
+    for rec in lost_removes(&tx)? {
+        push(&tx, rec)?;
+    }
     tx.commit()?;
     // The new versions' records were queued by `local` itself.
     q.records += new_versions.len();
@@ -308,6 +312,38 @@ fn losers(tx: &Transaction<'_>) -> Result<Vec<Record>> {
             continue;
         }
         out.push(record(k, id, f, None, json(&v), s, None, vec![], Map::new()));
+    }
+    Ok(out)
+}
+
+/// The removes that lost to an add they had not seen (history reason
+/// `remove`, not restored). One that removed no add here is in no row of
+/// `sync_set`; each names the removed adds of its element older than it.
+fn lost_removes(tx: &Transaction<'_>) -> Result<Vec<Record>> {
+    let mut stmt = tx.prepare(
+        "SELECT kind, entity, field, value, stamp FROM sync_conflicts
+         WHERE reason = 'remove' AND restored_at IS NULL ORDER BY id",
+    )?;
+    let rows: Vec<(String, String, String, String, String)> = stmt
+        .query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut adds = tx.prepare(
+        "SELECT add_stamp FROM sync_set WHERE kind = ?1 AND entity = ?2 AND field = ?3
+           AND element = ?4 AND removed_by IS NOT NULL AND add_stamp < ?5 ORDER BY add_stamp",
+    )?;
+    let mut out = Vec::new();
+    for (k, id, f, v, s) in rows {
+        let element = match json(&v) {
+            Value::String(e) => e,
+            other => other.to_string(),
+        };
+        let r: Vec<String> = adds
+            .query_map(params![k, id, f, element, s], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let v = Value::String(element);
+        out.push(record(k, id, f, Some("remove"), v, s, None, r, Map::new()));
     }
     Ok(out)
 }

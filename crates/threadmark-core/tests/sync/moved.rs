@@ -111,6 +111,15 @@ fn two_through(f1: &Path) -> (Library, Library, String) {
     );
     let del = by_uuid(&b, &u2).unwrap().id;
     b.delete_highlight(del).unwrap();
+    // A notes the highlight B deletes: lost to the delete.
+    edit(
+        &mut a,
+        &u2,
+        HighlightEdit {
+            note: Some("A's note on the deleted one".into()),
+            ..Default::default()
+        },
+    );
     let second = b
         .list_threads()
         .unwrap()
@@ -123,7 +132,8 @@ fn two_through(f1: &Path) -> (Library, Library, String) {
     sync_at(&mut a, f1, 5_000);
     sync_at(&mut b, f1, 9_000);
     sync_at(&mut a, f1, 9_100);
-    // B removes a tag it has seen.
+    // B removes a tag it has seen; A removes it and gives it again meanwhile:
+    // A's second add wins, B's remove is kept in the history.
     edit(
         &mut b,
         &u1,
@@ -132,11 +142,28 @@ fn two_through(f1: &Path) -> (Library, Library, String) {
             ..Default::default()
         },
     );
+    for tags in [vec!["talent"], vec!["talent", "bio"]] {
+        edit(
+            &mut a,
+            &u1,
+            HighlightEdit {
+                tags: Some(tags.into_iter().map(String::from).collect()),
+                ..Default::default()
+            },
+        );
+        a.sync_capture().unwrap();
+    }
     sync_at(&mut b, f1, 9_500);
     sync_at(&mut a, f1, 9_600);
+    sync_at(&mut b, f1, 9_700);
     assert_eq!(canonical(&a), canonical(&b));
     assert_eq!(by_uuid(&a, &u1).unwrap().note, "B's note");
-    assert!(history(&a).iter().any(|c| c.contains("\"A's note\"")));
+    let h = history(&a);
+    for lost in ["edit highlight", "delete highlight", "remove highlight"] {
+        assert!(h.iter().any(|c| c.starts_with(lost)), "{lost}: {h:#?}");
+    }
+    assert!(h.iter().any(|c| c.contains("\"A's note\"")), "{h:#?}");
+    assert!(by_uuid(&a, &u1).unwrap().tags.contains(&"bio".to_string()));
     assert_eq!(history(&a), history(&b));
     (a, b, u1)
 }
