@@ -173,3 +173,30 @@ pub(super) fn settle(
     }
     Ok(())
 }
+
+/// Device `who`'s files vanish from every copy of the folder (a sync tool
+/// dropped them, someone emptied the folder); with `moves`, the device also
+/// syncs from now on with a new, empty folder (encrypted like the others).
+pub(super) fn vanish(devs: &mut [Device], who: usize, moves: bool) {
+    VANISHED.fetch_add(1, Ordering::Relaxed);
+    let id = devs[who].lib.sync_status().unwrap().device;
+    for d in devs.iter_mut() {
+        let own = d.dir.path().join("threadmark/devices").join(&id);
+        d.cut.retain(|(p, _)| !p.starts_with(&own));
+        if own.exists() {
+            std::fs::remove_dir_all(&own).unwrap();
+        }
+    }
+    if moves {
+        let dir = tempfile::tempdir().unwrap();
+        KEY_FILE.with(|k| {
+            if let Some(bytes) = &*k.borrow() {
+                let t = dir.path().join("threadmark");
+                std::fs::create_dir_all(&t).unwrap();
+                std::fs::write(t.join("encryption.json"), bytes).unwrap();
+            }
+        });
+        devs[who].dir = dir;
+        devs[who].cut.clear();
+    }
+}

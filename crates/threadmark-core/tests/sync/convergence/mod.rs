@@ -3,7 +3,9 @@
 //! in two batches around a first sync of their own, then exchange their folders'
 //! files in random order with
 //! duplicates, files cut short, sync tools' conflict copies and crashes between
-//! write and rename. Afterwards every library's canonical JSON is the same, and
+//! write and rename, and sometimes a device's files vanish from every copy of
+//! the folder before anyone read them (the device also moving to a new, empty
+//! folder, sometimes). Afterwards every library's canonical JSON is the same, and
 //! every value that lost to a concurrent edit or delete is in every library's
 //! conflict history — among them highlights made on a thread another device
 //! deleted, labels given while another device deleted the label, and tag or link
@@ -50,6 +52,9 @@ static LOST_LABEL: AtomicUsize = AtomicUsize::new(0);
 static LOST_REMOVE: AtomicUsize = AtomicUsize::new(0);
 /// Values restored from a history (then all must converge again).
 static RESTORED: AtomicUsize = AtomicUsize::new(0);
+/// Devices whose files vanished from the folder (then they write everything
+/// again).
+static VANISHED: AtomicUsize = AtomicUsize::new(0);
 
 mod folders;
 mod ops;
@@ -68,6 +73,10 @@ struct Round {
     deliveries: Vec<Delivery>,
     /// Per device, how far its clock is off (ms).
     skew: Vec<i64>,
+    /// A device's files vanish from the folder before they reached anyone
+    /// (`false`: removed from every copy; `true`: the device also moves to a new,
+    /// empty folder): it must write everything again (sync/snapshot.rs).
+    vanish: Option<(u8, bool)>,
 }
 
 fn round() -> impl Strategy<Value = Round> {
@@ -94,13 +103,15 @@ fn round() -> impl Strategy<Value = Round> {
         ),
         proptest::collection::vec(delivery(), 0..12),
         proptest::collection::vec(-3_000i64..3_000, DEVICES),
+        proptest::option::weighted(0.25, (any::<u8>(), any::<bool>())),
     )
-        .prop_map(|(ops, later, contention, deliveries, skew)| Round {
+        .prop_map(|(ops, later, contention, deliveries, skew, vanish)| Round {
             ops,
             later,
             contention,
             deliveries,
             skew,
+            vanish,
         })
 }
 
@@ -347,6 +358,9 @@ fn run(rounds: &[Round]) -> Result<(), TestCaseError> {
             clock += 1_000;
             sync(d, clock + round.skew[i], false);
         }
+        if let Some((who, moves)) = round.vanish {
+            vanish(&mut devs, who as usize % DEVICES, moves);
+        }
         for dl in &round.deliveries {
             let (from, to) = (dl.from as usize % DEVICES, dl.to as usize % DEVICES);
             if from != to {
@@ -551,7 +565,7 @@ fn three_libraries_converge_and_lose_nothing() {
         LOST_LABEL.load(Ordering::Relaxed),
         LOST_REMOVE.load(Ordering::Relaxed),
     );
-    eprintln!("{cases} cases: {received} records received, {faults} faults injected, {checked} lost values found in every history ({thread} highlights lost with their thread, {label} labels given while deleted, {remove} removals that lost to an add; {} values restored)", RESTORED.load(Ordering::Relaxed));
+    eprintln!("{cases} cases: {received} records received, {faults} faults injected, {checked} lost values found in every history ({thread} highlights lost with their thread, {label} labels given while deleted, {remove} removals that lost to an add; {} values restored; {} devices' files vanished)", RESTORED.load(Ordering::Relaxed), VANISHED.load(Ordering::Relaxed));
     assert!(
         checked > 0 && received > 0 && faults > 0,
         "the cases exercised nothing"
@@ -560,6 +574,10 @@ fn three_libraries_converge_and_lose_nothing() {
         assert!(
             thread > 0 && label > 0 && remove > 0,
             "the default cases exercised no highlight lost with its thread, label given while deleted or removal lost to an add"
+        );
+        assert!(
+            VANISHED.load(Ordering::Relaxed) > 0,
+            "the default cases never lost a device's files"
         );
     }
 }
