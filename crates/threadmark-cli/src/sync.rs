@@ -116,6 +116,27 @@ fn print_report(out: &mut impl Write, r: &SyncReport) -> Result<()> {
         line(&r.folder.to_string_lossy()),
         if r.encrypted { " (encrypted)" } else { "" }
     )?;
+    if let Some(full) = &r.full_copy {
+        writeln!(
+            out,
+            "wrote everything to {}: {} records, {} threads{}",
+            if full.new_folder {
+                "a new folder"
+            } else {
+                "the folder again (this device's files were missing)"
+            },
+            full.records,
+            full.threads,
+            if full.new_contents > 0 {
+                format!(
+                    " ({} renamed since: sent as new versions)",
+                    full.new_contents
+                )
+            } else {
+                String::new()
+            }
+        )?;
+    }
     match &r.file_written {
         Some(file) => writeln!(
             out,

@@ -231,3 +231,66 @@ fn a_highlight_on_a_deleted_thread_and_a_lost_untag_are_listed_and_restored() {
         .expect("h2 restored");
     assert_eq!(back["note"], "mine");
 }
+
+/// A device that moves to a new folder (`sync --folder NEW`) writes everything it
+/// holds there, with the stamps it had: a new library syncing only with the new
+/// folder gets all of it, and the other device moving too gets nothing twice.
+#[test]
+fn moving_to_a_new_folder_writes_everything_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let (old, new) = (dir.path().join("Sync"), dir.path().join("Sync2"));
+    std::fs::create_dir(&old).unwrap();
+    std::fs::create_dir(&new).unwrap();
+    let db = |n: &str| dir.path().join(format!("{n}.sqlite3"));
+    let (a, b, c) = (db("a"), db("b"), db("c"));
+    tm(&a).arg("import").arg(seed()).assert().success();
+    let h1 = stdout(tm(&a).args([
+        "highlight",
+        "add",
+        "1",
+        "7",
+        "--exact",
+        "solid background",
+        "--label",
+        "Claim",
+    ]))
+    .trim()
+    .to_string();
+    stdout(tm(&a).args(["sync", "--folder"]).arg(&old));
+    stdout(tm(&b).args(["sync", "--folder"]).arg(&old));
+    // B's edits reach A through the old folder.
+    stdout(tm(&b).args(["highlight", "edit", &h1, "--note", "Says who?", "--tag", "bio"]));
+    stdout(tm(&b).arg("sync"));
+    stdout(tm(&a).arg("sync"));
+    assert_eq!(highlights(&a), highlights(&b));
+
+    let out = stdout(tm(&a).args(["sync", "--folder"]).arg(&new));
+    assert!(
+        out.contains("wrote everything to a new folder: ") && out.contains(" records, 1 threads"),
+        "{out}"
+    );
+    // Remembered, and not written twice.
+    let out = stdout(tm(&a).arg("sync"));
+    assert!(!out.contains("wrote everything"), "{out}");
+    assert!(out.contains("out: nothing new"), "{out}");
+
+    let out = stdout(tm(&c).args(["sync", "--folder"]).arg(&new));
+    assert!(out.contains("1 threads, 1 highlights"), "{out}");
+    let hc = highlights(&c);
+    assert_eq!(hc, highlights(&a));
+    assert_eq!(hc[0]["note"], "Says who?");
+    assert_eq!(hc[0]["tags"], serde_json::json!(["bio"]));
+
+    let before = highlights(&b);
+    let report = json(tm(&b).args(["sync", "--json", "--folder"]).arg(&new));
+    assert_eq!(report["full_copy"]["new_folder"], true, "{report}");
+    assert_eq!(report["new_conflicts"], 0, "{report}");
+    assert_eq!(highlights(&b), before);
+    for lib in [&a, &c] {
+        stdout(tm(lib).arg("sync"));
+    }
+    assert_eq!(highlights(&a), highlights(&b));
+    assert_eq!(highlights(&c), highlights(&b));
+    let threads = json(tm(&b).args(["list", "--json"]));
+    assert_eq!(threads.as_array().map(Vec::len), Some(1), "{threads}");
+}
