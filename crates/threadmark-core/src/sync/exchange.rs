@@ -176,22 +176,9 @@ impl Library {
 
         // Does the folder hold this device's files? If not, everything goes.
         let folder_text = folder.to_string_lossy().to_string();
-        let full = snapshot::needed(self.connection(), &layout, &folder_text)?;
-        let new_folder = full
-            && setting(self.connection(), "folder")?.as_deref() != Some(folder_text.as_str());
-        if full {
-            // The files read (another folder's) or written (gone) are not this
-            // folder's: read everything here, and check own files from now on.
-            if new_folder {
-                self.connection().execute("DELETE FROM sync_files", [])?;
-            } else {
-                self.connection().execute(
-                    "DELETE FROM sync_files WHERE path >= ?1 AND path < ?2",
-                    params![format!("{device}/"), format!("{device}0")],
-                )?;
-            }
-        }
-
+        let need = snapshot::needed(self.connection(), &layout, &folder_text)?;
+        let full = need != snapshot::Need::No;
+        let new_folder = need == snapshot::Need::NewFolder;
         let mut local = Local {
             clock: &mut clock,
             now_ms: now,
@@ -218,6 +205,22 @@ impl Library {
         write_out(self, &layout, &device, key.as_ref(), opts, &mut report)?;
         if opts.crash_before_rename {
             return Ok(report);
+        }
+        // The full copy is written: forget the files that were not this folder's
+        // (a new folder: read everything here) or are gone from it.
+        let mine = report.file_written.clone().unwrap_or_default();
+        match &need {
+            snapshot::Need::NewFolder => {
+                self.connection()
+                    .execute("DELETE FROM sync_files WHERE path != ?1", [&mine])?;
+            }
+            snapshot::Need::Missing(paths) => {
+                for p in paths {
+                    self.connection()
+                        .execute("DELETE FROM sync_files WHERE path = ?1", [p])?;
+                }
+            }
+            snapshot::Need::No => {}
         }
         {
             let scope = super::envelope::Scope::enter(key.as_ref());

@@ -1,8 +1,8 @@
 //! A full copy: everything this library holds of the synced state, written into
 //! a folder that lacks this device's files — a folder other than the one it
 //! last synced with (the user moved to a new, maybe encrypted, folder), or the
-//! same folder after this device's change files went missing (emptied, pruned
-//! by a sync tool). Without it the devices reading that folder would never get
+//! same folder after change files it wrote or read there went missing (emptied,
+//! pruned, dropped by a sync tool). Without it the devices reading that folder would never get
 //! what this device wrote before, nor what it learned from others.
 //!
 //! Every record keeps its original stamp (never re-stamped: an old value sent
@@ -22,7 +22,10 @@
 //!   both — the thread was renamed since, and its title is in the content — a
 //!   new version of the content is sent, the one record stamped anew).
 //!
-//! The test (`needed`) costs one query and one directory listing.
+//! Also when change files another device wrote went missing (someone pruned
+//! the folder): a device that joins now would never get them, so every device
+//! that read them writes what it holds. The test (`needed`) costs one query and
+//! one listing of the devices' `changes/` directories.
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -39,43 +42,75 @@ use crate::error::Result;
 use crate::store::Library;
 
 /// Why a full copy is written, if it is.
-pub fn needed(conn: &Connection, layout: &Layout, folder: &str) -> Result<bool> {
-    let remembered = setting(conn, "folder")?;
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Need {
+    /// The folder holds everything this library read or wrote there.
+    No,
+    /// Another folder than the one synced with last.
+    NewFolder,
+    /// Change files read or written here before are gone from the folder (paths
+    /// as `sync_files` records them): this device's (emptied, dropped by a sync
+    /// tool), or another's (pruned: a device that reads the folder now would
+    /// never get them, nor the thread contents beside them).
+    Missing(Vec<String>),
+}
+
+/// Whether a file name is a change file's own (not a sync tool's conflict copy,
+/// which may come and go).
+fn change_file_name(name: &str) -> bool {
+    name.len() == 16 && name.ends_with(".jsonl") && name[..10].bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Does `folder` hold what this library read and wrote there? One query and
+/// one listing of the devices' `changes/` directories (names only).
+pub fn needed(conn: &Connection, layout: &Layout, folder: &str) -> Result<Need> {
     let has_state: bool = conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM sync_fields) OR EXISTS (SELECT 1 FROM sync_set)",
         [],
         |r| r.get(0),
     )?;
     if !has_state {
-        return Ok(false);
+        return Ok(Need::No);
     }
-    match remembered {
+    match setting(conn, "folder")? {
         // Never synced: the first capture sends all there is.
-        None => return Ok(false),
-        Some(f) if f != folder => return Ok(true),
+        None => return Ok(Need::No),
+        Some(f) if f != folder => return Ok(Need::NewFolder),
         Some(_) => {}
     }
-    // The same folder: every change file this device wrote must still be there.
-    let own = layout
-        .own
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let mut stmt = conn.prepare("SELECT path FROM sync_files WHERE path >= ?1 AND path < ?2")?;
-    let written: Vec<String> = stmt
-        .query_map(params![format!("{own}/"), format!("{own}0")], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    if written.is_empty() {
-        return Ok(false);
+    let recorded: Vec<String> = conn
+        .prepare("SELECT DISTINCT path FROM sync_files")?
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?
+        .into_iter()
+        .filter(|p| p.rsplit('/').next().is_some_and(change_file_name))
+        .collect();
+    if recorded.is_empty() {
+        return Ok(Need::No);
     }
-    let present: HashSet<String> = match std::fs::read_dir(layout.own.join("changes")) {
-        Ok(entries) => entries
-            .flatten()
-            .map(|e| format!("{own}/changes/{}", e.file_name().to_string_lossy()))
-            .collect(),
-        Err(_) => HashSet::new(),
-    };
-    Ok(written.iter().any(|p| !present.contains(p)))
+    let mut present = HashSet::new();
+    if let Ok(devices) = std::fs::read_dir(&layout.devices) {
+        for d in devices.flatten() {
+            let device = d.file_name().to_string_lossy().to_string();
+            if let Ok(files) = std::fs::read_dir(d.path().join("changes")) {
+                for f in files.flatten() {
+                    let name = f.file_name().to_string_lossy().to_string();
+                    if change_file_name(&name) {
+                        present.insert(format!("{device}/changes/{name}"));
+                    }
+                }
+            }
+        }
+    }
+    let missing: Vec<String> = recorded
+        .into_iter()
+        .filter(|p| !present.contains(p))
+        .collect();
+    Ok(if missing.is_empty() {
+        Need::No
+    } else {
+        Need::Missing(missing)
+    })
 }
 
 /// What a full copy queued.

@@ -350,3 +350,24 @@ fn an_old_value_sent_again_does_not_beat_a_newer_edit() {
         assert!(history(lib).is_empty(), "{:?}", history(lib));
     }
 }
+
+#[test]
+fn a_folder_pruned_of_a_gone_device_is_filled_again_by_the_others() {
+    let f = tempfile::tempdir().unwrap();
+    let (a, mut b, u1) = two_through(f.path());
+    // A's machine is gone for good, and someone prunes its directory.
+    let gone = a.sync_status().unwrap().device;
+    drop(a);
+    std::fs::remove_dir_all(f.path().join("threadmark/devices").join(&gone)).unwrap();
+    let r = sync_at(&mut b, f.path(), 40_000);
+    let full = r.full_copy.expect("a full copy");
+    assert!(!full.new_folder && full.threads == 2, "{r:?}");
+    // A new device joining the pruned folder gets all, A's work included.
+    let mut c = Library::open_in_memory().unwrap();
+    let r = sync_at(&mut c, f.path(), 41_000);
+    assert_eq!(r.pending, 0, "{r:?}");
+    assert_eq!(canonical(&c), canonical(&b));
+    assert_eq!(history(&c), history(&b));
+    let h = by_uuid(&c, &u1).unwrap();
+    assert_eq!(h.label.as_deref(), Some("Provenance"));
+}
