@@ -123,7 +123,7 @@ fn print_report(out: &mut impl Write, r: &SyncReport) -> Result<()> {
             if full.new_folder {
                 "a new folder"
             } else {
-                "the folder again (this device's files were missing)"
+                "the folder again (change files were missing from it)"
             },
             full.records,
             full.threads,
