@@ -259,7 +259,15 @@ fn moving_to_a_new_folder_writes_everything_there() {
     stdout(tm(&a).args(["sync", "--folder"]).arg(&old));
     stdout(tm(&b).args(["sync", "--folder"]).arg(&old));
     // B's edits reach A through the old folder.
-    stdout(tm(&b).args(["highlight", "edit", &h1, "--note", "Says who?", "--tag", "bio"]));
+    stdout(tm(&b).args([
+        "highlight",
+        "edit",
+        &h1,
+        "--note",
+        "Says who?",
+        "--tag",
+        "bio",
+    ]));
     stdout(tm(&b).arg("sync"));
     stdout(tm(&a).arg("sync"));
     assert_eq!(highlights(&a), highlights(&b));

@@ -2,8 +2,9 @@
 //! a folder that lacks this device's files — a folder other than the one it
 //! last synced with (the user moved to a new, maybe encrypted, folder), or the
 //! same folder after change files it wrote or read there went missing (emptied,
-//! pruned, dropped by a sync tool). Without it the devices reading that folder would never get
-//! what this device wrote before, nor what it learned from others.
+//! pruned, dropped by a sync tool). Without it the devices reading that folder
+//! would never get what this device wrote before, nor what it learned from
+//! others.
 //!
 //! Every record keeps its original stamp (never re-stamped: an old value sent
 //! again cannot beat a concurrent newer edit), so applying the copy where some
@@ -13,7 +14,8 @@
 //! - sets: first the removes (each naming the adds it removed here and every
 //!   other removed add of the element older than it, so that a remove whose
 //!   adds another remove took here does not look, elsewhere, as if it had lost
-//!   to them), then the live adds with the removes their device had seen;
+//!   to them), then the live adds with the removes their device had seen, then
+//!   the removes that lost to an add (reason `remove`) and removed nothing here;
 //! - the values that lost a concurrent edit here (history reason `edit`, not
 //!   restored): their stamps are older than the winner's, so they lose again
 //!   and the reader's history gets the same entry;
@@ -179,7 +181,13 @@ pub fn queue(lib: &mut Library, from: &Sources<'_>, local: &mut Local<'_>) -> Re
             "INSERT OR REPLACE INTO sync_thread_content (thread, blob) VALUES (?1, ?2)",
             params![uuid, hash],
         )?;
-        local.set(&tx, "thread", uuid, "content", serde_json::json!({"blob": hash}))?;
+        local.set(
+            &tx,
+            "thread",
+            uuid,
+            "content",
+            serde_json::json!({"blob": hash}),
+        )?;
     }
     q.threads = contents.len();
     q.new_versions = new_versions.len();
@@ -346,7 +354,17 @@ fn losers(tx: &Transaction<'_>) -> Result<Vec<Record>> {
         if super::state::set_fields(&k).contains(&f.as_str()) {
             continue;
         }
-        out.push(record(k, id, f, None, json(&v), s, None, vec![], Map::new()));
+        out.push(record(
+            k,
+            id,
+            f,
+            None,
+            json(&v),
+            s,
+            None,
+            vec![],
+            Map::new(),
+        ));
     }
     Ok(out)
 }

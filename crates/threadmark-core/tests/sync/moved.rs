@@ -176,13 +176,20 @@ fn move_to(f2: &Path, p: Option<&str>) {
 
     let r = sync_p(&mut a, f2, 20_000, p);
     let full = r.full_copy.expect("a full copy into the new folder");
-    assert!(full.new_folder && full.threads == 2 && full.records > 20, "{r:?}");
+    assert!(
+        full.new_folder && full.threads == 2 && full.records > 20,
+        "{r:?}"
+    );
     // The renamed thread's content as last synced is found in the old folder.
     assert_eq!(full.new_contents, 0, "{r:?}");
     assert_eq!(r.encrypted, p.is_some());
     // The next sync finds its files there: nothing more.
     let r = sync_p(&mut a, f2, 20_100, None);
-    assert_eq!((r.full_copy, r.sent, r.contents_sent), (None, 0, 0), "{r:?}");
+    assert_eq!(
+        (r.full_copy, r.sent, r.contents_sent),
+        (None, 0, 0),
+        "{r:?}"
+    );
 
     let mut c = Library::open_in_memory().unwrap();
     let r = sync_p(&mut c, f2, 21_000, p);
@@ -260,7 +267,11 @@ fn a_device_whose_files_vanished_writes_everything_again() {
     // Once: the folder holds A's files again.
     let r = sync_at(&mut a, f1.path(), 30_100);
     assert_eq!((r.full_copy, r.sent), (None, 0), "{r:?}");
-    let changes = f1.path().join("threadmark/devices").join(&device).join("changes");
+    let changes = f1
+        .path()
+        .join("threadmark/devices")
+        .join(&device)
+        .join("changes");
     assert_eq!(std::fs::read_dir(&changes).unwrap().count(), 1);
 
     // A new library syncing with the folder gets all of A (B's files are
@@ -295,9 +306,9 @@ fn a_file_missing_among_several_brings_a_full_copy() {
     add(&mut a, t, "Electronics and Information", "Evidence");
     sync_at(&mut a, f.path(), 2_000);
     let device = a.sync_status().unwrap().device;
-    let first = f
-        .path()
-        .join(format!("threadmark/devices/{device}/changes/0000000001.jsonl"));
+    let first = f.path().join(format!(
+        "threadmark/devices/{device}/changes/0000000001.jsonl"
+    ));
     std::fs::remove_file(&first).unwrap();
     let r = sync_at(&mut a, f.path(), 3_000);
     assert!(r.full_copy.is_some(), "{r:?}");
