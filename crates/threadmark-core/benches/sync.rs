@@ -2,7 +2,8 @@
 //! 50,000 field changes) from a folder into a new library file (target ≤ 1 s), and
 //! a sync with nothing to do of a library of 1,000 threads (target ≤ 100 ms);
 //! both again with a passphrase-encrypted folder (the apply includes deriving the
-//! key once with the default Argon2id cost, 64 MiB and 3 passes).
+//! key once with the default Argon2id cost, 64 MiB and 3 passes); and the full
+//! copy a library of 1,000 threads writes when it moves to a new folder.
 //!
 //! `cargo bench -p threadmark-core --bench sync`; figures go in BENCHMARKS.md.
 
@@ -149,6 +150,29 @@ fn bench(c: &mut Criterion) {
                 assert!(r.encrypted);
                 assert_eq!((r.sent, r.received), (0, 0));
             })
+        },
+    );
+    // Moving to a new folder: the library writes everything it holds there (a
+    // full copy, sync/snapshot.rs). Each iteration another new folder.
+    let mut n = 0;
+    group.bench_function(
+        "full copy of a library of 1,000 threads into a new folder",
+        |b| {
+            b.iter_batched(
+                || {
+                    n += 1;
+                    let f = dir.path().join(format!("moved{n}"));
+                    std::fs::create_dir(&f).expect("folder");
+                    f
+                },
+                |f| {
+                    let r = big.sync_with_folder(&f).expect("sync");
+                    let full = r.full_copy.expect("a full copy");
+                    assert_eq!(full.threads, 1_000);
+                    std::fs::remove_dir_all(&f).expect("clean");
+                },
+                BatchSize::PerIteration,
+            )
         },
     );
     group.finish();
