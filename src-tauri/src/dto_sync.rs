@@ -86,6 +86,20 @@ pub struct SyncReport {
     /// Encrypted files that did not authenticate (altered): not applied.
     #[ts(type = "number")]
     pub tampered: i64,
+    /// The folder lacked files (a new folder, or files gone from it): everything
+    /// this library holds was written to it. Null: not in this sync.
+    #[ts(type = "{ records: number, threads: number, newFolder: boolean } | null")]
+    pub full_copy: Option<FullCopy>,
+}
+
+/// What a full copy wrote: records (with their original stamps) and thread
+/// contents; whether the folder is another than the last one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FullCopy {
+    pub records: i64,
+    pub threads: i64,
+    pub new_folder: bool,
 }
 
 impl From<threadmark_core::sync::SyncReport> for SyncReport {
@@ -103,6 +117,11 @@ impl From<threadmark_core::sync::SyncReport> for SyncReport {
             incomplete: r.incomplete.len() as i64,
             encrypted: r.encrypted,
             tampered: r.tampered.len() as i64,
+            full_copy: r.full_copy.map(|f| FullCopy {
+                records: f.records as i64,
+                threads: f.threads as i64,
+                new_folder: f.new_folder,
+            }),
         }
     }
 }

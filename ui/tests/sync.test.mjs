@@ -5,7 +5,8 @@
 // folder, Sync now, device, last sync, outgoing), the conflicts view and Restore,
 // sync at start, a debounced sync after an edit, and the screen shown again after a
 // sync that received changes, the passphrase of an encrypted folder (a wrong one's
-// error in the dialog, the right one accepted and cleared). axe finds nothing in
+// error in the dialog, the right one accepted and cleared), a move to a new folder
+// said ("Wrote everything to a new folder: …"). axe finds nothing in
 // either theme.
 //
 // Run: npm run build && npm run test:ui   (scripts/ui-test.sh does both)
@@ -78,7 +79,7 @@ function setup(data, ipc) {
         data.received = null;
         if (got.highlight) data.highlights.push(got.highlight);
         if (got.deleteThread) data.threads = data.threads.filter((t) => t.id !== got.deleteThread);
-        return { folder: data.sync.folder, sent, received: got.highlight ? 3 : got.deleteThread ? 1 : 0, threads: got.deleteThread ? 1 : 0, highlights: got.highlight ? 1 : 0, labels: 0, reads: 0, pending: 0, newConflicts: 0, incomplete: 0, encrypted: Boolean(data.passphrase), tampered: data.tampered ?? 0 };
+        return { folder: data.sync.folder, sent, received: got.highlight ? 3 : got.deleteThread ? 1 : 0, threads: got.deleteThread ? 1 : 0, highlights: got.highlight ? 1 : 0, labels: 0, reads: 0, pending: 0, newConflicts: 0, incomplete: 0, encrypted: Boolean(data.passphrase), tampered: data.tampered ?? 0, fullCopy: data.fullCopy ?? null };
       }
       case "sync_conflicts":
         return data.conflicts;
@@ -197,6 +198,25 @@ describe("sync setting", () => {
       await page.click(".topbar .sync-button");
       await page.waitForSelector("dialog.dialog--sync[open] .dialog-error:not([hidden])");
       assert.match(await page.textContent(".dialog--sync .dialog-error"), /^Sync failed: .*not found/);
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe("moving to a new folder", () => {
+  test("the dialog says that everything was written to the new folder", async () => {
+    const data = { ...state({ folder: "/home/reader/Sync/notes" }), pick: "/home/reader/Sync2", fullCopy: { records: 412, threads: 9, newFolder: true } };
+    data.sync.outgoing = 412;
+    const { page, problems, close } = await openApp(data);
+    try {
+      await page.waitForSelector(".thread-row");
+      await page.click(".topbar .sync-button");
+      await page.waitForSelector("dialog.dialog--sync[open]");
+      await page.click("dialog.dialog--sync >> text=Change folder…");
+      await page.waitForFunction(() => /^Wrote everything to a new folder: 412 records, 9 threads; sent 412 changes; received 0 changes\.$/.test(document.querySelector(".sync-result")?.textContent ?? ""));
+      await page.screenshot({ path: path.join(screenshots, "sync-full-copy.png") });
       assert.deepEqual(problems, []);
     } finally {
       await close();

@@ -35,4 +35,9 @@ encrypted: boolean,
 /**
  * Encrypted files that did not authenticate (altered): not applied.
  */
-tampered: number, };
+tampered: number, 
+/**
+ * The folder lacked files (a new folder, or files gone from it): everything
+ * this library holds was written to it. Null: not in this sync.
+ */
+fullCopy: { records: number, threads: number, newFolder: boolean } | null, };

@@ -14,6 +14,11 @@ import { conflictText, shown } from "./conflict-text";
 /** One line on what a sync did. */
 export function reportText(r: SyncReport): string {
   const parts = [`sent ${count(r.sent, "change")}`, `received ${count(r.received, "change")}`];
+  // The folder lacked files (a new folder, or files gone): everything went out.
+  if (r.fullCopy) {
+    const where = r.fullCopy.newFolder ? "a new folder" : "the folder again";
+    parts.unshift(`wrote everything to ${where}: ${count(r.fullCopy.records, "record")}, ${count(r.fullCopy.threads, "thread")}`);
+  }
   if (brought(r) > 0) {
     const what = [
       r.threads ? count(r.threads, "thread") : "",
