@@ -73,13 +73,15 @@ function setup(data, ipc) {
         if (!data.sync.folder) throw { kind: "bad_input", message: "no sync folder is set" };
         data.sync.device ||= "3f2a9c01d4e5b6a7";
         data.sync.lastSyncMs = Date.now();
-        const sent = data.sync.outgoing;
+        // A sync with a new folder writes everything there (fullCopy).
+        const full = args.folder ? (data.fullCopy ?? null) : null;
+        const sent = full ? full.records : data.sync.outgoing;
         data.sync.outgoing = 0;
         const got = data.received ?? {};
         data.received = null;
         if (got.highlight) data.highlights.push(got.highlight);
         if (got.deleteThread) data.threads = data.threads.filter((t) => t.id !== got.deleteThread);
-        return { folder: data.sync.folder, sent, received: got.highlight ? 3 : got.deleteThread ? 1 : 0, threads: got.deleteThread ? 1 : 0, highlights: got.highlight ? 1 : 0, labels: 0, reads: 0, pending: 0, newConflicts: 0, incomplete: 0, encrypted: Boolean(data.passphrase), tampered: data.tampered ?? 0, fullCopy: data.fullCopy ?? null };
+        return { folder: data.sync.folder, sent, received: got.highlight ? 3 : got.deleteThread ? 1 : 0, threads: got.deleteThread ? 1 : 0, highlights: got.highlight ? 1 : 0, labels: 0, reads: 0, pending: 0, newConflicts: 0, incomplete: 0, encrypted: Boolean(data.passphrase), tampered: data.tampered ?? 0, fullCopy: full };
       }
       case "sync_conflicts":
         return data.conflicts;
@@ -208,7 +210,6 @@ describe("sync setting", () => {
 describe("moving to a new folder", () => {
   test("the dialog says that everything was written to the new folder", async () => {
     const data = { ...state({ folder: "/home/reader/Sync/notes" }), pick: "/home/reader/Sync2", fullCopy: { records: 412, threads: 9, newFolder: true } };
-    data.sync.outgoing = 412;
     const { page, problems, close } = await openApp(data);
     try {
       await page.waitForSelector(".thread-row");
