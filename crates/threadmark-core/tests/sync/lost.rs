@@ -5,31 +5,9 @@
 //! concurrent add. On threads of the seed.
 
 use threadmark_core::sync::Conflict;
-use threadmark_core::{HighlightEdit, LabelRemoval, Library, LinkKind, NewHighlight};
+use threadmark_core::{HighlightEdit, LabelRemoval, Library, LinkKind};
 
-use super::{canonical, library_with_thread, sync_at};
-
-fn add(lib: &mut Library, thread: i64, exact: &str, label: &str) -> i64 {
-    lib.add_highlight(
-        thread,
-        "7",
-        &NewHighlight {
-            exact: exact.into(),
-            label: Some(label.into()),
-            ..Default::default()
-        },
-    )
-    .unwrap()
-    .id
-}
-
-fn by_uuid(lib: &Library, uuid: &str) -> Option<threadmark_core::model::Highlight> {
-    lib.list_threads()
-        .unwrap()
-        .into_iter()
-        .flat_map(|t| lib.highlights(t.id).unwrap())
-        .find(|h| h.uuid == uuid)
-}
+use super::{add, by_uuid, canonical, library_with_thread, sync_at};
 
 fn edit(lib: &mut Library, id: i64, e: HighlightEdit) {
     lib.update_highlight(id, &e).unwrap();

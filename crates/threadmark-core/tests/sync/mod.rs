@@ -50,3 +50,27 @@ pub fn canonical(lib: &Library) -> String {
     let v: Value = threadmark_core::sync::canonical::export(lib).unwrap();
     serde_json::to_string_pretty(&v).unwrap()
 }
+
+/// A highlight of `exact` in post 7 of `thread`, with `label`: its id.
+pub fn add(lib: &mut Library, thread: i64, exact: &str, label: &str) -> i64 {
+    lib.add_highlight(
+        thread,
+        "7",
+        &threadmark_core::NewHighlight {
+            exact: exact.into(),
+            label: Some(label.into()),
+            ..Default::default()
+        },
+    )
+    .unwrap()
+    .id
+}
+
+/// The highlight with `uuid` in any of the library's threads.
+pub fn by_uuid(lib: &Library, uuid: &str) -> Option<threadmark_core::model::Highlight> {
+    lib.list_threads()
+        .unwrap()
+        .into_iter()
+        .flat_map(|t| lib.highlights(t.id).unwrap())
+        .find(|h| h.uuid == uuid)
+}

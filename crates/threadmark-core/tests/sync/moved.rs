@@ -9,31 +9,9 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use threadmark_core::sync::{Passphrase, SyncOptions, SyncReport};
-use threadmark_core::{HighlightEdit, LabelSpec, Library, LinkKind, NewHighlight};
+use threadmark_core::{HighlightEdit, LabelSpec, Library, LinkKind};
 
-use super::{canonical, import_lines, library_with_thread, sync_at};
-
-fn add(lib: &mut Library, thread: i64, exact: &str, label: &str) -> i64 {
-    lib.add_highlight(
-        thread,
-        "7",
-        &NewHighlight {
-            exact: exact.into(),
-            label: Some(label.into()),
-            ..Default::default()
-        },
-    )
-    .unwrap()
-    .id
-}
-
-fn by_uuid(lib: &Library, uuid: &str) -> Option<threadmark_core::model::Highlight> {
-    lib.list_threads()
-        .unwrap()
-        .into_iter()
-        .flat_map(|t| lib.highlights(t.id).unwrap())
-        .find(|h| h.uuid == uuid)
-}
+use super::{add, by_uuid, canonical, import_lines, library_with_thread, sync_at};
 
 fn edit(lib: &mut Library, uuid: &str, e: HighlightEdit) {
     let id = by_uuid(lib, uuid).unwrap().id;

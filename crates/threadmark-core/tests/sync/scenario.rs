@@ -2,34 +2,9 @@
 
 use std::path::Path;
 
-use threadmark_core::{HighlightEdit, LinkKind, NewHighlight};
+use threadmark_core::{HighlightEdit, LinkKind};
 
-use super::{canonical, import_lines, library_with_thread, sync_at};
-
-fn add(lib: &mut threadmark_core::Library, thread: i64, exact: &str, label: &str) -> i64 {
-    lib.add_highlight(
-        thread,
-        "7",
-        &NewHighlight {
-            exact: exact.into(),
-            label: Some(label.into()),
-            ..Default::default()
-        },
-    )
-    .unwrap()
-    .id
-}
-
-fn by_uuid(
-    lib: &threadmark_core::Library,
-    uuid: &str,
-) -> Option<threadmark_core::model::Highlight> {
-    lib.list_threads()
-        .unwrap()
-        .into_iter()
-        .flat_map(|t| lib.highlights(t.id).unwrap())
-        .find(|h| h.uuid == uuid)
-}
+use super::{add, by_uuid, canonical, import_lines, library_with_thread, sync_at};
 
 fn files(dir: &Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
